@@ -1,0 +1,74 @@
+# helhed: `make demo` and `make test` set everything up from a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+PORT ?= 8000
+CITIZENS ?= 2000
+PG_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed
+VENDOR := src/helhed/static/vendor
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test test-sqlite test-postgres lint bench setup system-packages postgres static clean
+
+## Python environment from uv.lock (uv itself is pinned in the lock's dev group).
+$(BIN)/helhed: pyproject.toml uv.lock
+	test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION))
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	touch $@
+
+## Front-end: DKFDS and htmx from package-lock.json, copied into the static files.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.built: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/dkfds $(VENDOR)/htmx
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img $(VENDOR)/dkfds/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $@
+
+static: $(VENDOR)/.built
+
+setup: $(BIN)/helhed static
+
+## System packages the suite needs: Chromium and its driver for the browser tests,
+## PostgreSQL, and the libraries WeasyPrint renders PDFs with. Installed only when missing.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing fonts-dejavu-core; \
+	fi
+
+## A running PostgreSQL with a role and database for the tests (starts Debian's cluster if needed).
+postgres: system-packages
+	@bash scripts/ensure-postgres.sh
+
+demo: setup
+	$(BIN)/helhed demo --port $(PORT) --citizens $(CITIZENS)
+
+test: system-packages setup postgres test-sqlite test-postgres
+
+test-sqlite: setup
+	$(BIN)/pytest
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/helhed makemigrations --check --dry-run
+
+bench: setup
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b || exit 1; done || echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,28 @@
+"""The helhed API, assembled from the apps' routers: /api/v1/, OpenAPI at
+/api/v1/openapi.json, interactive docs at /api/v1/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+
+from helhed.core.api import API_AUTH
+from helhed.core.api import router as core_router
+from helhed.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="helhed API",
+    version="1",
+    description="Borgerregister, sager og puljer for kommuner, Udbetaling Danmark og ministeriet. "
+    "Alle kald kræver login (session) eller en API-nøgle (Bearer). Alle opslag i borgeres "
+    "oplysninger bliver logget, og borgeren kan se loggen.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Findes ikke eller er ikke tilgængelig."}, status=404)
+
+
+api.add_router("/", core_router)
+api.add_router("/", registry_router)

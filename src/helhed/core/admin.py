@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from helhed.core.models import ApiToken, AuditRecord, Municipality, User
+from helhed.core.services import revoke_api_token
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active", "is_demo"]
+    list_filter = ["role", "is_active", "is_demo", "municipalities__region"]
+    filter_horizontal = ["municipalities", "groups", "user_permissions"]
+    readonly_fields = ["is_demo", "last_login", "date_joined"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Rolle og adgang", {"fields": ("role", "municipalities", "organisation", "is_active", "is_demo")}),
+        ("Administration", {"fields": ("is_staff", "is_superuser"), "classes": ["collapse"]}),
+        ("Datoer", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ["wide"], "fields": ("username", "password1", "password2", "role", "municipalities", "organisation")}),
+    )
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: the log can be inspected here, never changed or deleted."""
+
+    list_display = ["at", "actor_name", "actor_role", "actor_organisation", "citizen_uuid", "what", "channel"]
+    list_filter = ["actor_role", "channel"]
+    search_fields = ["citizen_uuid", "actor_name", "request_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "user", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # made with `helhed create_api_token`, which shows the secret once
+
+    @admin.action(description="Tilbagekald de valgte API-nøgler")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            revoke_api_token(token=token)

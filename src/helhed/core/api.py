@@ -1,0 +1,78 @@
+"""API authentication (session for the browser, hashed bearer tokens for clients) and the
+caller's own identity."""
+
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from django.conf import settings
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+from helhed.core.services import authenticate_api_token
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "En API-nøgle (hlh_…) lavet med `helhed create_api_token`."
+
+    def authenticate(self, request, token):
+        user = authenticate_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """Django's session cookie, with CSRF on unsafe methods (ninja's SessionAuth)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and user.is_demo and not settings.DEMO_MODE:
+            return None
+        return user
+
+
+API_AUTH = [BearerToken(), BrowserSession()]
+
+router = Router(tags=["Bruger"])
+
+
+class MeOut(Schema):
+    id: UUID
+    username: str
+    name: str
+    role: str
+    role_label: str
+    municipalities: list[int]
+    organisation: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class AuditRecordOut(Schema):
+    at: datetime.datetime
+    actor_name: str
+    actor_role: str
+    actor_organisation: str
+    what: str
+    purpose: str
+    channel: str
+
+
+@router.get("/me", response=MeOut, summary="Den indloggede bruger")
+def me(request):
+    user = request.auth
+    return MeOut(
+        id=user.uuid,
+        username=user.get_username(),
+        name=user.get_full_name(),
+        role=user.role,
+        role_label=user.get_role_display(),
+        municipalities=sorted(user.municipalities.values_list("code", flat=True)),
+        organisation=user.organisation_label(),
+    )
+

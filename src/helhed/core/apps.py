@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "helhed.core"
+    label = "core"
+    verbose_name = "Kerne: kommuner, brugere, roller og log"
+
+    def ready(self) -> None:
+        from helhed.core import checks  # noqa: F401  (registers the system checks)

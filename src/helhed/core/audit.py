@@ -1,0 +1,44 @@
+"""The read audit: every view or API call that returns a citizen's personal data calls
+``record_read`` before it answers. Records are append-only (see ``AuditRecord``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.utils import timezone
+
+from helhed.core.middleware import current_request_id
+from helhed.core.models import AuditRecord, User
+
+
+def record_read(
+    *,
+    actor: User,
+    citizen_uuids: Iterable[UUID],
+    what: str,
+    purpose: str,
+    channel: str,
+) -> int:
+    """Write one audit record per citizen read. Returns how many were written."""
+    now = timezone.now()
+    name = actor.get_full_name() or actor.get_username()
+    organisation = actor.organisation_label()
+    request_id = current_request_id()
+    records = [
+        AuditRecord(
+            at=now,
+            actor=actor,
+            actor_name=name,
+            actor_role=actor.role,
+            actor_organisation=organisation,
+            citizen_uuid=citizen_uuid,
+            what=what,
+            purpose=purpose,
+            channel=channel,
+            request_id=request_id,
+        )
+        for citizen_uuid in dict.fromkeys(citizen_uuids)
+    ]
+    AuditRecord.objects.bulk_create(records)
+    return len(records)

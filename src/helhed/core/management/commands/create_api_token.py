@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from helhed.core.models import User
+from helhed.core.services import create_api_token
+
+
+class Command(BaseCommand):
+    help = "Lav en API-nøgle (Bearer) til en bruger. Nøglen vises én gang og gemmes kun som hash."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="API-klient")
+        parser.add_argument("--days", type=int, default=None, help="Levetid i dage")
+
+    def handle(self, username, name, days, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Ingen aktiv bruger med brugernavnet {username!r}.")
+        token, secret = create_api_token(user=user, name=name, days=days)
+        self.stdout.write(f"API-nøgle til {username} (udløber {token.expires_at:%Y-%m-%d}):")
+        self.stdout.write(secret)

@@ -1,0 +1,137 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from helhed.core.roles import MUNICIPAL_ROLES, Role
+
+
+class Municipality(models.Model):
+    """One of Denmark's 98 municipalities (kommuner), keyed by its official code."""
+
+    code = models.PositiveSmallIntegerField("kommunekode", primary_key=True)
+    name = models.CharField("navn", max_length=64, unique=True)
+    region = models.CharField("region", max_length=32)
+    region_code = models.PositiveSmallIntegerField("regionskode")
+    iso_code = models.CharField("ISO 3166-2", max_length=8)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kommune"
+        verbose_name_plural = "kommuner"
+
+    def __str__(self) -> str:
+        return f"{self.name} Kommune"
+
+
+class User(AbstractUser):
+    """A person who logs in: staff of an authority or organisation, or a citizen."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField("rolle", max_length=32, choices=Role.choices, default=Role.CASEWORKER)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="staff",
+        verbose_name="kommuner",
+        help_text="Kommunale roller ser kun borgere i disse kommuner.",
+    )
+    organisation = models.CharField(
+        "organisation",
+        max_length=128,
+        blank=True,
+        help_text="Fx Udbetaling Danmark, Beskæftigelsesministeriet eller brugerorganisationens navn.",
+    )
+    is_demo = models.BooleanField(
+        "demobruger",
+        default=False,
+        help_text="Oprettet til demo-universet. Kan kun logge ind, når systemet kører i demo-tilstand.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "bruger"
+        verbose_name_plural = "brugere"
+
+    @property
+    def is_municipal(self) -> bool:
+        return self.role in MUNICIPAL_ROLES
+
+    def organisation_label(self) -> str:
+        """The authority the user acts for, as a citizen should read it in their log."""
+        if self.is_municipal:
+            names = sorted(str(m) for m in self.municipalities.all())
+            return ", ".join(names) or "Kommune"
+        return self.organisation or self.get_role_display()
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Logposter kan ikke ændres.")
+
+    def delete(self):
+        raise PermissionError("Logposter kan ikke slettes.")
+
+
+class AuditRecord(models.Model):
+    """One read of a citizen's personal data: who, as what, what, why, when.
+
+    Written by ``helhed.core.audit.record_read``; append-only: the application can neither
+    change nor delete a record (model, queryset and admin all refuse). The citizen is kept as
+    its UUID, not a foreign key, so the log outlives any change to the registry.
+    """
+
+    at = models.DateTimeField("tidspunkt", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="bruger"
+    )
+    actor_name = models.CharField("brugerens navn", max_length=150)
+    actor_role = models.CharField("rolle", max_length=32, choices=Role.choices)
+    actor_organisation = models.CharField("organisation", max_length=256)
+    citizen_uuid = models.UUIDField("borger", db_index=True)
+    what = models.CharField("hvad blev vist", max_length=200)
+    purpose = models.CharField("formål", max_length=200)
+    channel = models.CharField("kanal", max_length=16)  # web, api
+    request_id = models.CharField("request-id", max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "læselog"
+        verbose_name_plural = "læselog"
+        indexes = [models.Index(fields=["citizen_uuid", "-at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Logposter kan ikke ændres.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Logposter kan ikke slettes.")
+
+
+class ApiToken(models.Model):
+    """A bearer token for an API client acting as a user. Only a SHA-256 hash is stored;
+    the token itself is shown once when made (``helhed create_api_token``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("navn", max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("udløber")
+    revoked_at = models.DateTimeField("tilbagekaldt", null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API-nøgle"
+        verbose_name_plural = "API-nøgler"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,46 @@
+"""Who may do what, as ``rules`` predicates. Object-level scoping of citizens lives in
+``helhed.registry.rules``; the municipal scope itself is defined once, here."""
+
+from __future__ import annotations
+
+import rules
+
+from helhed.core.roles import CITIZEN_SERVING_ROLES, MUNICIPAL_ROLES, Role
+
+ALL_MUNICIPALITIES = None
+
+
+def municipality_scope(user) -> frozenset[int] | None:
+    """The municipality codes whose citizens the user may serve.
+
+    ``None`` means every municipality (Udbetaling Danmark is national, lov om Udbetaling
+    Danmark § 1); an empty set means none. Municipal staff serve the citizens of the
+    municipalities they are attached to (the municipality is the data controller for its
+    own citizens' cases).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.role == Role.UDK_STAFF:
+        return ALL_MUNICIPALITIES
+    if user.role in MUNICIPAL_ROLES:
+        cached = getattr(user, "_municipality_scope", None)
+        if cached is None:
+            cached = frozenset(user.municipalities.values_list("code", flat=True))
+            user._municipality_scope = cached
+        return cached
+    return frozenset()
+
+
+def has_role(*roles):
+    @rules.predicate(name=f"has_role({','.join(roles)})")
+    def predicate(user) -> bool:
+        return getattr(user, "is_authenticated", False) and user.is_active and user.role in roles
+
+    return predicate
+
+
+is_citizen = has_role(Role.CITIZEN)
+is_administrator = has_role(Role.ADMINISTRATOR)
+serves_citizens = has_role(*CITIZEN_SERVING_ROLES)
+
+rules.add_perm("core.view_own_audit_log", is_citizen)

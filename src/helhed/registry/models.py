@@ -1,0 +1,169 @@
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from helhed.core.cpr import decrypt_cpr, format_cpr
+from helhed.core.models import Municipality
+
+
+class NemKontoStatus(models.TextChoices):
+    REGISTERED = "registered", "Har NemKonto"
+    UDK_ACCOUNT = "udk_account", "Konto via Udbetaling Danmarks bank"
+    MISSING = "missing", "Ingen NemKonto"
+
+
+class Language(models.TextChoices):
+    DA = "da", "Dansk"
+    EN = "en", "Engelsk"
+    AR = "ar", "Arabisk"
+    SO = "so", "Somali"
+    TR = "tr", "Tyrkisk"
+    UK = "uk", "Ukrainsk"
+    PL = "pl", "Polsk"
+    FA = "fa", "Persisk"
+    TI = "ti", "Tigrinya"
+    OTHER = "other", "Andet sprog"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Mand"
+    FEMALE = "K", "Kvinde"
+
+
+class Citizen(models.Model):
+    """A citizen (borger) in the registry.
+
+    The CPR number is stored only encrypted (``cpr_encrypted``) and found through a keyed
+    blind index (``cpr_index``); birth date and sex are derived from it when the citizen is
+    registered (``helhed.core.cpr.parse_cpr``). URLs use ``id``, a random UUID.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cpr_encrypted = models.TextField(editable=False)
+    cpr_index = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField("fødselsdato")
+    sex = models.CharField("køn", max_length=1, choices=Sex.choices)
+    first_name = models.CharField("fornavn(e)", max_length=100)
+    last_name = models.CharField("efternavn", max_length=100)
+    search_name = models.CharField(max_length=201, editable=False, db_index=True)
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="citizens", verbose_name="bopælskommune"
+    )
+    address_line = models.CharField("adresse", max_length=200, blank=True)
+    postcode = models.CharField("postnummer", max_length=4, blank=True)
+    city = models.CharField("by", max_length=100, blank=True)
+    no_fixed_address = models.BooleanField("uden fast bopæl", default=False)
+    phone = models.CharField("telefon", max_length=20, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    preferred_language = models.CharField(
+        "foretrukket sprog", max_length=8, choices=Language.choices, default=Language.DA
+    )
+    nemkonto = models.CharField(
+        "NemKonto", max_length=16, choices=NemKontoStatus.choices, default=NemKontoStatus.REGISTERED
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizen",
+        verbose_name="login til selvbetjening",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "borger"
+        verbose_name_plural = "borgere"
+        indexes = [models.Index(fields=["home_municipality", "search_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def cpr(self) -> str:
+        return format_cpr(decrypt_cpr(self.cpr_encrypted))
+
+    def age(self, today: datetime.date) -> int:
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class DigitalPostGround(models.TextChoices):
+    """Grounds for exemption from Digital Post (bekendtgørelse om fritagelse for digital
+    post, as summarised in DOMAIN.md, seed 004)."""
+
+    IMPAIRMENT = "impairment", "Fysisk eller kognitiv funktionsnedsættelse"
+    NO_INTERNET = "no_internet", "Ingen computer med tilstrækkelig internetforbindelse i hjemmet"
+    EMIGRATED = "emigrated", "Registreret som udrejst"
+    HOMELESS = "homeless", "Hjemløs"
+    LANGUAGE = "language", "Sprogvanskeligheder"
+    MITID = "mitid", "Praktiske vanskeligheder ved at få MitID"
+
+
+class DigitalPostExemption(models.Model):
+    """A registered exemption from Digital Post: letters go on paper while it lasts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="digital_post_exemptions")
+    ground = models.CharField("grund", max_length=16, choices=DigitalPostGround.choices)
+    registered_on = models.DateField("registreret")
+    expires_on = models.DateField("udløber")
+    signed_by_representative = models.BooleanField(
+        "erklæring underskrevet af repræsentant med fuldmagt", default=False
+    )
+
+    class Meta:
+        ordering = ["-registered_on"]
+        verbose_name = "fritagelse for Digital Post"
+        verbose_name_plural = "fritagelser for Digital Post"
+
+    def is_active(self, today: datetime.date) -> bool:
+        return self.registered_on <= today < self.expires_on
+
+
+class RepresentationKind(models.TextChoices):
+    POWER_OF_ATTORNEY = "fuldmagt", "Fuldmagt"
+    PARTY_REPRESENTATIVE = "partsrepraesentant", "Partsrepræsentant"
+    ASSISTANT = "bisidder", "Bisidder"
+
+
+class Representation(models.Model):
+    """A person who may act for, or assist, a citizen (forvaltningsloven § 8)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="representations")
+    representative = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="represents", verbose_name="repræsentant"
+    )
+    kind = models.CharField("type", max_length=20, choices=RepresentationKind.choices)
+    scope = models.CharField("omfang", max_length=300)
+    valid_from = models.DateField("gyldig fra")
+    valid_until = models.DateField("gyldig til", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = "repræsentation"
+        verbose_name_plural = "repræsentationer"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(citizen=models.F("representative")),
+                name="representation_not_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="representation_period_ordered",
+            ),
+        ]
+
+    def is_active(self, today: datetime.date) -> bool:
+        return self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)

@@ -1,0 +1,24 @@
+"""Who may search and open citizens. The municipal scope is ``core.rules.municipality_scope``;
+``selectors.citizens_visible_to`` applies the same scope to querysets."""
+
+import rules
+
+from helhed.core.rules import is_citizen, municipality_scope, serves_citizens
+
+
+@rules.predicate
+def citizen_in_scope(user, citizen) -> bool:
+    if citizen is None:
+        return False
+    scope = municipality_scope(user)
+    return scope is None or citizen.home_municipality_id in scope
+
+
+@rules.predicate
+def is_the_citizen(user, citizen) -> bool:
+    return citizen is not None and citizen.user_id is not None and citizen.user_id == user.pk
+
+
+rules.add_perm("registry.search_citizens", serves_citizens)
+rules.add_perm("registry.view_citizen", (serves_citizens & citizen_in_scope) | (is_citizen & is_the_citizen))
+rules.add_perm("registry.use_self_service", is_citizen)

@@ -1,0 +1,118 @@
+"""Reads of the citizen registry. Every function that returns personal data takes the
+acting user, applies the user's scope and writes the read to the audit log."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+import rules
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from helhed.core.audit import record_read
+from helhed.core.cpr import cpr_blind_index, parse_cpr
+from helhed.core.models import User
+from helhed.core.roles import Role
+from helhed.core.rules import municipality_scope
+from helhed.registry.models import Citizen, DigitalPostExemption, Representation
+
+SEARCH_LIMIT = 50
+_CPR_LIKE = re.compile(r"^[\d\s-]+$")
+
+
+def citizens_visible_to(user: User) -> QuerySet[Citizen]:
+    """The citizens a user may see: staff within their municipality scope, a citizen
+    only themselves, every other role none."""
+    qs = Citizen.objects.select_related("home_municipality")
+    if getattr(user, "role", None) == Role.CITIZEN:
+        return qs.filter(user=user) if user.is_active else qs.none()
+    if not rules.has_perm("registry.search_citizens", user):
+        return qs.none()
+    scope = municipality_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(home_municipality_id__in=scope)
+
+
+def search_citizens(*, user: User, query: str, channel: str) -> list[Citizen]:
+    """Find citizens by CPR number (exact, through the blind index) or by name (every word
+    must occur in the name), within the user's scope. An invalid CPR number raises
+    ``ValidationError``. Every citizen returned is recorded as read."""
+    query = (query or "").strip()
+    visible = citizens_visible_to(user)
+    if _CPR_LIKE.match(query):
+        facts = parse_cpr(query)
+        found = list(visible.filter(cpr_index=cpr_blind_index(facts.number)))
+    else:
+        condition = Q()
+        for word in query.casefold().split():
+            condition &= Q(search_name__contains=word)
+        found = list(visible.filter(condition)[:SEARCH_LIMIT]) if condition else []
+    record_read(
+        actor=user,
+        citizen_uuids=[c.pk for c in found],
+        what="Navn, fødselsdato og bopælskommune (søgeresultat)",
+        purpose="Søgning efter borger",
+        channel=channel,
+    )
+    return found
+
+
+@dataclass
+class CitizenOverview:
+    citizen: Citizen
+    age: int
+    digital_post_exemptions: list[DigitalPostExemption]
+    active_digital_post_exemption: DigitalPostExemption | None
+    representations: list[Representation]
+    represents: list[Representation]
+    today: datetime.date
+
+
+def citizen_overview(
+    *, user: User, citizen_id: UUID, purpose: str, channel: str, today: datetime.date
+) -> CitizenOverview:
+    """The whole citizen, as far as the user may see it. A citizen outside the user's scope
+    is reported as not found, so that its existence is not revealed."""
+    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
+    if citizen is None:
+        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    exemptions = list(citizen.digital_post_exemptions.all())
+    representations = list(citizen.representations.select_related("representative"))
+    represents = list(citizen.represents.select_related("citizen"))
+    record_read(
+        actor=user,
+        citizen_uuids=[citizen.pk],
+        what="Stamdata, kontaktoplysninger, NemKonto, Digital Post og repræsentation",
+        purpose=purpose,
+        channel=channel,
+    )
+    others = [r.representative_id for r in representations] + [r.citizen_id for r in represents]
+    if others:
+        record_read(
+            actor=user,
+            citizen_uuids=others,
+            what="Navn (som repræsentant eller repræsenteret)",
+            purpose=purpose,
+            channel=channel,
+        )
+    return CitizenOverview(
+        citizen=citizen,
+        age=citizen.age(today),
+        digital_post_exemptions=exemptions,
+        active_digital_post_exemption=next((e for e in exemptions if e.is_active(today)), None),
+        representations=representations,
+        represents=represents,
+        today=today,
+    )
+
+
+def own_citizen(user: User) -> Citizen:
+    """The citizen record behind a citizen's login."""
+    citizen = citizens_visible_to(user).first() if user.role == Role.CITIZEN else None
+    if citizen is None:
+        raise Http404("Der er ingen borger knyttet til dit login.")
+    return citizen

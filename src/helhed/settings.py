@@ -1,0 +1,214 @@
+"""Settings for helhed.
+
+One module for every environment, driven by the environment (12-factor):
+
+- ``HELHED_MODE``: ``development`` (default), ``demo`` (the fictional universe with its
+  persona logins) or ``production`` (secrets required, secure cookies, HSTS).
+- ``DATABASE_URL``: PostgreSQL (or any database URL); without it the embedded SQLite file
+  under ``var/`` is used.
+- ``HELHED_SECRET_KEY``, ``HELHED_CPR_KEYS`` (comma-separated Fernet keys, first one
+  encrypts), ``HELHED_CPR_INDEX_KEY``: required in production; elsewhere generated once
+  into ``var/dev-secrets.json`` so a fresh clone works.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("HELHED_VAR_DIR", BASE_DIR / "var"))
+
+HELHED_MODE = os.environ.get("HELHED_MODE", "development")
+if HELHED_MODE not in ("development", "demo", "production"):
+    raise ImproperlyConfigured(f"HELHED_MODE must be development, demo or production, not {HELHED_MODE!r}")
+PRODUCTION = HELHED_MODE == "production"
+DEMO_MODE = HELHED_MODE == "demo"
+
+
+def _local_secrets() -> dict[str, str]:
+    """Secrets for development and demo, made once per checkout and kept out of git."""
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    values = {
+        "HELHED_SECRET_KEY": secrets.token_urlsafe(50),
+        "HELHED_CPR_KEYS": Fernet.generate_key().decode(),
+        "HELHED_CPR_INDEX_KEY": secrets.token_urlsafe(32),
+    }
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def _secret(name: str) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set in the environment in production")
+    return _local_secrets()[name]
+
+
+SECRET_KEY = _secret("HELHED_SECRET_KEY")
+HELHED_CPR_KEYS = [k.strip() for k in _secret("HELHED_CPR_KEYS").split(",") if k.strip()]
+HELHED_CPR_INDEX_KEY = _secret("HELHED_CPR_INDEX_KEY")
+
+DEBUG = os.environ.get("HELHED_DEBUG", "0") == "1" and not PRODUCTION
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get(
+        "HELHED_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
+    ).split(",")
+    if h.strip()
+]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("HELHED_ALLOWED_HOSTS must be set in production")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "ninja",
+    "helhed.core",
+    "helhed.registry",
+    "helhed.demo",
+]
+
+MIDDLEWARE = [
+    "helhed.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "helhed.urls"
+WSGI_APPLICATION = "helhed.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "src" / "helhed" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "helhed.core.context_processors.helhed",
+            ],
+        },
+    },
+]
+
+_default_db = VAR_DIR / ("demo.sqlite3" if DEMO_MODE else "helhed.sqlite3")
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{_default_db}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "helhed.core.auth.HelhedModelBackend",
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "src" / "helhed" / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "src" / "helhed" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Outside production the files are served straight from the source tree (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_AGE = 8 * 3600  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("HELHED_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+
+# Log lines pass through a filter that blanks anything shaped like a CPR number.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "no_cpr": {"()": "helhed.core.logging.RedactCprFilter"},
+        "request_id": {"()": "helhed.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_cpr", "request_id"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("HELHED_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+# API bearer tokens: how long a new token lives unless told otherwise.
+HELHED_API_TOKEN_DAYS = int(os.environ.get("HELHED_API_TOKEN_DAYS", "365"))

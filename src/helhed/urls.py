@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from helhed.api import api
+from helhed.core.views import healthz
+
+admin.site.site_header = "helhed administration"
+admin.site.site_title = "helhed"
+admin.site.index_title = "Brugere, roller og kommuner"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("demo/", include("helhed.demo.urls")),
+    path("", include("helhed.registry.urls")),
+    path("", include("helhed.core.urls")),
+]
+
+handler403 = "helhed.core.views.error_403"
+handler404 = "helhed.core.views.error_404"
+handler500 = "helhed.core.views.error_500"

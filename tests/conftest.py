@@ -1,0 +1,25 @@
+import pytest
+
+from helhed.core.roles import Role
+from tests.factories import UserFactory, make_citizen
+
+
+@pytest.fixture
+def aarhus_caseworker(db):
+    return UserFactory(role=Role.CASEWORKER, municipalities=[751], first_name="Lene", last_name="Skov")
+
+
+@pytest.fixture
+def copenhagen_caseworker(db):
+    return UserFactory(role=Role.CASEWORKER, municipalities=[101], first_name="Omar", last_name="Nielsen")
+
+
+@pytest.fixture
+def aarhus_citizen(db):
+    return make_citizen(municipality=751)
+
+
+@pytest.fixture
+def citizen_with_login(db):
+    login = UserFactory(role=Role.CITIZEN, first_name="Karen", last_name="Holm")
+    return make_citizen(municipality=751, user=login)
