@@ -23,3 +23,9 @@ def aarhus_citizen(db):
 def citizen_with_login(db):
     login = UserFactory(role=Role.CITIZEN, first_name="Karen", last_name="Holm")
     return make_citizen(municipality=751, user=login)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Password hashing is deliberately slow; tests do not need it to be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,7 +26,10 @@ class UserAdmin(DjangoUserAdmin):
         ("Datoer", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ["wide"], "fields": ("username", "password1", "password2", "role", "municipalities", "organisation")}),
+        (None, {
+            "classes": ["wide"],
+            "fields": ("username", "password1", "password2", "role", "municipalities", "organisation"),
+        }),
     )
 
 

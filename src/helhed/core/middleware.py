@@ -22,10 +22,8 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         # A header that could carry a CPR number (ten digits) is not trusted.
-        if _VALID.match(incoming) and not re.search(r"\d{10}", incoming):
-            request_id = incoming
-        else:
-            request_id = uuid.uuid4().hex
+        trusted = _VALID.match(incoming) and not re.search(r"\d{10}", incoming)
+        request_id = incoming if trusted else uuid.uuid4().hex
         request.request_id = request_id
         token = _request_id.set(request_id)
         try:

@@ -104,6 +104,9 @@ class AuditRecord(models.Model):
         verbose_name_plural = "læselog"
         indexes = [models.Index(fields=["citizen_uuid", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.what}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Logposter kan ikke ændres.")

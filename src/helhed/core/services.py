@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from helhed.core.models import ApiToken, User
 
-TOKEN_PREFIX = "hlh_"
+TOKEN_PREFIX = "hlh_"  # noqa: S105  (a marker, not a secret)
 
 
 def hash_token(token: str) -> str:

@@ -96,7 +96,7 @@ def search_citizens(request, payload: SearchIn):
     try:
         found = selectors.search_citizens(user=request.auth, query=payload.q, channel="api")
     except ValidationError as error:
-        return 422, {"detail": " ".join(error.messages)}
+        raise HttpError(422, " ".join(error.messages)) from None
     return [_summary(c) for c in found]
 
 

@@ -126,6 +126,9 @@ class DigitalPostExemption(models.Model):
         verbose_name = "fritagelse for Digital Post"
         verbose_name_plural = "fritagelser for Digital Post"
 
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} ({self.registered_on} – {self.expires_on})"
+
     def is_active(self, today: datetime.date) -> bool:
         return self.registered_on <= today < self.expires_on
 
@@ -164,6 +167,9 @@ class Representation(models.Model):
                 name="representation_period_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.scope}"
 
     def is_active(self, today: datetime.date) -> bool:
         return self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)

@@ -1,0 +1,150 @@
+"""Every URL pattern and API route refuses an anonymous user and a user of another
+municipality, and every response that shows a citizen's data has written an audit record."""
+
+import json
+import uuid
+
+import pytest
+
+from helhed.core.models import AuditRecord
+from helhed.core.roles import Role
+from tests.factories import UserFactory, make_citizen
+from tests.routes import all_routes, api_operations
+
+# Routes anyone may reach. Everything else must refuse an anonymous user.
+PUBLIC = {
+    "healthz",
+    "core:login",
+    "core:logout",
+    "admin:login",
+    "admin:logout",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    "demo:personas",  # 404 outside demo mode (checked below)
+    "demo:login_as",  # 404 outside demo mode (checked below)
+}
+
+
+@pytest.fixture
+def world(db):
+    karen_login = UserFactory(role=Role.CITIZEN, first_name="Karen", last_name="Holmgaard")
+    karen = make_citizen(municipality=751, first_name="Karen", last_name="Holmgaard", user=karen_login)
+    return {
+        "karen": karen,
+        "values": {"citizen_id": str(karen.pk), "user_id": str(karen_login.uuid), "*": "1"},
+    }
+
+
+def _requests(client, path, is_api, query):
+    """GET the route, then POST a search for ``query`` to it."""
+    yield client.get(path)
+    if is_api:
+        yield client.post(path, json.dumps({"q": query}), content_type="application/json")
+    else:
+        yield client.post(path, {"q": query})
+
+
+def _shown(response, query) -> str:
+    """The response body without the user's own search text echoed back in the form."""
+    return response.content.decode(errors="replace").replace(f'value="{query}"', "")
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    return response.status_code == 302 and "login" in response["Location"] or "log-ind" in response.get("Location", "")
+
+
+def test_the_route_list_is_complete(world):
+    routes = all_routes(world["values"])
+    names = {r.name for r in routes}
+    assert {"registry:overview", "registry:search", "registry:my_data", "registry:my_log"} <= names
+    api_paths = {p for _, p in api_operations(world["values"])}
+    assert api_paths == {r.path for r in routes if r.is_api} - {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/"}
+
+
+def test_anonymous_is_refused_everywhere_but_the_public_routes(client, world):
+    checked = []
+    for route in all_routes(world["values"]):
+        if route.name in PUBLIC:
+            continue
+        for response in _requests(client, route.path, route.is_api, "Holmgaard"):
+            assert _refused(response), f"{route.name} {route.path} answered {response.status_code} to anonymous"
+        checked.append(route.name)
+    for method, path in api_operations(world["values"]):
+        response = client.generic(method, path, json.dumps({"q": "Holmgaard"}), content_type="application/json")
+        assert response.status_code == 401, f"API {method} {path} answered {response.status_code} to anonymous"
+    assert len(checked) > 20  # the admin's routes and ours
+
+
+def test_demo_routes_do_not_exist_outside_demo_mode(client, world, settings):
+    settings.DEMO_MODE = False
+    assert client.get("/demo/").status_code == 404
+    assert client.post(f"/demo/log-ind/{world['values']['user_id']}/").status_code == 404
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.BORGERSERVICE, Role.JOBCENTRE_MANAGER])
+def test_another_municipality_sees_nothing_of_the_citizen(client, world, role):
+    karen = world["karen"]
+    client.force_login(UserFactory(role=role, municipalities=[101], is_staff=True))
+    for route in all_routes(world["values"]):
+        if route.name in {"core:logout", "admin:logout"}:
+            continue
+        for query in ("Holmgaard", karen.cpr):
+            for response in _requests(client, route.path, route.is_api, query):
+                body = _shown(response, query)
+                assert "Holmgaard" not in body and karen.cpr not in body, f"{route.name} leaked the citizen"
+                if str(karen.pk) in route.path:
+                    assert _refused(response), f"{route.name} answered {response.status_code}"
+    for method, path in api_operations(world["values"]):
+        for query in ("Holmgaard", karen.cpr):
+            response = client.generic(method, path, json.dumps({"q": query}), content_type="application/json")
+            assert "Holmgaard" not in response.content.decode(), f"API {method} {path} leaked the citizen"
+    assert not AuditRecord.objects.filter(citizen_uuid=karen.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["caseworker", "udk", "citizen"])
+def test_every_response_with_citizen_data_wrote_an_audit_record(client, world, who):
+    karen = world["karen"]
+    user = {
+        "caseworker": lambda: UserFactory(role=Role.CASEWORKER, municipalities=[751]),
+        "udk": lambda: UserFactory(role=Role.UDK_STAFF, organisation="Udbetaling Danmark"),
+        "citizen": lambda: karen.user,
+    }[who]()
+    client.force_login(user)
+    # A citizen's own name is also their login's name (shown in the header of every page),
+    # so for them only the CPR number marks registry data.
+    markers = [karen.cpr] if who == "citizen" else ["Holmgaard", karen.cpr]
+    showing = []
+    routes = all_routes(world["values"])
+    calls = [(r.path, r.is_api, None) for r in routes if r.name not in {"core:logout", "admin:logout"}]
+    calls += [(p, True, m) for m, p in api_operations(world["values"])]
+    for path, is_api, method in calls:
+        for query in ("Holmgaard", karen.cpr):
+            if method:
+                body = json.dumps({"q": query})
+                responses = [client.generic(method, path, body, content_type="application/json")]
+            else:
+                responses = _requests(client, path, is_api, query)
+            for response in responses:
+                body = _shown(response, query)
+                if any(marker in body for marker in markers):
+                    showing.append(path)
+                    assert AuditRecord.objects.filter(
+                        citizen_uuid=karen.pk, actor=user, request_id=response["X-Request-ID"]
+                    ).exists(), f"{path} showed the citizen's data without an audit record"
+    expected = {f"/borgere/{karen.pk}/", f"/api/v1/citizens/{karen.pk}"}
+    if who == "citizen":
+        expected = {"/mit/", f"/api/v1/citizens/{karen.pk}"}
+    else:
+        expected |= {"/borgere/", "/api/v1/citizens/search"}
+    assert expected <= set(showing)
+
+
+def test_unknown_citizen_ids_are_not_found(client, world):
+    client.force_login(UserFactory(role=Role.UDK_STAFF))
+    assert client.get(f"/borgere/{uuid.uuid4()}/").status_code == 404
+    assert client.get(f"/api/v1/citizens/{uuid.uuid4()}").status_code == 404
+    assert client.get("/api/v1/citizens/not-a-uuid").status_code == 422
