@@ -10,16 +10,27 @@ PG_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed
 VENDOR := src/helhed/static/vendor
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-sqlite test-postgres lint bench setup system-packages postgres static clean
+.PHONY: demo test test-sqlite test-postgres lint bench setup base-packages system-packages postgres static clean
+
+## What `make demo` needs on a bare Debian: Python's venv module and npm.
+base-packages:
+	@missing=""; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 
 ## Python environment from uv.lock (uv itself is pinned in the lock's dev group).
-$(BIN)/helhed: pyproject.toml uv.lock
+$(BIN)/helhed: pyproject.toml uv.lock | base-packages
 	test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION))
 	$(BIN)/uv sync --frozen --python $(BIN)/python
 	touch $@
 
 ## Front-end: DKFDS and htmx from package-lock.json, copied into the static files.
-node_modules/.package-lock.json: package.json package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json | base-packages
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -40,7 +51,6 @@ system-packages:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \

@@ -14,7 +14,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
-psql_admin() { $SUDO -u postgres psql -v ON_ERROR_STOP=1 -qAt "$@" 2>/dev/null || psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+# As the postgres superuser: over the local socket as the postgres OS user, else over loopback.
+psql_admin() {
+  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@" 2>/dev/null && return
+  elif command -v sudo >/dev/null; then
+    sudo -u postgres psql -v ON_ERROR_STOP=1 -qAt "$@" 2>/dev/null && return
+  fi
+  psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
+}
 if [ "$(psql_admin -c "select 1 from pg_roles where rolname='helhed'")" != "1" ]; then
   psql_admin -c "create role helhed login createdb password 'helhed'"
 fi

@@ -83,22 +83,15 @@ def citizen_overview(
     exemptions = list(citizen.digital_post_exemptions.all())
     representations = list(citizen.representations.select_related("representative"))
     represents = list(citizen.represents.select_related("citizen"))
+    others = [r.representative_id for r in representations] + [r.citizen_id for r in represents]
     record_read(
         actor=user,
         citizen_uuids=[citizen.pk],
         what="Stamdata, kontaktoplysninger, NemKonto, Digital Post og repræsentation",
         purpose=purpose,
         channel=channel,
+        also=[(other, "Navn (som repræsentant eller repræsenteret)") for other in others],
     )
-    others = [r.representative_id for r in representations] + [r.citizen_id for r in represents]
-    if others:
-        record_read(
-            actor=user,
-            citizen_uuids=others,
-            what="Navn (som repræsentant eller repræsenteret)",
-            purpose=purpose,
-            channel=channel,
-        )
     return CitizenOverview(
         citizen=citizen,
         age=citizen.age(today),
