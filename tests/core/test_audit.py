@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from helhed.core.audit import record_read
 from helhed.core.models import AuditRecord
@@ -53,3 +54,11 @@ def test_the_same_citizen_read_twice_in_one_call_is_one_record(aarhus_caseworker
     citizen = uuid.uuid4()
     assert record_read(actor=aarhus_caseworker, citizen_uuids=[citizen, citizen], what="x",
                        purpose="y", channel="api") == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL")
+def test_postgresql_refuses_changes_even_in_raw_sql(record):
+    for sql in ("UPDATE core_auditrecord SET what = 'x'", "DELETE FROM core_auditrecord"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+            c.execute(sql)
+    assert AuditRecord.objects.get().what == "Stamdata"
