@@ -1,0 +1,217 @@
+"""Every page of the demo, as every demo identity sees it, checked in a real browser.
+
+For each identity (anonymous, each demo staff user, each persona citizen) the test logs in
+the way a person would (the login form, the persona picker's button), then follows every
+same-origin link breadth-first and checks each page:
+
+- axe-core finds no WCAG 2.0/2.1 A and AA or best-practice violations, at 1280 and at
+  320 CSS pixels;
+- ``<html lang="da">``, exactly one ``<h1>``, and no date formatted in English;
+- the first Tab from the top focuses the skip link, which moves focus into ``<main>``;
+  everything reachable by keyboard shows a focus indicator;
+- nothing makes the page scroll sideways at 320 CSS pixels (reflow).
+
+On the citizen search the staff also search (hits, no hits, an invalid CPR number, nothing)
+and the citizen overviews the results link to are checked too. The bar is zero problems.
+
+Django's own admin is checked as well, but reported by a separate test that is allowed to
+fail: its templates are Django's, not ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from helhed.core.roles import CITIZEN_SERVING_ROLES, Role
+from helhed.demo.personas import DEMO_PASSWORD, PERSONAS, STAFF
+from helhed.demo.services import build_demo_universe
+from tests.e2e.conftest import Browser, PageCheck, report
+
+pytestmark = pytest.mark.e2e
+
+ANONYMOUS = "anonym"
+SKIP_PREFIXES = ("/log-ud/", "/api/", "/static/", "/admin/")
+PAGE_CAP = 60  # pages per identity
+OVERVIEW = re.compile(r"^/borgere/[0-9a-f-]{36}/$")
+INVALID_CPR = "320199-1234"
+NO_HITS = "Ingenfindes Fiktivsen"
+
+STAFF_BY_NAME = {s.username: s for s in STAFF}
+PERSONA_BY_LOGIN = {f"persona.{p.key}": p for p in PERSONAS}
+IDENTITIES = [ANONYMOUS, *STAFF_BY_NAME, *PERSONA_BY_LOGIN]
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback, settings, live_server):
+    """The demo universe in the test database, served by the live server in demo mode.
+
+    Serialized rollback brings back the municipalities (loaded by a data migration) that the
+    flush after each transactional test removes. A fast hasher keeps the nine staff logins
+    from dominating the run time; the login form works the same way with it."""
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_demo_universe(citizens=50, seed=2017, today=timezone.localdate())
+    return live_server.url
+
+
+def _submit(browser: Browser, form_button) -> None:
+    """Click a submit button and wait until the next page has replaced this one and loaded."""
+    driver = browser.driver
+    driver.execute_script("window.helhedPreviousPage = true;")
+    form_button.click()
+    WebDriverWait(driver, 15, poll_frequency=0.05, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return !window.helhedPreviousPage && document.readyState === 'complete';"
+        )
+    )
+
+
+def _log_in(browser: Browser, base: str, username: str, password: str) -> None:
+    driver = browser.driver
+    driver.get(f"{base}/log-ind/")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(password)
+    _submit(browser, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def _log_in_as_persona(browser: Browser, base: str, full_name: str) -> None:
+    driver = browser.driver
+    driver.get(f"{base}/demo/")
+    button = driver.find_element(
+        By.XPATH, f"//li[.//h3[normalize-space()='{full_name}']]//button[@type='submit']"
+    )
+    _submit(browser, button)
+
+
+def _crawl(browser: Browser, base: str, identity: str, starts: list[str],
+           checks: list[PageCheck], seen: set[str], *, from_here: bool = False) -> None:
+    """Breadth-first over every same-origin link, one check per distinct path. With
+    ``from_here`` the page already in the browser (just reached by logging in) comes first."""
+    origin = urlsplit(base).netloc
+    queue: deque[str | None] = deque([None] if from_here else [])
+    queue.extend(starts)
+    while queue and len(checks) < PAGE_CAP:
+        path = queue.popleft()
+        if path is not None:
+            if path in seen:
+                continue
+            seen.add(path)
+            browser.driver.get(base + path)
+        landed = browser.path
+        if landed != path:  # the page in the browser, or a redirect (/ to the start page)
+            if landed in seen:
+                continue
+            seen.add(landed)
+        links = browser.links()
+        checks.append(browser.check_page(identity))
+        for href in links:
+            url = urlsplit(href)
+            if url.scheme in ("http", "https") and url.netloc == origin \
+                    and not url.path.startswith(SKIP_PREFIXES) and url.path not in seen:
+                queue.append(url.path)
+
+
+def _search(browser: Browser, base: str, identity: str, query: str) -> tuple[PageCheck, list[str]]:
+    """Submit the citizen search; returns the check of the result page and the paths of the
+    citizens it links to."""
+    driver = browser.driver
+    if browser.path != "/borgere/":
+        driver.get(f"{base}/borgere/")
+    field = driver.find_element(By.ID, "id_q")
+    field.clear()
+    field.send_keys(query)
+    _submit(browser, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    hits = [urlsplit(href).path for href in driver.execute_script(
+        "return Array.from(document.querySelectorAll('main table a[href]'), a => a.href);")]
+    errors = driver.find_elements(By.CSS_SELECTOR, "#id_q[aria-invalid=true]")
+    if query in (INVALID_CPR, ""):
+        assert errors, f"{identity}: searching for {query!r} did not show the field's error state"
+    elif query == NO_HITS:
+        assert not hits and not errors, f"{identity}: {query!r} should find nobody, without an error"
+    else:
+        assert hits, f"{identity} found nobody when searching for {query!r}"
+    label = f"søgning efter {query!r}" if query else "tom søgning"
+    return browser.check_page(identity, state=label), hits
+
+
+def _queries_for(username: str) -> list[str]:
+    """What a staff user searches for: the last names of the personas in their municipalities
+    (Udbetaling Danmark, which sees everyone, looks up by full name the personas no municipal
+    demo user can see), then an invalid CPR number. The states that look the same for everyone
+    (no hits, nothing typed) are checked once, by the Aarhus caseworker."""
+    staff = STAFF_BY_NAME[username]
+    if staff.role == Role.UDK_STAFF:
+        municipal = {m for s in STAFF for m in s.municipalities}
+        names = [f"{p.first_name} {p.last_name}" for p in PERSONAS if p.municipality not in municipal]
+    else:
+        names = [p.last_name for p in PERSONAS if p.municipality in staff.municipalities]
+    once = [NO_HITS, ""] if username == "sagsbehandler.aarhus" else []
+    return [*names, INVALID_CPR, *once]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_every_demo_page_is_accessible(identity, demo, browser):
+    base = demo
+    browser.reset()
+    checks: list[PageCheck] = []
+    seen: set[str] = set()
+
+    if identity == ANONYMOUS:
+        expected = {"/log-ind/", "/demo/"}
+        _crawl(browser, base, identity, ["/log-ind/", "/demo/", "/"], checks, seen)
+        _log_in(browser, base, "sagsbehandler.aarhus", "forkert adgangskode")
+        assert browser.driver.find_elements(By.CSS_SELECTOR, "main .alert-error"), \
+            "a wrong password did not show the login error"
+        checks.append(browser.check_page(identity, state="forkert adgangskode"))
+        browser.driver.get(f"{base}/borgere/findes-ikke/")
+        checks.append(browser.check_page(identity, state="side der ikke findes"))
+    elif identity in STAFF_BY_NAME:
+        _log_in(browser, base, identity, DEMO_PASSWORD)
+        assert browser.path != "/log-ind/", f"{identity} could not log in through /log-ind/"
+        _crawl(browser, base, identity, [], checks, seen, from_here=True)
+        if STAFF_BY_NAME[identity].role in CITIZEN_SERVING_ROLES:
+            expected = {"/borgere/", "/borgere/<uuid>/"}
+            for query in _queries_for(identity):
+                check, hits = _search(browser, base, identity, query)
+                checks.append(check)
+                _crawl(browser, base, identity, hits, checks, seen)
+        else:
+            expected = {"/"}
+            # A role without access to citizens gets the error page, which must be accessible too.
+            browser.driver.get(f"{base}/borgere/")
+            checks.append(browser.check_page(identity, state="adgang nægtet"))
+    else:
+        expected = {"/mit/", "/mit/log/"}
+        persona = PERSONA_BY_LOGIN[identity]
+        _log_in_as_persona(browser, base, f"{persona.first_name} {persona.last_name}")
+        assert browser.path == "/mit/", f"the persona button for {identity} led to {browser.path}"
+        _crawl(browser, base, identity, [], checks, seen, from_here=True)
+
+    visited = {OVERVIEW.sub("/borgere/<uuid>/", c.path) for c in checks}
+    assert expected <= visited, f"{identity}: the crawl missed {expected - visited}; visited {visited}"
+    problems = [c for c in checks if c.problems()]
+    if problems:
+        pytest.fail(report(problems, f"{len(problems)} of {len(checks)} pages seen by {identity} "
+                                     "have accessibility problems:"), pytrace=False)
+
+
+def test_django_admin_pages_accessibility(demo, browser):
+    """The administrator's pages: users, roles and municipalities are managed here."""
+    base = demo
+    browser.reset()
+    _log_in(browser, base, "admin", DEMO_PASSWORD)
+    found = []
+    for path in ("/admin/", "/admin/core/user/", "/admin/core/user/add/", "/admin/core/municipality/",
+                 "/admin/core/municipality/751/change/", "/admin/core/auditrecord/"):
+        browser.driver.get(f"{base}{path}")
+        assert browser.path == path, f"the admin user could not open {path} (landed on {browser.path})"
+        found += [f"  - {path}: {v.describe()}" for v in browser.check_page("admin", keyboard=False).violations]
+    assert not found, "Django's admin pages have axe violations:\n" + "\n".join(found)
