@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     UDK_STAFF = "udk_staff", "Medarbejder i Udbetaling Danmark"
     POOL_OFFICER = "pool_officer", "Puljeansvarlig i ministeriet"
     USERORG_MEMBER = "userorg_member", "Medarbejder i brugerorganisation"
+    PARTNERSHIP_MEMBER = "partnership_member", "Medlem af partnerskabet om kontantadgang"
     ADMINISTRATOR = "administrator", "Administrator"
     CITIZEN = "citizen", "Borger"
 

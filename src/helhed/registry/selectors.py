@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import rules
@@ -18,6 +19,7 @@ from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import municipality_scope
 from helhed.registry.models import Citizen, DigitalPostExemption, Representation
+from helhed.registry.overview import OverviewSection, load_sections
 
 SEARCH_LIMIT = 50
 _CPR_LIKE = re.compile(r"^[\d\s-]+$")
@@ -69,6 +71,7 @@ class CitizenOverview:
     active_digital_post_exemption: DigitalPostExemption | None
     representations: list[Representation]
     represents: list[Representation]
+    sections: list[tuple[OverviewSection, Any]]
     today: datetime.date
 
 
@@ -83,11 +86,15 @@ def citizen_overview(
     exemptions = list(citizen.digital_post_exemptions.all())
     representations = list(citizen.representations.select_related("representative"))
     represents = list(citizen.represents.select_related("citizen"))
+    sections = load_sections(user=user, citizen=citizen, today=today)
     others = [r.representative_id for r in representations] + [r.citizen_id for r in represents]
     record_read(
         actor=user,
         citizen_uuids=[citizen.pk],
-        what="Stamdata, kontaktoplysninger, NemKonto, Digital Post og repræsentation",
+        what=", ".join(
+            ["Stamdata, kontaktoplysninger, NemKonto, Digital Post og repræsentation"]
+            + [section.what for section, _ in sections]
+        ),
         purpose=purpose,
         channel=channel,
         also=[(other, "Navn (som repræsentant eller repræsenteret)") for other in others],
@@ -99,6 +106,7 @@ def citizen_overview(
         active_digital_post_exemption=next((e for e in exemptions if e.is_active(today)), None),
         representations=representations,
         represents=represents,
+        sections=sections,
         today=today,
     )
 
