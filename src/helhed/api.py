@@ -4,8 +4,10 @@
 from django.http import Http404
 from ninja import NinjaAPI
 
+from helhed.cashaccess.api import router as cashaccess_router
 from helhed.core.api import API_AUTH
 from helhed.core.api import router as core_router
+from helhed.register.api import router as register_router
 from helhed.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -26,3 +28,5 @@ def not_found(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", register_router)
+api.add_router("/", cashaccess_router)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "ninja",
     "helhed.core",
     "helhed.registry",
+    "helhed.register",
+    "helhed.cashaccess",
     "helhed.demo",
 ]
 
@@ -170,6 +172,10 @@ STORAGES = {
 # Outside production the files are served straight from the source tree (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded files (register extracts). Never served: no URL pattern points at MEDIA_URL.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
 
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("demo/", include("helhed.demo.urls")),
+    path("register/", include("helhed.register.urls")),
+    path("kontantadgang/", include("helhed.cashaccess.urls")),
     path("", include("helhed.registry.urls")),
     path("", include("helhed.core.urls")),
 ]

@@ -8,7 +8,9 @@ from helhed.registry.overview import OverviewSection, register_overview_section
 @pytest.fixture
 def section(tmp_path, settings):
     (tmp_path / "test_section.html").write_text("<p>Ordning: {{ data.kind }}</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    engine = settings.TEMPLATES[0]
+    # Assigned anew (not changed in place) so that Django reloads its template engines.
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     calls = []
 
     def load(*, user, citizen, today):

@@ -116,4 +116,7 @@ STAFF = [
               note="Puljeansvarlig i ministeriet (ingen adgang til borgere)"),
     StaffUser("husforbi", "Kim", "Larsen", Role.USERORG_MEMBER, organisation="Hus Forbi",
               note="Medarbejder i en brugerorganisation (kun med samtykke)"),
+    StaffUser("kontantpartnerskab", "Ditte", "Holm", Role.PARTNERSHIP_MEMBER,
+              organisation="Rådet for Socialt Udsatte",
+              note="Medlem af partnerskabet om kontantadgang (kun samlede tal)"),
 ]

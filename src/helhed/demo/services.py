@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from helhed.cashaccess.demo import build_cashaccess_demo
 from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
 from helhed.demo.cpr import demo_cpr
@@ -122,4 +123,5 @@ def build_demo_universe(*, citizens: int, seed: int = 2017, today: datetime.date
             citizen=citizen, ground=ground,
             registered_on=today - datetime.timedelta(days=rng.randrange(700)),
         )
+    build_cashaccess_demo(today=today, personas=personas)
     return DemoUniverse(staff=staff, personas=personas, generated=len(generated))

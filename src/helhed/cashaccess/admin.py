@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from helhed.cashaccess.models import Handout, Solution
+
+
+@admin.register(Solution)
+class SolutionAdmin(admin.ModelAdmin):
+    """Solutions are municipal facts, not personal data: administrators may correct them."""
+
+    list_display = ["name", "municipality", "kind", "provider", "starts_on", "ends_on"]
+    list_filter = ["kind", "municipality__region"]
+    search_fields = ["name", "provider", "municipality__name"]
+
+
+@admin.register(Handout)
+class HandoutAdmin(admin.ModelAdmin):
+    """Read-only, like the read log: a hand-out can be neither changed nor deleted. Only the
+    arrangement's id is listed, never the citizen (administrators do not read citizens)."""
+
+    list_display = ["handed_out_on", "kind", "amount", "staff_name", "acknowledgement", "arrangement_id"]
+    list_filter = ["kind", "acknowledgement"]
+    fields = ["handed_out_on", "kind", "amount", "card", "staff_name", "acknowledgement", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

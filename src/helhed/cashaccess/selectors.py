@@ -1,0 +1,363 @@
+"""Reads of cash access. Selectors that return a citizen's data take the acting user, apply
+the rules and write the read to the audit log; the aggregate selectors for the partnership
+return counts only, every count about citizens passed through ``suppress_small_count``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import rules
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+
+from helhed.cashaccess.models import Arrangement, ArrangementStatus, Handout, Solution, SolutionType
+from helhed.core.audit import record_read
+from helhed.core.models import Municipality, User
+from helhed.core.rules import municipality_scope
+from helhed.registry.models import Citizen, NemKontoStatus
+from helhed.registry.selectors import citizens_visible_to, search_citizens
+
+SMALL_COUNT_LIMIT = 5
+HANDOUTS_SHOWN_ON_OVERVIEW = 5
+
+
+# --- Municipal staff: solutions and arrangements ------------------------------------------
+
+def _in_scope(qs: QuerySet, user: User) -> QuerySet:
+    scope = municipality_scope(user)
+    return qs if scope is None else qs.filter(municipality_id__in=scope)
+
+
+def solutions_visible_to(user: User) -> QuerySet[Solution]:
+    """The solutions of the user's own municipalities (municipal staff only)."""
+    qs = Solution.objects.select_related("municipality")
+    if not rules.has_perm("cashaccess.view_solutions", user):
+        return qs.none()
+    return _in_scope(qs, user)
+
+
+def solution_for_change(*, user: User, solution_id: UUID) -> Solution:
+    solution = solutions_visible_to(user).filter(pk=solution_id).first()
+    if solution is None or not rules.has_perm("cashaccess.change_solution", user, solution):
+        raise Http404("Løsningen findes ikke eller er ikke tilgængelig for dig.")
+    return solution
+
+
+def arrangements_visible_to(user: User) -> QuerySet[Arrangement]:
+    qs = Arrangement.objects.select_related("citizen", "solution", "municipality")
+    if not rules.has_perm("cashaccess.serve_arrangements", user):
+        return qs.none()
+    return _in_scope(qs, user)
+
+
+def arrangement_list(*, user: User, channel: str) -> list[Arrangement]:
+    """The arrangements of the user's municipalities, not ended first. Every citizen listed
+    is recorded as read (their name is shown)."""
+    found = list(arrangements_visible_to(user).order_by("status", "citizen__last_name", "citizen__first_name"))
+    record_read(actor=user, citizen_uuids=[a.citizen_id for a in found],
+                what="Navn og kontantordning (liste over kontantordninger)",
+                purpose="Kontantadgang: oversigt over kommunens ordninger", channel=channel)
+    return found
+
+
+def find_citizens_for_arrangement(*, user: User, query: str, channel: str) -> list[Citizen]:
+    """The registry's citizen search (audited there), for starting a new arrangement."""
+    if not rules.has_perm("cashaccess.serve_arrangements", user):
+        return []
+    return search_citizens(user=user, query=query, channel=channel)
+
+
+@dataclass
+class ArrangementDetail:
+    arrangement: Arrangement
+    handouts: list[Handout]
+
+
+def arrangement_detail(*, user: User, arrangement_id: UUID, purpose: str, channel: str) -> ArrangementDetail:
+    """One arrangement and its whole hand-out log, within the user's scope (else 404)."""
+    arrangement = arrangements_visible_to(user).filter(pk=arrangement_id).first()
+    if arrangement is None or not rules.has_perm("cashaccess.manage_arrangement", user, arrangement):
+        raise Http404("Ordningen findes ikke eller er ikke tilgængelig for dig.")
+    handouts = list(arrangement.handouts.all())
+    record_read(actor=user, citizen_uuids=[arrangement.citizen_id],
+                what="Navn, kontantordning og udleveringslog", purpose=purpose, channel=channel)
+    return ArrangementDetail(arrangement=arrangement, handouts=handouts)
+
+
+def citizen_for_arrangement(*, user: User, citizen_id: UUID, channel: str) -> Citizen:
+    """The citizen a caseworker is about to set up an arrangement for (name and NemKonto
+    status are shown on the form, so the read is recorded)."""
+    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
+    if citizen is None or not rules.has_perm("cashaccess.set_up_arrangement", user, citizen):
+        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto (ny kontantordning)",
+                purpose="Kontantadgang: oprettelse af kontantordning", channel=channel)
+    return citizen
+
+
+def solutions_for_citizen(*, citizen: Citizen, on: datetime.date) -> QuerySet[Solution]:
+    """The solutions in the citizen's municipality that are running on ``on``."""
+    return Solution.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on), municipality_id=citizen.home_municipality_id,
+        starts_on__lte=on,
+    ).exclude(kind=SolutionType.BANK_TENDER)
+
+
+def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
+    """The cash-access section of the whole-citizen overview (and of the citizen's own
+    page). Applies the registry's view permission; writes no audit record (the overview
+    does, naming this section)."""
+    if not rules.has_perm("registry.view_citizen", user, citizen):
+        return None
+    arrangements = list(citizen.cash_arrangements.select_related("solution").order_by("-starts_on"))
+    can_set_up = rules.has_perm("cashaccess.set_up_arrangement", user, citizen)
+    # Without an arrangement the section is shown only where one is needed: a citizen without
+    # NemKonto must be paid another way (``services.payout_route_problem``).
+    if not arrangements and not (can_set_up and citizen.nemkonto == NemKontoStatus.MISSING):
+        return None
+    current = next((a for a in arrangements if a.status != ArrangementStatus.ENDED), None)
+    handouts = list(current.handouts.all()[:HANDOUTS_SHOWN_ON_OVERVIEW]) if current else []
+    return {
+        "citizen": citizen,
+        "arrangements": arrangements,
+        "current": current,
+        "handouts": handouts,
+        "can_set_up": can_set_up and current is None,
+        "can_manage": can_set_up,
+    }
+
+
+# --- Partnership: aggregate figures only --------------------------------------------------
+
+def suppress_small_count(n: int) -> int | None:
+    """A count of citizens (or of their hand-outs) below 5 is never shown: ``None``, shown
+    as "<5". The one place the rule lives; every figure a partnership member, the API or the
+    report sees passes through it (issue "Access to cash": aggregates never expose a
+    citizen; Danmarks Statistik's practice of discretion for small cells)."""
+    return n if n >= SMALL_COUNT_LIMIT else None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One aggregate figure as shown: ``value`` is ``None`` when suppressed."""
+
+    value: int | None
+    complementary: bool = False  # hidden only so that a suppressed neighbour cannot be derived
+
+    @property
+    def label(self) -> str:
+        if self.value is not None:
+            return str(self.value)
+        return "skjult" if self.complementary else "<5"
+
+
+def suppressed_breakdown(counts: dict) -> dict:
+    """Suppress every small cell of a breakdown whose total is shown as well. If exactly
+    one cell is small, the next smallest is hidden too, so that no cell can be worked out
+    by subtracting the others from the total (complementary suppression)."""
+    cells = {key: Cell(suppress_small_count(n)) for key, n in counts.items()}
+    small = [key for key, cell in cells.items() if cell.value is None]
+    if len(small) == 1:
+        shown = sorted((n, str(key), key) for key, n in counts.items() if cells[key].value is not None)
+        if shown:
+            cells[shown[0][2]] = Cell(None, complementary=True)
+    return cells
+
+
+def _total(counts: dict) -> Cell:
+    return Cell(suppress_small_count(sum(counts.values())))
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    cell: Cell
+
+
+@dataclass
+class MunicipalityRow:
+    code: int
+    name: str
+    kinds: list[str]
+    bank_tender: bool
+    citizens: Cell
+    handouts: Cell
+
+
+@dataclass
+class Indicators:
+    """The partnership's indicators for one period (seed 000: "løbende følge op på
+    udviklingen"). Every citizen-derived figure is a ``Cell``."""
+
+    period_start: datetime.date
+    period_end: datetime.date
+    citizens_by_kind: list[Row]
+    citizens_total: Cell
+    municipalities_by_kind: list[tuple[str, str, int]]
+    municipalities_with_bank_tender: int
+    municipalities_with_any_solution: int
+    handouts_by_month: list[Row]
+    handouts_total: Cell
+    municipalities: list[MunicipalityRow]
+
+
+def _running_between(start: datetime.date, end: datetime.date) -> Q:
+    return Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+               "oktober", "november", "december"]
+
+
+def indicators(*, user: User, period_start: datetime.date, period_end: datetime.date) -> Indicators:
+    """Aggregate figures for partnership members: citizens with an arrangement by solution
+    type, municipalities with each solution type and with a bank-tender requirement,
+    hand-outs per month, and the same per municipality. Counts distinct citizens with an
+    arrangement running at the end of the period. Never returns a citizen."""
+    if not rules.has_perm("cashaccess.view_indicators", user):
+        raise Http404("Kun for partnerskabet om kontantadgang.")
+    if period_end < period_start:
+        raise ValueError("Perioden slutter før den begynder.")
+
+    running = Arrangement.objects.filter(_running_between(period_end, period_end))
+    by_kind = Counter(dict(
+        running.values_list("solution__kind").annotate(n=Count("citizen", distinct=True)).values_list(
+            "solution__kind", "n")
+    ))
+    kind_counts = {kind: by_kind.get(kind, 0) for kind in SolutionType.values if kind != SolutionType.BANK_TENDER}
+    kind_cells = suppressed_breakdown(kind_counts)
+
+    solutions = Solution.objects.filter(_running_between(period_start, period_end))
+    kinds_by_municipality: dict[int, set[str]] = defaultdict(set)
+    for code, kind in solutions.values_list("municipality_id", "kind"):
+        kinds_by_municipality[code].add(kind)
+    municipalities_by_kind = [
+        (kind, label, sum(1 for kinds in kinds_by_municipality.values() if kind in kinds))
+        for kind, label in SolutionType.choices
+    ]
+
+    handouts = Handout.objects.filter(handed_out_on__gte=period_start, handed_out_on__lte=period_end)
+    per_month = dict(
+        handouts.annotate(month=TruncMonth("handed_out_on")).values_list("month").annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    per_month = {(m.date() if isinstance(m, datetime.datetime) else m): n for m, n in per_month.items()}
+    month_counts = {m: per_month.get(m, 0) for m in _months(period_start, period_end)}
+    month_cells = suppressed_breakdown(month_counts)
+
+    citizens_per_municipality = dict(
+        running.values_list("municipality_id").annotate(n=Count("citizen", distinct=True))
+        .values_list("municipality_id", "n")
+    )
+    handouts_per_municipality = dict(
+        handouts.values_list("arrangement__municipality_id").annotate(n=Count("id"))
+        .values_list("arrangement__municipality_id", "n")
+    )
+    codes = set(kinds_by_municipality) | set(citizens_per_municipality) | set(handouts_per_municipality)
+    names = dict(Municipality.objects.filter(code__in=codes).values_list("code", "name"))
+    citizen_cells = suppressed_breakdown({code: citizens_per_municipality.get(code, 0) for code in codes})
+    handout_cells = suppressed_breakdown({code: handouts_per_municipality.get(code, 0) for code in codes})
+    labels = dict(SolutionType.choices)
+    rows = [
+        MunicipalityRow(
+            code=code, name=names[code],
+            kinds=[labels[k] for k in SolutionType.values if k in kinds_by_municipality.get(code, set())],
+            bank_tender=SolutionType.BANK_TENDER in kinds_by_municipality.get(code, set()),
+            citizens=citizen_cells[code], handouts=handout_cells[code],
+        )
+        for code in codes
+    ]
+    # Sorted by what is shown, never by a suppressed value, so the order reveals nothing.
+    rows.sort(key=lambda r: (-(r.citizens.value or 0), r.name))
+
+    return Indicators(
+        period_start=period_start,
+        period_end=period_end,
+        citizens_by_kind=[Row(kind, labels[kind], kind_cells[kind]) for kind in kind_counts],
+        citizens_total=_total(kind_counts),
+        municipalities_by_kind=municipalities_by_kind,
+        municipalities_with_bank_tender=sum(1 for k in kinds_by_municipality.values() if SolutionType.BANK_TENDER in k),
+        municipalities_with_any_solution=len(kinds_by_municipality),
+        handouts_by_month=[
+            Row(m.isoformat()[:7], f"{MONTH_NAMES[m.month - 1]} {m.year}", month_cells[m]) for m in month_counts
+        ],
+        handouts_total=_total(month_counts),
+        municipalities=rows,
+    )
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    now: str
+    change: str
+
+
+@dataclass
+class FollowUpReport:
+    """The follow-up report to the government (seed 000: "ultimo 2022 afrapportere til
+    regeringen om udviklingen på området"), for any period, compared with the period of the
+    same length just before it."""
+
+    current: Indicators
+    previous: Indicators
+    development: list[Change]
+    solutions_in_use: list[tuple[str, list[Solution]]] = field(default_factory=list)
+
+
+def _change(label: str, before, now) -> Change:
+    def shown(x):
+        return x.label if isinstance(x, Cell) else str(x)
+
+    def value(x):
+        return x.value if isinstance(x, Cell) else x
+
+    b, n = value(before), value(now)
+    delta = "–" if b is None or n is None else f"{n - b:+d}"
+    return Change(label=label, before=shown(before), now=shown(now), change=delta)
+
+
+def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    length = end - start
+    previous_end = start - datetime.timedelta(days=1)
+    return previous_end - length, previous_end
+
+
+def follow_up_report(*, user: User, period_start: datetime.date, period_end: datetime.date) -> FollowUpReport:
+    """The screen page and the PDF are both rendered from this one selector's figures."""
+    current = indicators(user=user, period_start=period_start, period_end=period_end)
+    previous = indicators(user=user, period_start=previous_period(period_start, period_end)[0],
+                          period_end=previous_period(period_start, period_end)[1])
+    development = [_change("Borgere med en kontantordning", previous.citizens_total, current.citizens_total)]
+    development += [
+        _change(f"Borgere med ordning: {now.label}", before.cell, now.cell)
+        for before, now in zip(previous.citizens_by_kind, current.citizens_by_kind, strict=True)
+    ]
+    development += [
+        _change(f"Kommuner med {now[1].lower()}", before[2], now[2])
+        for before, now in zip(previous.municipalities_by_kind, current.municipalities_by_kind, strict=True)
+    ]
+    development.append(_change("Udleveringer i perioden", previous.handouts_total, current.handouts_total))
+    in_use = Solution.objects.filter(_running_between(period_start, period_end)).select_related("municipality")
+    grouped: dict[str, list[Solution]] = defaultdict(list)
+    for solution in in_use.order_by("kind", "municipality__name", "name"):
+        grouped[solution.kind].append(solution)
+    labels = dict(SolutionType.choices)
+    return FollowUpReport(
+        current=current, previous=previous, development=development,
+        solutions_in_use=[(labels[kind], grouped[kind]) for kind in SolutionType.values if grouped.get(kind)],
+    )

@@ -1,0 +1,134 @@
+"""``helhed register``: the register engine on the command line.
+
+    helhed register targetgroup --periods FILE --as-of YYYY-MM-DD --rule NAME [--out FILE] [--by-kommune]
+    helhed register import-dream FILE --codes MAP.csv --out PERIODS
+    helhed register rules
+
+Bad input stops the command with a message naming the file, the row and the problem (never
+a CPR number), exit status 2, and no output file. Output is written to a temporary file
+beside the target and renamed at the end. No database is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from contextlib import nullcontext
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from helhed.register.dream import import_dream
+from helhed.register.engine import atomic_output, run_target_group, write_counts, write_members
+from helhed.register.periods import RegisterInputError
+from helhed.register.targetgroups import RULES, get_rule
+
+
+class Command(BaseCommand):
+    help = "Registermotoren: find målgrupper i ydelsesregistre (DuckDB, i processen, fra filer)."
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser):
+        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
+                                    title="underkommandoer")
+        # Django's CommandParser needs `called_from_command_line` on every sub-parser.
+        target = sub.add_parser("targetgroup", help="Find en målgruppe på en skæringsdato.",
+                                called_from_command_line=parser.called_from_command_line)
+        target.add_argument("--periods", required=True, metavar="FILE",
+                            help="ydelsesperioder, CSV eller Parquet (cpr,kommunekode,ydelse,start,slut)")
+        target.add_argument("--as-of", required=True, type=_date, metavar="YYYY-MM-DD", help="skæringsdatoen")
+        target.add_argument("--rule", required=True, choices=sorted(RULES), help="reglen")
+        target.add_argument("--out", metavar="FILE", help="CSV-fil til resultatet (ellers standard output)")
+        target.add_argument("--by-kommune", action="store_true",
+                            help="skriv antal pr. kommune (alle 98) i stedet for medlemmerne")
+        target.add_argument("--threads", type=int, default=None, help="DuckDB-tråde (standard: alle kerner)")
+        target.add_argument("--progress", action="store_true", default=None,
+                            help="vis fremdrift på standard error (standard: når det er en terminal)")
+        target.add_argument("--no-progress", action="store_false", dest="progress")
+
+        dream = sub.add_parser("import-dream", help="Lav ydelsesperioder af et DREAM-udtræk (bredt format).",
+                               called_from_command_line=parser.called_from_command_line)
+        dream.add_argument("file", metavar="FILE", help="DREAM, bredt format: cpr, kommunekode, y_ÅÅUU ...")
+        dream.add_argument("--codes", required=True, metavar="MAP.csv", help="kodeoversættelse: code,ydelse")
+        dream.add_argument("--out", required=True, metavar="PERIODS", help="ydelsesperioder (.csv eller .parquet)")
+
+        sub.add_parser("rules", help="Vis reglerne med parametre og kilder.",
+                       called_from_command_line=parser.called_from_command_line)
+
+    def handle(self, *args, subcommand, **options):
+        try:
+            if subcommand == "targetgroup":
+                self.targetgroup(**options)
+            elif subcommand == "import-dream":
+                self.import_dream(**options)
+            else:
+                self.rules()
+        except RegisterInputError as error:
+            self.stderr.write(f"Fejl i inddata: {error}")
+            sys.exit(2)
+
+    def targetgroup(self, *, periods, as_of, rule, out, by_kommune, threads, progress, **options):
+        chosen = get_rule(rule)
+        show = sys.stderr.isatty() if progress is None else progress
+        with _progress_bar(show) as report:
+            run = run_target_group(periods, rule=chosen, as_of=as_of, progress=report, threads=threads)
+        write = write_counts if by_kommune else write_members
+        if out:
+            with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write(run, handle)
+        else:
+            write(run, self.stdout)
+        self.stderr.write(style_func=_plain, msg=
+            f"{rule} (version {chosen.version}) pr. {as_of.isoformat()}: {run.total:,} personer "
+            f"ud af {run.periods.rows:,} perioder på {run.seconds:.1f} s.".replace(",", ".")
+        )
+
+    def import_dream(self, *, file, codes, out, **options):
+        summary = import_dream(file, codes=codes, out=out)
+        self.stderr.write(style_func=_plain, msg=
+            f"{summary.persons:,} personer og {summary.weeks:,} uger blev til {summary.periods:,} perioder i {out}."
+            .replace(",", ".")
+        )
+
+    def rules(self):
+        for rule in RULES.values():
+            self.stdout.write(f"{rule.name} (version {rule.version}): {rule.title}")
+            for key, value in rule.parameters().items():
+                self.stdout.write(f"  {key} = {value}")
+            self.stdout.write(f"  kilde: {rule.source}")
+
+
+def _plain(text: str) -> str:
+    return text  # a summary on standard error, not an error: no red
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from None
+
+
+def _progress_bar(show: bool):
+    """A rich progress bar on standard error, one task per step the engine reports."""
+    if not show:
+        return nullcontext(None)
+    from contextlib import contextmanager
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar():
+        tasks: dict[str, int] = {}
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=False) as progress:
+            def report(label: str, fraction: float | None):
+                if label not in tasks:
+                    tasks[label] = progress.add_task(label, total=100)
+                if fraction is not None:
+                    progress.update(tasks[label], completed=round(fraction * 100))
+            yield report
+
+    return bar()
