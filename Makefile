@@ -12,11 +12,13 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: demo test test-sqlite test-postgres lint bench setup base-packages system-packages postgres static clean
 
-## What `make demo` needs on a bare Debian: Python's venv module and npm.
+## What `make demo` needs on a bare Debian: Python's venv module, npm, and the libraries
+## WeasyPrint renders PDFs with.
 base-packages:
 	@missing=""; \
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -44,18 +46,17 @@ static: $(VENDOR)/.built
 
 setup: $(BIN)/helhed static
 
-## System packages the suite needs: Chromium and its driver for the browser tests,
-## PostgreSQL, and the libraries WeasyPrint renders PDFs with. Installed only when missing.
-system-packages:
+## System packages the suite needs besides those: Chromium and its driver for the browser
+## tests, and PostgreSQL. Installed only when missing.
+system-packages: base-packages
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
-	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing fonts-dejavu-core; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
 ## A running PostgreSQL with a role and database for the tests (starts Debian's cluster if needed).
@@ -77,8 +78,10 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/helhed makemigrations --check --dry-run
 
+## Benchmarks write their figures to bench/results/ and are summarised in bench/RESULTS.md.
+BENCHMARKS := bench/registry_lookup.py bench/register_targetgroup.py
 bench: setup
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b || exit 1; done || echo "No benchmarks yet."
+	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,10 +1,23 @@
 import rules
 from django.conf import settings
 
+# The main menu: an entry is shown to whoever holds its permission (the rule lives in the
+# app's rules.py, so the menu never decides access on its own).
+NAVIGATION = [
+    ("registry.use_self_service", "registry:my_data", "Mine oplysninger"),
+    ("core.view_own_audit_log", "registry:my_log", "Hvem har set mine oplysninger"),
+    ("registry.search_citizens", "registry:search", "Find borger"),
+    ("register.view_results", "register:index", "Målgrupper"),
+    ("cashaccess.serve_arrangements", "cashaccess:arrangements", "Kontantordninger"),
+    ("cashaccess.view_solutions", "cashaccess:solutions", "Kontantløsninger"),
+    ("cashaccess.view_indicators", "cashaccess:follow_up", "Opfølgning på kontantadgang"),
+]
+
 
 def helhed(request):
     user = getattr(request, "user", None)
+    allowed = [(name, label) for perm, name, label in NAVIGATION if user and rules.has_perm(perm, user)]
     return {
         "demo_mode": settings.DEMO_MODE,
-        "can_search_citizens": bool(user) and rules.has_perm("registry.search_citizens", user),
+        "navigation": allowed,
     }
