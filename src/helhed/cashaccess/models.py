@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -190,15 +191,7 @@ class Acknowledgement(models.TextChoices):
     ORAL_WITNESSED = "oral_witnessed", "Borgeren har kvitteret mundtligt, bevidnet af en kollega"
 
 
-class HandoutQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Udleveringer kan ikke ændres.")
-
-    def delete(self):
-        raise PermissionError("Udleveringer kan ikke slettes.")
-
-
-class Handout(models.Model):
+class Handout(AppendOnlyModel):
     """One hand-out of cash or a card: date, amount or card, staff member and the citizen's
     acknowledgement. Append-only like ``core.AuditRecord``: model, queryset, admin and (on
     PostgreSQL) a trigger refuse every change and deletion; a mistake is corrected by a new
@@ -219,8 +212,6 @@ class Handout(models.Model):
     idempotency_key = models.UUIDField(unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = HandoutQuerySet.as_manager()
-
     class Meta:
         ordering = ["-handed_out_on", "-created_at"]
         verbose_name = "udlevering"
@@ -237,10 +228,3 @@ class Handout(models.Model):
         what = f"{self.amount} kr." if self.kind == HandoutKind.CASH else self.card
         return f"{self.handed_out_on}: {what}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Udleveringer kan ikke ændres.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Udleveringer kan ikke slettes.")

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 
 
@@ -67,15 +68,7 @@ class User(AbstractUser):
         return self.organisation or self.get_role_display()
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Logposter kan ikke ændres.")
-
-    def delete(self):
-        raise PermissionError("Logposter kan ikke slettes.")
-
-
-class AuditRecord(models.Model):
+class AuditRecord(AppendOnlyModel):
     """One read of a citizen's personal data: who, as what, what, why, when.
 
     Written by ``helhed.core.audit.record_read``; append-only: the application can neither
@@ -96,8 +89,6 @@ class AuditRecord(models.Model):
     channel = models.CharField("kanal", max_length=16)  # web, api
     request_id = models.CharField("request-id", max_length=64)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "læselog"
@@ -107,13 +98,6 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.what}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Logposter kan ikke ændres.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Logposter kan ikke slettes.")
 
 
 class ApiToken(models.Model):
