@@ -23,6 +23,11 @@ PUBLIC = {
     "api:api-root",
     "demo:personas",  # 404 outside demo mode (checked below)
     "demo:login_as",  # 404 outside demo mode (checked below)
+    # Borgerservice booking for citizens without a CPR-based login (name and phone); shows
+    # only service points and free slots, and cancels by a reference that is never in a URL.
+    "borgerservice:public_book",
+    "borgerservice:public_receipt",
+    "borgerservice:public_cancel",
 }
 
 

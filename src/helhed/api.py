@@ -4,11 +4,13 @@
 from django.http import Http404
 from ninja import NinjaAPI
 
+from helhed.borgerservice.api import router as borgerservice_router
 from helhed.cashaccess.api import router as cashaccess_router
 from helhed.core.api import API_AUTH
 from helhed.core.api import router as core_router
 from helhed.register.api import router as register_router
 from helhed.registry.api import router as registry_router
+from helhed.review.api import router as review_router
 
 api = NinjaAPI(
     title="helhed API",
@@ -30,3 +32,5 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", register_router)
 api.add_router("/", cashaccess_router)
+api.add_router("/", review_router)
+api.add_router("/", borgerservice_router)

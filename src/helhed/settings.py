@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "helhed.registry",
     "helhed.register",
     "helhed.cashaccess",
+    "helhed.review",
+    "helhed.borgerservice",
     "helhed.demo",
 ]
 

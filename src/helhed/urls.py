@@ -15,6 +15,8 @@ urlpatterns = [
     path("demo/", include("helhed.demo.urls")),
     path("register/", include("helhed.register.urls")),
     path("kontantadgang/", include("helhed.cashaccess.urls")),
+    path("gennemgang/", include("helhed.review.urls")),
+    path("borgerservice/", include("helhed.borgerservice.urls")),
     path("", include("helhed.registry.urls")),
     path("", include("helhed.core.urls")),
 ]

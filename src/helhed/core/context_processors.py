@@ -11,6 +11,10 @@ NAVIGATION = [
     ("cashaccess.serve_arrangements", "cashaccess:arrangements", "Kontantordninger"),
     ("cashaccess.view_solutions", "cashaccess:solutions", "Kontantløsninger"),
     ("cashaccess.view_indicators", "cashaccess:follow_up", "Opfølgning på kontantadgang"),
+    ("review.view_programmes", "review:index", "Gennemgang af sager"),
+    ("borgerservice.book_own", "borgerservice:my_appointments", "Mine tider i Borgerservice"),
+    ("borgerservice.serve_counter", "borgerservice:points", "Borgerservice"),
+    ("borgerservice.view_statistics", "borgerservice:statistics", "Statistik for Borgerservice"),
 ]
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from helhed.borgerservice.demo import build_borgerservice_demo
 from helhed.cashaccess.demo import build_cashaccess_demo
 from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
@@ -16,6 +17,7 @@ from helhed.demo.cpr import demo_cpr
 from helhed.demo.personas import DEMO_PASSWORD, PERSONAS, STAFF
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen, DigitalPostGround, Language, NemKontoStatus
+from helhed.review.demo import build_review_demo
 
 FIRST_NAMES = {
     "K": ["Anne", "Kirsten", "Hanne", "Mette", "Anna", "Helle", "Susanne", "Lene", "Maria", "Marianne",
@@ -124,4 +126,6 @@ def build_demo_universe(*, citizens: int, seed: int = 2017, today: datetime.date
             registered_on=today - datetime.timedelta(days=rng.randrange(700)),
         )
     build_cashaccess_demo(today=today, personas=personas)
+    build_borgerservice_demo(today=today, personas=personas)
+    build_review_demo(today=today, personas=personas)
     return DemoUniverse(staff=staff, personas=personas, generated=len(generated))

@@ -1,0 +1,119 @@
+"""A small outbox: messages to citizens are written in the same transaction as the change
+they tell about (``queue``) and delivered afterwards by ``helhed send_outbox``
+(``deliver``): e-mail through Django's e-mail backend, SMS through the adapter named by the
+setting ``HELHED_BORGERSERVICE_SMS_ADAPTER`` (default: ``FileSmsAdapter``, which writes to
+``var/sms-outbox.txt`` for development).
+
+It lives in Borgerservice because Borgerservice needed it first; it may move to core when
+casework letters need it. A message never carries a CPR number (``queue`` refuses).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from helhed.borgerservice.models import OutboxChannel, OutboxMessage, OutboxStatus
+from helhed.core.logging import CPR_SHAPE
+
+MAX_ATTEMPTS = 5
+DEFAULT_SMS_ADAPTER = "helhed.borgerservice.outbox.FileSmsAdapter"
+
+
+class SmsAdapter:
+    """Send one SMS. Raise any exception to mark the attempt as failed."""
+
+    def send(self, *, to: str, body: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class FileSmsAdapter(SmsAdapter):
+    """For development: appends each SMS to ``var/sms-outbox.txt``."""
+
+    def send(self, *, to: str, body: str) -> None:
+        path = Path(settings.VAR_DIR) / "sms-outbox.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- til {to} ({timezone.now():%Y-%m-%d %H:%M})\n{body}\n")
+
+
+class MemorySmsAdapter(SmsAdapter):
+    """For tests: keeps the messages in a list."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, to: str, body: str) -> None:
+        MemorySmsAdapter.sent.append((to, body))
+
+
+def sms_adapter() -> SmsAdapter:
+    return import_string(getattr(settings, "HELHED_BORGERSERVICE_SMS_ADAPTER", DEFAULT_SMS_ADAPTER))()
+
+
+def queue(*, channel: str, recipient: str, subject: str, body: str, key: str, appointment=None) -> OutboxMessage:
+    """Queue one message; the same ``key`` twice queues it once. Refuses a CPR number."""
+    if CPR_SHAPE.search(body) or CPR_SHAPE.search(subject):
+        raise ValueError("En besked må aldrig indeholde et CPR-nummer.")
+    message, _ = OutboxMessage.objects.get_or_create(
+        idempotency_key=key[:100],
+        defaults={"channel": channel, "recipient": recipient, "subject": subject, "body": body,
+                  "appointment": appointment},
+    )
+    return message
+
+
+def recipient_for(*, citizen=None, phone: str = "", email: str = "") -> tuple[str, str] | None:
+    """Where to tell a citizen: SMS to a phone number first (it reaches those without
+    e-mail or Digital Post), else e-mail; ``None`` when there is no way."""
+    phone = phone or (citizen.phone if citizen else "")
+    email = email or (citizen.email if citizen else "")
+    if phone:
+        return OutboxChannel.SMS, phone
+    if email:
+        return OutboxChannel.EMAIL, email
+    return None
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.channel == OutboxChannel.EMAIL:
+        send_mail(message.subject, message.body, None, [message.recipient], fail_silently=False)
+    else:
+        sms_adapter().send(to=message.recipient, body=message.body)
+
+
+def deliver(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Deliver queued messages, oldest first. Each message is locked while it is sent (rows
+    another sender holds are skipped on PostgreSQL), so two senders never send one twice.
+    A failure is retried on the next run, up to ``MAX_ATTEMPTS``; then it is failed."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0, "retry": 0}
+    skip = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    ids = list(OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        with transaction.atomic():
+            message = OutboxMessage.objects.select_for_update(**skip).filter(
+                pk=pk, status=OutboxStatus.QUEUED).first()
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                _send(message)
+            except Exception as error:  # noqa: BLE001  (any adapter failure is recorded and retried)
+                message.last_error = f"{type(error).__name__}"[:300]
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.status = OutboxStatus.FAILED
+                    counts["failed"] += 1
+                else:
+                    counts["retry"] += 1
+            else:
+                message.status = OutboxStatus.SENT
+                message.sent_at = now
+                counts["sent"] += 1
+            message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    return counts

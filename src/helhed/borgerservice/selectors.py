@@ -1,0 +1,339 @@
+"""Reads of Borgerservice. Staff selectors apply the municipal scope; every selector that
+returns a citizen's name or appointment writes the read to the audit log. Service points,
+their services and free slots are public facts."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from uuid import UUID
+
+import rules
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from helhed.borgerservice.models import (
+    HOLDS_SLOT,
+    AcuteReason,
+    Appointment,
+    ClosedDay,
+    HelpSession,
+    Mode,
+    OpeningHours,
+    ServiceOffer,
+    ServicePoint,
+    ServiceType,
+    Status,
+)
+from helhed.borgerservice.services import effective_mode
+from helhed.borgerservice.slots import COPENHAGEN, slot_starts
+from helhed.core.audit import record_read
+from helhed.core.models import User
+from helhed.core.roles import Role
+from helhed.core.rules import municipality_scope
+from helhed.registry.models import Citizen
+
+SLOT_DAYS = 14
+WAITING_HORIZON_DAYS = 60
+
+
+def _in_scope(qs: QuerySet, user: User) -> QuerySet:
+    scope = municipality_scope(user)
+    return qs if scope is None else qs.filter(municipality_id__in=scope)
+
+
+def _with_details(qs: QuerySet[ServicePoint]) -> QuerySet[ServicePoint]:
+    return qs.select_related("municipality").prefetch_related(
+        Prefetch("offers", queryset=ServiceOffer.objects.select_related("service")), "hours", "closed_days")
+
+
+# --- Service points ------------------------------------------------------------------------
+
+def points_visible_to(user: User) -> QuerySet[ServicePoint]:
+    """The service points of the staff member's own municipalities."""
+    if not rules.has_perm("borgerservice.serve_counter", user):
+        return ServicePoint.objects.none()
+    return _with_details(_in_scope(ServicePoint.objects.all(), user))
+
+
+def point_for_staff(*, user: User, point_id: UUID) -> ServicePoint:
+    point = points_visible_to(user).filter(pk=point_id).first()
+    if point is None or not rules.has_perm("borgerservice.manage_point", user, point):
+        raise Http404("Servicestedet findes ikke eller er ikke tilgængeligt for dig.")
+    return point
+
+
+def bookable_points(*, municipality_id: int | None = None) -> QuerySet[ServicePoint]:
+    """Service points citizens can see and book (public facts)."""
+    qs = _with_details(ServicePoint.objects.filter(offers__isnull=False).distinct())
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    return qs.order_by("municipality__name", "name")
+
+
+def public_point(point_id: UUID) -> ServicePoint:
+    point = bookable_points().filter(pk=point_id).first()
+    if point is None:
+        raise Http404("Servicestedet findes ikke.")
+    return point
+
+
+def services_available(*, municipality_id: int) -> QuerySet[ServiceType]:
+    return ServiceType.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+
+
+def acute_reasons(*, municipality_id: int) -> QuerySet[AcuteReason]:
+    return AcuteReason.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+
+
+# --- Slots ---------------------------------------------------------------------------------
+
+@dataclass
+class Slot:
+    starts_at: datetime.datetime
+    free: int
+
+
+@dataclass
+class SlotDay:
+    day: datetime.date
+    mode: str
+    slots: list[Slot]
+
+
+def free_slots(
+    *, point: ServicePoint, service: ServiceType, from_day: datetime.date, days: int, now: datetime.datetime,
+    include_restricted: bool = False,
+) -> list[SlotDay]:
+    """Free slots of one service at one point, day by day, in three queries whatever the
+    number of days. Days the point is restricted (acute only, closed) are left out unless
+    ``include_restricted`` (staff approving an acute request book in acute-only days)."""
+    offer = ServiceOffer.objects.filter(service_point=point, service=service).first()
+    if offer is None:
+        return []
+    until = from_day + datetime.timedelta(days=days)
+    hours: dict[int, list] = defaultdict(list)
+    for h in OpeningHours.objects.filter(service_point=point):
+        hours[h.weekday].append((h.opens, h.closes))
+    closed = set(ClosedDay.objects.filter(service_point=point, date__gte=from_day, date__lt=until)
+                 .values_list("date", flat=True))
+    start = datetime.datetime.combine(from_day, datetime.time(), tzinfo=COPENHAGEN)
+    end = datetime.datetime.combine(until, datetime.time(), tzinfo=COPENHAGEN)
+    taken = dict(Appointment.objects.filter(
+        service_point=point, service=service, status__in=HOLDS_SLOT, starts_at__gte=start, starts_at__lt=end,
+    ).values_list("starts_at").annotate(n=Count("id")).values_list("starts_at", "n"))
+    result = []
+    for i in range(days):
+        day = from_day + datetime.timedelta(days=i)
+        mode = effective_mode(point=point, day=day)
+        if mode == Mode.CLOSED or (mode == Mode.ACUTE_ONLY and not include_restricted):
+            continue
+        slots = [
+            Slot(starts_at=s, free=offer.capacity - taken.get(s, 0))
+            for s in slot_starts(day=day, hours=hours.get(day.weekday(), []), minutes=point.slot_minutes,
+                                 closed_days=closed)
+            if s > now and taken.get(s, 0) < offer.capacity
+        ]
+        if slots:
+            result.append(SlotDay(day=day, mode=mode, slots=slots))
+    return result
+
+
+def first_free_slot(*, point: ServicePoint, service: ServiceType, now: datetime.datetime) -> datetime.datetime | None:
+    """The first free slot within ``WAITING_HORIZON_DAYS`` (the waiting time a citizen meets)."""
+    days = free_slots(point=point, service=service, from_day=now.astimezone(COPENHAGEN).date(),
+                      days=WAITING_HORIZON_DAYS, now=now)
+    return days[0].slots[0].starts_at if days else None
+
+
+# --- Appointments (staff) ------------------------------------------------------------------
+
+def appointments_visible_to(user: User) -> QuerySet[Appointment]:
+    if not rules.has_perm("borgerservice.serve_counter", user):
+        return Appointment.objects.none()
+    return _in_scope(Appointment.objects.select_related("citizen", "service", "service_point", "staff",
+                                                        "acute_reason"), user)
+
+
+def _audit(user: User, appointments, what: str, purpose: str, channel: str) -> None:
+    record_read(actor=user, citizen_uuids=[a.citizen_id for a in appointments if a.citizen_id], what=what,
+                purpose=purpose, channel=channel)
+
+
+def day_agenda(*, user: User, point: ServicePoint, day: datetime.date, staff_id: int | None,
+               channel: str) -> list[Appointment]:
+    """A service point's appointments on one day, optionally one staff member's. Every
+    citizen shown is recorded as read."""
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=COPENHAGEN)
+    qs = appointments_visible_to(user).filter(service_point=point, starts_at__gte=start,
+                                              starts_at__lt=start + datetime.timedelta(days=1))
+    qs = qs.exclude(status=Status.CANCELLED)
+    if staff_id:
+        qs = qs.filter(staff_id=staff_id)
+    found = list(qs.order_by("starts_at", "seat"))
+    _audit(user, found, "Navn og tid i Borgerservice (dagsplan)", "Borgerservice: dagens tider", channel)
+    return found
+
+
+def triage_queue(*, user: User, channel: str) -> list[Appointment]:
+    """Acute requests waiting for triage in the user's municipalities, oldest first."""
+    found = list(appointments_visible_to(user).filter(status=Status.REQUESTED).order_by("created_at"))
+    _audit(user, found, "Navn og akut anmodning (visitation)", "Borgerservice: vurdering af akutte anmodninger",
+           channel)
+    return found
+
+
+def appointment_for_staff(*, user: User, appointment_id: UUID, purpose: str, channel: str) -> Appointment:
+    appointment = appointments_visible_to(user).filter(pk=appointment_id).first()
+    if appointment is None or not rules.has_perm("borgerservice.manage_appointment", user, appointment):
+        raise Http404("Tiden findes ikke eller er ikke tilgængelig for dig.")
+    _audit(user, [appointment], "Navn, kontakt og tid i Borgerservice", purpose, channel)
+    return appointment
+
+
+def citizen_for_booking(*, user: User, citizen_id: UUID, channel: str) -> Citizen:
+    """The citizen staff book for or record help for (their name is shown)."""
+    citizen = Citizen.objects.select_related("home_municipality").filter(pk=citizen_id).first()
+    if citizen is None or not rules.has_perm("borgerservice.book_for_citizen", user, citizen):
+        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn (tid eller hjælp i Borgerservice)",
+                purpose="Borgerservice: booking eller registrering af hjælp", channel=channel)
+    return citizen
+
+
+def staff_of(point: ServicePoint) -> QuerySet[User]:
+    return User.objects.filter(role=Role.BORGERSERVICE, municipalities=point.municipality_id,
+                               is_active=True).order_by("first_name", "last_name")
+
+
+# --- The citizen's own ---------------------------------------------------------------------
+
+def own_appointments(*, user: User, channel: str) -> list[Appointment]:
+    """A citizen's own appointments and requests, newest first."""
+    if not rules.has_perm("borgerservice.book_own", user):
+        return []
+    found = list(Appointment.objects.select_related("service", "service_point", "acute_reason", "citizen")
+                 .filter(citizen__user=user).order_by("-created_at"))
+    _audit(user, found, "Egne tider i Borgerservice", "Selvbetjening: borgerens egne tider", channel)
+    return found
+
+
+def own_appointment(*, user: User, appointment_id: UUID) -> Appointment:
+    appointment = (Appointment.objects.select_related("service", "service_point", "citizen")
+                   .filter(pk=appointment_id, citizen__user=user).first())
+    if appointment is None or not rules.has_perm("borgerservice.change_own_appointment", user, appointment):
+        raise Http404("Tiden findes ikke.")
+    return appointment
+
+
+def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
+    """The Borgerservice section of the whole-citizen overview (and the citizen's own page):
+    appointments and face-to-face help. No audit here: the overview writes it."""
+    if not rules.has_perm("registry.view_citizen", user, citizen):
+        return None
+    appointments = list(Appointment.objects.select_related("service", "service_point")
+                        .filter(citizen=citizen).order_by("-starts_at", "-created_at")[:10])
+    help_sessions = list(HelpSession.objects.select_related("service_point").filter(citizen=citizen)[:10])
+    can_book = rules.has_perm("borgerservice.book_for_citizen", user, citizen)
+    if not appointments and not help_sessions and not can_book:
+        return None
+    return {"citizen": citizen, "appointments": appointments, "help_sessions": help_sessions, "can_book": can_book,
+            "is_citizen": user.role == Role.CITIZEN}
+
+
+# --- Statistics ----------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    label: str
+    value: int
+    width: int = 0
+
+
+def _bars(figures: list[Figure]) -> list[Figure]:
+    top = max((f.value for f in figures), default=0)
+    for f in figures:
+        f.width = round(100 * f.value / top) if top else 0
+    return figures
+
+
+@dataclass
+class Waiting:
+    point: str
+    service: str
+    first_free: datetime.datetime | None
+    days: int | None
+
+
+@dataclass
+class Statistics:
+    municipality_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    by_service_and_mode: list[Figure]
+    attended: int
+    no_shows: int
+    no_show_rate: str
+    acute: list[Figure]
+    help_by_point: list[Figure]
+    waiting: list[Waiting]
+
+
+def statistics(*, user: User, municipality_id: int, period_start: datetime.date, period_end: datetime.date,
+               now: datetime.datetime) -> Statistics:
+    """Figures for one municipality: appointments by service and mode, no-show rate, acute
+    requests approved and declined, help sessions per service point, and the waiting time
+    to the first free slot. Counts only; no citizen is shown."""
+    if not rules.has_perm("borgerservice.view_statistics", user):
+        raise Http404("Ingen adgang.")
+    scope = municipality_scope(user)
+    if scope is not None and municipality_id not in scope:
+        raise Http404("Kommunen er ikke tilgængelig for dig.")
+    start = datetime.datetime.combine(period_start, datetime.time(), tzinfo=COPENHAGEN)
+    end = datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time(), tzinfo=COPENHAGEN)
+    appointments = Appointment.objects.filter(municipality_id=municipality_id)
+    in_period = appointments.filter(Q(starts_at__gte=start, starts_at__lt=end)
+                                    | Q(starts_at__isnull=True, created_at__gte=start, created_at__lt=end))
+    modes = dict(Mode.choices)
+    by_service = [
+        Figure(f"{name}, {modes[mode].lower()}", n)
+        for name, mode, n in in_period.filter(status__in=HOLDS_SLOT).values_list("service__name", "mode")
+        .annotate(n=Count("id")).order_by("service__name", "mode")
+    ]
+    outcome = dict(in_period.filter(status__in=[Status.CHECKED_IN, Status.NO_SHOW]).values_list("status")
+                   .annotate(n=Count("id")).values_list("status", "n"))
+    attended, no_shows = outcome.get(Status.CHECKED_IN, 0), outcome.get(Status.NO_SHOW, 0)
+    rate = f"{100 * no_shows / (attended + no_shows):.0f} %" if attended + no_shows else "–"
+    acute_counts = dict(in_period.filter(acute_reason__isnull=False).values_list("status").annotate(n=Count("id"))
+                        .values_list("status", "n"))
+    approved = sum(acute_counts.get(s, 0) for s in HOLDS_SLOT)
+    acute = [Figure("Godkendt", approved), Figure("Afvist", acute_counts.get(Status.DECLINED, 0)),
+             Figure("Afventer vurdering", acute_counts.get(Status.REQUESTED, 0))]
+    help_by_point = [
+        Figure(name, n) for name, n in HelpSession.objects.filter(
+            municipality_id=municipality_id, given_on__gte=period_start, given_on__lte=period_end)
+        .values_list("service_point__name").annotate(n=Count("id")).order_by("service_point__name")
+    ]
+    waiting = []
+    for point in _with_details(ServicePoint.objects.filter(municipality_id=municipality_id)).order_by("name"):
+        for offer in point.offers.all():
+            first = first_free_slot(point=point, service=offer.service, now=now)
+            days = (first.astimezone(COPENHAGEN).date() - now.astimezone(COPENHAGEN).date()).days if first else None
+            waiting.append(Waiting(point.name, offer.service.name, first, days))
+    return Statistics(
+        municipality_id=municipality_id, period_start=period_start, period_end=period_end,
+        by_service_and_mode=_bars(by_service), attended=attended, no_shows=no_shows, no_show_rate=rate,
+        acute=_bars(acute), help_by_point=_bars(help_by_point), waiting=waiting,
+    )
+
+
+def already_submitted(*, idempotency_key: str | None, point: ServicePoint, citizen: Citizen | None) -> bool:
+    """Whether this form (its idempotency key) has been posted already, for this point and
+    booker: a second post is then a duplicate, not a new booking, even when its slot has
+    since been taken (by the first post)."""
+    try:
+        key = UUID(str(idempotency_key))
+    except ValueError:
+        return False
+    return Appointment.objects.filter(idempotency_key=key, service_point=point, citizen=citizen).exists()

@@ -1,0 +1,571 @@
+"""Writes of Borgerservice. One function per use case, one transaction each, keyword
+arguments; what the rules refuse is refused with a Danish ``ValidationError``. Every change
+a citizen must hear about queues its message in the outbox in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from helhed.borgerservice import outbox
+from helhed.borgerservice.models import (
+    ALLOWED_TRANSITIONS,
+    HOLDS_SLOT,
+    AcuteReason,
+    Appointment,
+    Channel,
+    ClosedDay,
+    HelpSession,
+    Mode,
+    OpeningHours,
+    ServiceOffer,
+    ServicePoint,
+    ServiceType,
+    Status,
+    local_date,
+)
+from helhed.borgerservice.slots import COPENHAGEN, danish_date, danish_datetime, slot_starts
+from helhed.core.models import User
+from helhed.registry.models import Citizen
+
+POINT_FIELDS = ("kind", "name", "address", "accessibility", "slot_minutes")
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no digits: a reference can never look like a CPR number
+REMINDER_HOURS = 24
+
+
+# --- Rules ---------------------------------------------------------------------------------
+
+def effective_mode(*, point: ServicePoint, day: datetime.date) -> str:
+    """The mode a service point is in on ``day``: a restriction (acute only, closed) applies
+    within its period (open-ended when a date is empty); outside it the point is open.
+    Seed 003: centres may close or restrict service, for a period shown to citizens."""
+    if point.mode == Mode.OPEN:
+        return Mode.OPEN
+    if point.mode_from and day < point.mode_from:
+        return Mode.OPEN
+    if point.mode_until and day > point.mode_until:
+        return Mode.OPEN
+    return point.mode
+
+
+def acute_reason_problem(
+    *, reason: AcuteReason | None, description: str, travel_date: datetime.date | None, today: datetime.date
+) -> dict[str, str]:
+    """Why an acute request is not (yet) acute enough, per field; empty when it is.
+
+    Seed 003: "såfremt en borgers henvendelse er akut med behov for fremmøde, bør kommunerne
+    lave en aftale"; "borgere med fx et uopsætteligt behov for nyt pas" (a travel date
+    within the reason's ``within_days``); "udlevering af nøglekort til NemID". A reason that
+    requires a description (other) must have one."""
+    if reason is None:
+        return {"acute_reason": "Vælg, hvorfor din henvendelse er akut."}
+    problems = {}
+    if reason.requires_description and not description.strip():
+        problems["acute_description"] = "Beskriv, hvorfor din henvendelse er akut."
+    if reason.within_days is not None:
+        if travel_date is None:
+            problems["travel_date"] = "Skriv datoen for rejsen."
+        elif travel_date < today:
+            problems["travel_date"] = "Rejsedatoen ligger i fortiden."
+        elif travel_date > today + datetime.timedelta(days=reason.within_days):
+            problems["travel_date"] = (f"Rejsen skal ligge inden for {reason.within_days} dage for at være akut. "
+                                       "Bestil pas på borger.dk eller book en tid, når der åbner igen.")
+    return problems
+
+
+def _transition(appointment: Appointment, target: str) -> None:
+    current = Status(appointment.status)
+    if target not in ALLOWED_TRANSITIONS[current]:
+        raise ValidationError(
+            f"En tid med status »{current.label.lower()}« kan ikke blive »{Status(target).label.lower()}«.",
+            code="illegal_transition",
+        )
+
+
+def _hash_reference(reference: str) -> str:
+    normalised = "".join(ch for ch in reference.upper() if ch.isalpha())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def new_reference() -> str:
+    """A booking reference for a booker without login: 12 letters (about 55 bits), random,
+    shown once; only its hash is stored."""
+    letters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+
+
+# --- Messages ------------------------------------------------------------------------------
+
+def _tell(appointment: Appointment, *, kind: str, subject: str, body: str) -> bool:
+    """Queue a Danish message about ``appointment`` to its citizen or booker. Returns whether
+    there was a way to reach them."""
+    target = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone)
+    if target is None:
+        return False
+    channel, recipient = target
+    name = appointment.citizen.first_name if appointment.citizen_id else appointment.contact_name
+    point = appointment.service_point
+    text = f"Kære {name}\n\n{body}\n\nVenlig hilsen\n{point.name}\n{point.address}"
+    outbox.queue(channel=channel, recipient=recipient, subject=subject, body=text,
+                 key=f"{kind}:{appointment.pk}:{appointment.version}", appointment=appointment)
+    return True
+
+
+def _when(appointment: Appointment) -> str:
+    return danish_datetime(appointment.starts_at)
+
+
+# --- Service points ------------------------------------------------------------------------
+
+@transaction.atomic
+def create_service_point(*, municipality_id: int, **fields) -> ServicePoint:
+    point = ServicePoint(municipality_id=municipality_id, **{k: v for k, v in fields.items() if k in POINT_FIELDS})
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def change_service_point(*, point: ServicePoint, version: int, **fields) -> ServicePoint:
+    locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    if locked.version != version:
+        raise ValidationError("Servicestedet er blevet ændret af en anden imens. Se ændringen og prøv igen.",
+                              code="stale")
+    for name in POINT_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def set_offer(*, point: ServicePoint, service: ServiceType, capacity: int) -> ServiceOffer:
+    """Offer a service at the point with ``capacity`` places per slot (or change it)."""
+    if service.municipality_id not in (None, point.municipality_id):
+        raise ValidationError({"service": "Ydelsen hører til en anden kommune."})
+    if not 1 <= capacity <= 20:
+        raise ValidationError({"capacity": "Antallet af pladser skal være mellem 1 og 20."})
+    offer, _ = ServiceOffer.objects.update_or_create(service_point=point, service=service,
+                                                     defaults={"capacity": capacity})
+    return offer
+
+
+@transaction.atomic
+def remove_offer(*, point: ServicePoint, offer_id: int) -> None:
+    offer = ServiceOffer.objects.filter(service_point=point, pk=offer_id).first()
+    if offer is None:
+        raise ValidationError("Ydelsen findes ikke på servicestedet.")
+    if Appointment.objects.filter(service_point=point, service_id=offer.service_id,
+                                  status__in=[Status.BOOKED, Status.REQUESTED]).exists():
+        raise ValidationError("Der er bookede tider til ydelsen. Aflys eller flyt dem først.", code="in_use")
+    offer.delete()
+
+
+@transaction.atomic
+def add_opening_hours(
+    *, point: ServicePoint, weekday: int, opens: datetime.time, closes: datetime.time
+) -> OpeningHours:
+    if closes <= opens:
+        raise ValidationError({"closes": "Lukketiden skal ligge efter åbningstiden."})
+    overlapping = OpeningHours.objects.filter(service_point=point, weekday=weekday, opens__lt=closes, closes__gt=opens)
+    if overlapping.exists():
+        raise ValidationError({"opens": "Åbningstiden overlapper en anden åbningstid samme ugedag."})
+    return OpeningHours.objects.create(service_point=point, weekday=weekday, opens=opens, closes=closes)
+
+
+@transaction.atomic
+def remove_opening_hours(*, point: ServicePoint, hours_id: int) -> None:
+    OpeningHours.objects.filter(service_point=point, pk=hours_id).delete()
+
+
+@transaction.atomic
+def add_closed_day(*, point: ServicePoint, date: datetime.date, reason: str) -> ClosedDay:
+    if ClosedDay.objects.filter(service_point=point, date=date).exists():
+        raise ValidationError({"date": "Dagen er allerede registreret som lukkedag."})
+    return ClosedDay.objects.create(service_point=point, date=date, reason=reason.strip())
+
+
+@transaction.atomic
+def remove_closed_day(*, point: ServicePoint, closed_day_id: int) -> None:
+    ClosedDay.objects.filter(service_point=point, pk=closed_day_id).delete()
+
+
+@transaction.atomic
+def switch_mode(
+    *, point: ServicePoint, mode: str, version: int, reason: str = "", mode_from: datetime.date | None = None,
+    mode_until: datetime.date | None = None, now: datetime.datetime,
+) -> tuple[ServicePoint, int]:
+    """Switch a service point between open, acute only and closed. A restriction needs a
+    reason shown to citizens. Booked appointments are kept (seed 003: an agreed attendance
+    stands), and every citizen with a booking in the restricted period is told.
+    Returns the point and how many citizens were told."""
+    locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    if locked.version != version:
+        raise ValidationError("Servicestedet er blevet ændret af en anden imens. Se den nye tilstand og prøv igen.",
+                              code="stale")
+    if mode not in Mode.values:
+        raise ValidationError({"mode": "Vælg en driftstilstand."})
+    if mode != Mode.OPEN and not reason.strip():
+        raise ValidationError({"reason": "Skriv en begrundelse, som borgerne kan se."})
+    if mode_from and mode_until and mode_until < mode_from:
+        raise ValidationError({"mode_until": "Slutdatoen ligger før startdatoen."})
+    locked.mode = mode
+    locked.mode_reason = reason.strip() if mode != Mode.OPEN else ""
+    locked.mode_from = mode_from if mode != Mode.OPEN else None
+    locked.mode_until = mode_until if mode != Mode.OPEN else None
+    locked.version += 1
+    locked.save()
+    told = 0
+    if mode != Mode.OPEN:
+        booked = Appointment.objects.select_related("citizen", "service_point").filter(
+            service_point=locked, status=Status.BOOKED, starts_at__gte=now)
+        label = Mode(mode).label.lower()
+        period = ""
+        if mode_from or mode_until:
+            period = (f" fra {danish_date(mode_from)}" if mode_from else "") + (
+                f" til {danish_date(mode_until)}" if mode_until else "")
+        for appointment in booked:
+            if effective_mode(point=locked, day=local_date(appointment.starts_at)) == Mode.OPEN:
+                continue
+            body = (f"{locked.name} har ændret åbningen: {label}{period}. Begrundelse: {locked.mode_reason}\n\n"
+                    f"Din aftalte tid {_when(appointment)} ({appointment.service}) er bevaret. Du skal stadig "
+                    "møde op. Kan du ikke komme, så aflys tiden.")
+            if _tell(appointment, kind=f"mode{locked.version}", subject="Din tid i Borgerservice er bevaret",
+                     body=body):
+                told += 1
+    return locked, told
+
+
+# --- Slots and booking ---------------------------------------------------------------------
+
+def _offer(point: ServicePoint, service: ServiceType) -> ServiceOffer:
+    offer = ServiceOffer.objects.filter(service_point=point, service=service).first()
+    if offer is None:
+        raise ValidationError({"service": "Servicestedet tilbyder ikke den ydelse."})
+    return offer
+
+
+def _check_slot(point: ServicePoint, starts_at: datetime.datetime, now: datetime.datetime) -> None:
+    if starts_at <= now:
+        raise ValidationError({"starts_at": "Tiden er allerede gået. Vælg en senere tid."})
+    day = starts_at.astimezone(COPENHAGEN).date()
+    hours = [(h.opens, h.closes) for h in point.hours.filter(weekday=day.weekday())]
+    closed = set(point.closed_days.filter(date=day).values_list("date", flat=True))
+    if starts_at not in slot_starts(day=day, hours=hours, minutes=point.slot_minutes, closed_days=closed):
+        raise ValidationError({"starts_at": "Servicestedet har ikke en tid på det tidspunkt."})
+
+
+def _take_seat(appointment: Appointment, *, capacity: int, starts_at: datetime.datetime) -> None:
+    """Give the appointment a free seat in the slot and save it. The database's unique
+    constraint decides between two people taking the last seat at the same moment; the one
+    who loses is told the time is taken."""
+    taken = set(Appointment.objects.filter(
+        service_point_id=appointment.service_point_id, service_id=appointment.service_id, starts_at=starts_at,
+        status__in=HOLDS_SLOT).exclude(pk=appointment.pk).values_list("seat", flat=True))
+    for seat in range(1, capacity + 1):
+        if seat in taken:
+            continue
+        appointment.starts_at, appointment.seat = starts_at, seat
+        try:
+            with transaction.atomic():
+                appointment.save()
+            return
+        except IntegrityError:
+            continue  # somebody else took this seat just now; try the next
+    raise ValidationError({"starts_at": "Tiden er desværre optaget. Vælg en anden tid."}, code="slot_taken")
+
+
+def _contact(citizen: Citizen | None, contact_name: str, contact_phone: str) -> tuple[str, str]:
+    if citizen is not None:
+        return "", ""
+    errors = {}
+    if not contact_name.strip():
+        errors["contact_name"] = "Skriv dit navn."
+    digits = "".join(ch for ch in contact_phone if ch.isdigit())
+    if not 8 <= len(digits) <= 12:
+        errors["contact_phone"] = "Skriv et telefonnummer med 8 cifre, fx 12 34 56 78."
+    if errors:
+        raise ValidationError(errors)
+    return contact_name.strip(), contact_phone.strip()
+
+
+def _existing(idempotency_key: uuid.UUID, **match) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    for field, value in match.items():
+        if getattr(existing, field) != value:
+            raise ValidationError("Formularen er allerede brugt. Indlæs siden igen.", code="key_reused")
+    return existing
+
+
+@transaction.atomic
+def book(
+    *, point: ServicePoint, service: ServiceType, starts_at: datetime.datetime, channel: str,
+    idempotency_key: uuid.UUID, now: datetime.datetime, citizen: Citizen | None = None,
+    contact_name: str = "", contact_phone: str = "", actor: User | None = None, staff: User | None = None,
+) -> tuple[Appointment, bool, str]:
+    """Book a time. Citizens book themselves while the point is open that day; staff (phone,
+    counter) may book on a citizen's behalf also in acute-only mode (that is their triage).
+    Nobody books a closed point. The same ``idempotency_key`` twice (a form posted twice)
+    gives the first booking back. Returns ``(appointment, created, reference)``; the
+    reference (for bookers without login, to cancel) is shown once and only its hash kept."""
+    existing = _existing(idempotency_key, service_point_id=point.pk)
+    if existing is not None:
+        return existing, False, ""
+    name, phone = _contact(citizen, contact_name, contact_phone)
+    offer = _offer(point, service)
+    _check_slot(point, starts_at, now)
+    mode = effective_mode(point=point, day=local_date(starts_at))
+    if mode == Mode.CLOSED:
+        raise ValidationError({"starts_at": f"{point.name} er lukket den dag. {point.mode_reason}"}, code="closed")
+    if mode == Mode.ACUTE_ONLY and channel in (Channel.SELF_SERVICE, Channel.PUBLIC):
+        raise ValidationError(
+            f"{point.name} tager kun imod akutte henvendelser: {point.mode_reason} Send en akut anmodning.",
+            code="acute_only")
+    reference = new_reference() if citizen is None else ""
+    appointment = Appointment(
+        service_point=point, municipality_id=point.municipality_id, service=service, citizen=citizen,
+        contact_name=name, contact_phone=phone, channel=channel, mode=mode, status=Status.BOOKED,
+        idempotency_key=idempotency_key, booked_by=actor, staff=staff,
+        reference_hash=_hash_reference(reference) if reference else "",
+    )
+    try:
+        _take_seat(appointment, capacity=offer.capacity, starts_at=starts_at)
+    except ValidationError:
+        raced = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        if raced is not None:  # the same form, posted twice at the same moment: the other post won
+            return raced, False, ""
+        raise
+    body = f"Du har fået en tid til {service} {_when(appointment)}."
+    if reference:
+        body += f"\nDin reference er {reference}. Brug den, hvis du vil aflyse."
+    _tell(appointment, kind="confirm", subject="Bekræftelse af din tid i Borgerservice", body=body)
+    return appointment, True, reference
+
+
+@transaction.atomic
+def request_acute(
+    *, point: ServicePoint, service: ServiceType, acute_reason: AcuteReason, idempotency_key: uuid.UUID,
+    today: datetime.date, citizen: Citizen | None = None, contact_name: str = "", contact_phone: str = "",
+    acute_description: str = "", travel_date: datetime.date | None = None, channel: str = Channel.SELF_SERVICE,
+    actor: User | None = None,
+) -> tuple[Appointment, bool, str]:
+    """Ask for an acute appointment while the point takes acute requests only. Staff triage
+    it (``approve_request`` or ``decline_request``); the citizen is told either way."""
+    existing = _existing(idempotency_key, service_point_id=point.pk)
+    if existing is not None:
+        return existing, False, ""
+    name, phone = _contact(citizen, contact_name, contact_phone)
+    _offer(point, service)
+    if effective_mode(point=point, day=today) != Mode.ACUTE_ONLY:
+        raise ValidationError("Servicestedet tager ikke imod akutte anmodninger nu.", code="not_acute_only")
+    if acute_reason.municipality_id not in (None, point.municipality_id):
+        raise ValidationError({"acute_reason": "Vælg en af årsagerne på listen."})
+    problems = acute_reason_problem(reason=acute_reason, description=acute_description, travel_date=travel_date,
+                                    today=today)
+    if problems:
+        raise ValidationError(problems)
+    reference = new_reference() if citizen is None else ""
+    appointment = Appointment.objects.create(
+        service_point=point, municipality_id=point.municipality_id, service=service, citizen=citizen,
+        contact_name=name, contact_phone=phone, channel=channel, mode=Mode.ACUTE_ONLY, status=Status.REQUESTED,
+        acute_reason=acute_reason, acute_description=acute_description.strip(),
+        travel_date=travel_date if acute_reason.within_days is not None else None,
+        idempotency_key=idempotency_key, booked_by=actor,
+        reference_hash=_hash_reference(reference) if reference else "",
+    )
+    body = (f"Vi har modtaget din akutte anmodning om en tid til {service}. En medarbejder vurderer den "
+            "hurtigst muligt, og du får besked, uanset om du får en tid eller ej.")
+    if reference:
+        body += f"\nDin reference er {reference}."
+    _tell(appointment, kind="requested", subject="Vi har modtaget din akutte anmodning", body=body)
+    return appointment, True, reference
+
+
+def _lock(appointment: Appointment, version: int | None = None) -> Appointment:
+    # ``of=self``: PostgreSQL cannot lock the nullable side (citizen) of an outer join.
+    locked = (Appointment.objects.select_for_update(of=("self",))
+              .select_related("citizen", "service_point", "service").get(pk=appointment.pk))
+    if version is not None and locked.version != version:
+        raise ValidationError("Tiden er blevet ændret af en anden imens. Se den nye tid og prøv igen.",
+                              code="stale")
+    return locked
+
+
+@transaction.atomic
+def approve_request(*, appointment: Appointment, starts_at: datetime.datetime, actor: User,
+                    now: datetime.datetime, version: int | None = None) -> Appointment:
+    """Triage: approve an acute request with a time. The citizen is told the time."""
+    locked = _lock(appointment, version)
+    _transition(locked, Status.BOOKED)
+    offer = _offer(locked.service_point, locked.service)
+    _check_slot(locked.service_point, starts_at, now)
+    locked.status = Status.BOOKED
+    locked.staff = actor
+    locked.version += 1
+    _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
+    locked.refresh_from_db()
+    _tell(locked, kind="approved", subject="Du har fået en tid i Borgerservice",
+          body=f"Din akutte anmodning er godkendt. Du har fået en tid til {locked.service} {_when(locked)}.")
+    return locked
+
+
+@transaction.atomic
+def decline_request(*, appointment: Appointment, reason: str, advice: str, actor: User,
+                    version: int | None = None) -> Appointment:
+    """Triage: decline an acute request with a reason and advice on another channel."""
+    locked = _lock(appointment, version)
+    _transition(locked, Status.DECLINED)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Skriv en begrundelse til borgeren."
+    if not advice.strip():
+        errors["advice"] = "Skriv, hvor borgeren i stedet kan få hjælp (fx borger.dk eller telefon)."
+    if errors:
+        raise ValidationError(errors)
+    locked.status = Status.DECLINED
+    locked.decline_reason = reason.strip()
+    locked.decline_advice = advice.strip()
+    locked.staff = actor
+    locked.version += 1
+    locked.save()
+    _tell(locked, kind="declined", subject="Svar på din akutte anmodning",
+          body=(f"Vi kan desværre ikke give dig en tid til {locked.service} nu. Begrundelse: {locked.decline_reason}\n"
+                f"Du kan i stedet: {locked.decline_advice}"))
+    return locked
+
+
+@transaction.atomic
+def move(*, appointment: Appointment, starts_at: datetime.datetime, now: datetime.datetime,
+         version: int | None = None) -> Appointment:
+    """Move a booked time to another free slot of the same service and point."""
+    locked = _lock(appointment, version)
+    _transition(locked, Status.BOOKED)
+    if locked.starts_at <= now:
+        raise ValidationError("Tiden er begyndt eller forbi og kan ikke flyttes.", code="past")
+    offer = _offer(locked.service_point, locked.service)
+    _check_slot(locked.service_point, starts_at, now)
+    mode = effective_mode(point=locked.service_point, day=local_date(starts_at))
+    if mode != Mode.OPEN:
+        raise ValidationError({"starts_at": f"{locked.service_point.name} er {Mode(mode).label.lower()} den dag."})
+    locked.version += 1
+    _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
+    locked.refresh_from_db()
+    _tell(locked, kind="moved", subject="Din tid i Borgerservice er flyttet",
+          body=f"Din tid til {locked.service} er flyttet til {_when(locked)}.")
+    return locked
+
+
+@transaction.atomic
+def cancel(*, appointment: Appointment, now: datetime.datetime, by_staff: bool = False) -> Appointment:
+    """Cancel a booked time or a waiting acute request; the slot is free again."""
+    locked = _lock(appointment)
+    _transition(locked, Status.CANCELLED)
+    if locked.status == Status.BOOKED and locked.starts_at <= now:
+        raise ValidationError("Tiden er begyndt eller forbi og kan ikke aflyses.", code="past")
+    locked.status = Status.CANCELLED
+    locked.version += 1
+    locked.save()
+    who = "Borgerservice har aflyst" if by_staff else "Du har aflyst"
+    what = f"din tid til {locked.service} {_when(locked)}" if locked.starts_at else f"din anmodning om {locked.service}"
+    _tell(locked, kind="cancelled", subject="Aflysning af din tid i Borgerservice", body=f"{who} {what}.")
+    return locked
+
+
+@transaction.atomic
+def cancel_by_reference(*, reference: str, now: datetime.datetime) -> Appointment:
+    """A booker without login cancels with the reference they were given."""
+    digest = _hash_reference(reference)
+    appointment = Appointment.objects.filter(reference_hash=digest).first() if reference.strip() else None
+    if appointment is None:
+        raise ValidationError(
+            {"reference": "Vi kan ikke finde en tid med den reference. Tjek, at den er skrevet rigtigt."})
+    return cancel(appointment=appointment, now=now)
+
+
+@transaction.atomic
+def check_in(*, appointment: Appointment, now: datetime.datetime, actor: User) -> Appointment:
+    """The citizen has arrived: only on the appointment's own day."""
+    locked = _lock(appointment)
+    _transition(locked, Status.CHECKED_IN)
+    if local_date(locked.starts_at) != local_date(now):
+        raise ValidationError("Man kan kun tjekke ind på dagen for tiden.", code="wrong_day")
+    locked.status = Status.CHECKED_IN
+    locked.checked_in_at = now
+    locked.staff = locked.staff or actor
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def mark_no_show(*, appointment: Appointment, now: datetime.datetime, actor: User) -> Appointment:
+    """The citizen did not come: only once the time has begun."""
+    locked = _lock(appointment)
+    _transition(locked, Status.NO_SHOW)
+    if locked.starts_at > now:
+        raise ValidationError("Tiden er ikke begyndt endnu. Man kan først markere udeblivelse bagefter.",
+                              code="too_early")
+    locked.status = Status.NO_SHOW
+    locked.staff = locked.staff or actor
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def record_help(
+    *, point: ServicePoint, citizen: Citizen, staff: User, given_on: datetime.date, topic: str,
+    legal_basis: str, idempotency_key: uuid.UUID, description: str = "", appointment: Appointment | None = None,
+) -> tuple[HelpSession, bool]:
+    """Record face-to-face digital help given (seed 004, lov om Udbetaling Danmark § 3 stk. 2
+    or stk. 3). The same ``idempotency_key`` twice records it once."""
+    existing = HelpSession.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    if citizen.home_municipality_id != point.municipality_id:
+        raise ValidationError("Borgeren bor i en anden kommune end servicestedet.")
+    session = HelpSession(
+        service_point=point, municipality_id=point.municipality_id, citizen=citizen, appointment=appointment,
+        given_on=given_on, topic=topic, description=description.strip(), legal_basis=legal_basis, staff=staff,
+        staff_name=staff.get_full_name() or staff.get_username(), idempotency_key=idempotency_key,
+    )
+    session.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            session.save(force_insert=True)
+    except IntegrityError:
+        existing = HelpSession.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return session, True
+
+
+@transaction.atomic
+def queue_reminders(*, now: datetime.datetime) -> int:
+    """Queue a reminder for every booked time that begins within the next 24 hours
+    (once per appointment: the key is the appointment's)."""
+    due = Appointment.objects.select_related("citizen", "service_point", "service").filter(
+        status=Status.BOOKED, starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=REMINDER_HOURS),
+    ).exclude(messages__idempotency_key__startswith="reminder:")
+    n = 0
+    for appointment in due:
+        target = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone)
+        if target is None:
+            continue
+        name = appointment.citizen.first_name if appointment.citizen_id else appointment.contact_name
+        body = (f"Kære {name}\n\nHusk din tid til {appointment.service} {_when(appointment)} hos "
+                f"{appointment.service_point.name}, {appointment.service_point.address}.\n\n"
+                "Venlig hilsen\nBorgerservice")
+        outbox.queue(channel=target[0], recipient=target[1], subject="Påmindelse om din tid i Borgerservice",
+                     body=body, key=f"reminder:{appointment.pk}", appointment=appointment)
+        n += 1
+    return n

@@ -1,0 +1,600 @@
+"""Pages of Borgerservice: service points and the counter (staff), the citizen's own
+bookings (self-service with login), and booking and cancelling without login (name, phone
+and a reference). Every page works without JavaScript."""
+
+from __future__ import annotations
+
+import datetime
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helhed.borgerservice import selectors, services
+from helhed.borgerservice.forms import (
+    AcuteForm,
+    ApproveForm,
+    BookForm,
+    CancelByReferenceForm,
+    ClosedDayForm,
+    DeclineForm,
+    HelpForm,
+    HoursForm,
+    ModeForm,
+    MoveForm,
+    OfferForm,
+    PeriodForm,
+    PublicAcuteForm,
+    PublicBookForm,
+    ServicePointForm,
+    StaffBookForm,
+    WalkInHelpForm,
+)
+from helhed.borgerservice.models import Channel, Mode, ServiceType, Status
+from helhed.borgerservice.slots import COPENHAGEN
+from helhed.core.views import permission_required
+from helhed.registry.selectors import own_citizen
+
+SHOWN_DAYS = 7
+RECEIPT_KEY = "borgerservice_receipt"
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _from_day(request) -> datetime.date:
+    today = _today()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("fra", ""))
+    except ValueError:
+        return today
+    return min(max(day, today), today + datetime.timedelta(days=selectors.WAITING_HORIZON_DAYS))
+
+
+def _service(point, request_value) -> ServiceType | None:
+    for offer in point.offers.all():
+        if str(offer.service_id) == str(request_value):
+            return offer.service
+    return None
+
+
+# --- Staff: service points -----------------------------------------------------------------
+
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def points(request):
+    return render(request, "borgerservice/points.html", {
+        "points": selectors.points_visible_to(request.user).order_by("name"), "today": _today(),
+        "waiting": selectors.appointments_visible_to(request.user).filter(status=Status.REQUESTED).count(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def point_new(request):
+    municipalities = sorted(request.user.municipalities.values_list("code", flat=True))
+    if not municipalities:
+        raise PermissionDenied
+    form = ServicePointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.create_service_point(municipality_id=municipalities[0], **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Servicestedet er oprettet. Tilføj ydelser og åbningstider.")
+            return redirect("borgerservice:point", point_id=point.pk)
+    return render(request, "borgerservice/point_new.html", {"form": form})
+
+
+def _point_page(request, point, status=200, **forms):
+    today = _today()
+    services_qs = selectors.services_available(municipality_id=point.municipality_id)
+    context = {
+        "point": point, "today": today,
+        "effective_mode": Mode(services.effective_mode(point=point, day=today)).label.lower(),
+        "edit_form": forms.get("edit_form") or ServicePointForm(instance=point),
+        "mode_form": forms.get("mode_form") or ModeForm(initial={
+            "version": point.version, "mode": point.mode, "reason": point.mode_reason,
+            "mode_from": point.mode_from, "mode_until": point.mode_until}),
+        "offer_form": forms.get("offer_form") or OfferForm(services=services_qs),
+        "hours_form": forms.get("hours_form") or HoursForm(),
+        "closed_form": forms.get("closed_form") or ClosedDayForm(),
+    }
+    return render(request, "borgerservice/point.html", context, status=status)
+
+
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def point(request, point_id):
+    return _point_page(request, selectors.point_for_staff(user=request.user, point_id=point_id))
+
+
+def _point_post(form_name, make_form, act, success):
+    @require_POST
+    @never_cache
+    @permission_required("borgerservice.serve_counter")
+    def view(request, point_id, **kwargs):
+        point = selectors.point_for_staff(user=request.user, point_id=point_id)
+        form = make_form(request, point)
+        if form is None or form.is_valid():
+            try:
+                result = act(request, point, form.cleaned_data if form is not None else None, **kwargs)
+            except ValidationError as error:
+                if form is None:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("borgerservice:point", point_id=point.pk)
+                _add_errors(form, error)
+            else:
+                messages.success(request, success(result) if callable(success) else success)
+                return redirect("borgerservice:point", point_id=point.pk)
+        return _point_page(request, point, status=400, **{form_name: form})
+    return view
+
+
+def _mode_success(result):
+    _, told = result
+    return f"Driftstilstanden er ændret. Bookede tider er bevaret; {told} borger(e) får besked."
+
+
+point_edit = _point_post(
+    "edit_form", lambda r, p: ServicePointForm(r.POST, instance=p),
+    lambda r, p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
+point_mode = _point_post(
+    "mode_form", lambda r, p: ModeForm(r.POST),
+    lambda r, p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
+                                            reason=data["reason"], mode_from=data["mode_from"],
+                                            mode_until=data["mode_until"], now=timezone.now()),
+    _mode_success)
+point_offer = _point_post(
+    "offer_form",
+    lambda r, p: OfferForm(r.POST, services=selectors.services_available(municipality_id=p.municipality_id)),
+    lambda r, p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
+point_offer_remove = _point_post(
+    "offer_form", lambda r, p: None,
+    lambda r, p, data, offer_id: services.remove_offer(point=p, offer_id=offer_id), "Ydelsen er fjernet.")
+point_hours = _point_post(
+    "hours_form", lambda r, p: HoursForm(r.POST),
+    lambda r, p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
+point_hours_remove = _point_post(
+    "hours_form", lambda r, p: None,
+    lambda r, p, data, hours_id: services.remove_opening_hours(point=p, hours_id=hours_id), "Åbningstiden er fjernet.")
+point_closed = _point_post(
+    "closed_form", lambda r, p: ClosedDayForm(r.POST),
+    lambda r, p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
+point_closed_remove = _point_post(
+    "closed_form", lambda r, p: None,
+    lambda r, p, data, closed_day_id: services.remove_closed_day(point=p, closed_day_id=closed_day_id),
+    "Lukkedagen er fjernet.")
+
+
+# --- Staff: the counter --------------------------------------------------------------------
+
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def agenda(request, point_id):
+    point = selectors.point_for_staff(user=request.user, point_id=point_id)
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("dato", "")) if request.GET.get("dato") else _today()
+    except ValueError:
+        day = _today()
+    staff = list(selectors.staff_of(point))
+    staff_id = request.GET.get("medarbejder", "")
+    chosen = next((s for s in staff if str(s.pk) == staff_id), None)
+    found = selectors.day_agenda(user=request.user, point=point, day=day, staff_id=chosen.pk if chosen else None,
+                                 channel="web")
+    return render(request, "borgerservice/agenda.html", {
+        "point": point, "day": day, "appointments": found, "staff": staff, "chosen": chosen,
+        "previous": day - datetime.timedelta(days=1), "next": day + datetime.timedelta(days=1),
+        "is_today": day == _today(),
+    })
+
+
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def triage(request):
+    waiting = selectors.triage_queue(user=request.user, channel="web")
+    now = timezone.now()
+    items = []
+    for a in waiting:
+        slots = selectors.free_slots(point=a.service_point, service=a.service, from_day=_today(), days=SHOWN_DAYS,
+                                     now=now, include_restricted=True)
+        items.append((a, ApproveForm(slots=slots, initial={"version": a.version}),
+                      DeclineForm(initial={"version": a.version})))
+    return render(request, "borgerservice/triage.html", {"items": items})
+
+
+def _staff_appointment(request, appointment_id, purpose="Borgerservice: tid og fremmøde"):
+    return selectors.appointment_for_staff(user=request.user, appointment_id=appointment_id, purpose=purpose,
+                                           channel="web")
+
+
+@require_POST
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def approve(request, appointment_id):
+    a = _staff_appointment(request, appointment_id, "Borgerservice: vurdering af akut anmodning")
+    slots = selectors.free_slots(point=a.service_point, service=a.service, from_day=_today(), days=SHOWN_DAYS,
+                                 now=timezone.now(), include_restricted=True)
+    form = ApproveForm(request.POST, slots=slots)
+    if form.is_valid():
+        try:
+            services.approve_request(appointment=a, starts_at=form.cleaned_data["starts_at"], actor=request.user,
+                                     now=timezone.now(), version=form.cleaned_data["version"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Anmodningen er godkendt, og {a.who} får besked.")
+    else:
+        messages.error(request, "Vælg en tid til borgeren.")
+    return redirect("borgerservice:triage")
+
+
+@require_POST
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def decline(request, appointment_id):
+    a = _staff_appointment(request, appointment_id, "Borgerservice: vurdering af akut anmodning")
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_request(appointment=a, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Anmodningen er afvist, og {a.who} får besked med begrundelse og råd.")
+    else:
+        messages.error(request, "Skriv en begrundelse og hvor borgeren kan få hjælp i stedet.")
+    return redirect("borgerservice:triage")
+
+
+def _appointment_page(request, a, help_form=None, status=200):
+    return render(request, "borgerservice/appointment.html", {
+        "a": a, "help_form": help_form or HelpForm(initial={"given_on": _today()}),
+        "can_help": a.citizen_id is not None and a.status == Status.CHECKED_IN,
+    }, status=status)
+
+
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def appointment(request, appointment_id):
+    return _appointment_page(request, _staff_appointment(request, appointment_id))
+
+
+def _counter_action(act, success):
+    @require_POST
+    @never_cache
+    @permission_required("borgerservice.serve_counter")
+    def view(request, appointment_id):
+        a = _staff_appointment(request, appointment_id)
+        try:
+            act(a, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success)
+        target = request.POST.get("next", "")
+        if target == "agenda" and a.starts_at:
+            day = a.starts_at.astimezone(COPENHAGEN).date().isoformat()
+            return redirect(reverse("borgerservice:agenda", args=[a.service_point_id]) + f"?dato={day}")
+        return redirect("borgerservice:appointment", appointment_id=a.pk)
+    return view
+
+
+check_in = _counter_action(lambda a, u: services.check_in(appointment=a, now=timezone.now(), actor=u),
+                           "Borgeren er tjekket ind.")
+no_show = _counter_action(lambda a, u: services.mark_no_show(appointment=a, now=timezone.now(), actor=u),
+                          "Tiden er markeret som udeblevet.")
+staff_cancel = _counter_action(lambda a, u: services.cancel(appointment=a, now=timezone.now(), by_staff=True),
+                               "Tiden er aflyst, og borgeren får besked.")
+
+
+@require_POST
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def help_record(request, appointment_id):
+    a = _staff_appointment(request, appointment_id)
+    if a.citizen_id is None or not rules.has_perm("borgerservice.book_for_citizen", request.user, a.citizen):
+        raise Http404
+    form = HelpForm(request.POST)
+    if form.is_valid():
+        try:
+            _, created = services.record_help(point=a.service_point, citizen=a.citizen, staff=request.user,
+                                              appointment=a, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Hjælpen er registreret." if created
+                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
+            return redirect("borgerservice:appointment", appointment_id=a.pk)
+    return _appointment_page(request, a, help_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def citizen_book(request, citizen_id):
+    """From the citizen's overview: choose where and what to book, or record face-to-face
+    help given without an appointment (a walk-in)."""
+    citizen = selectors.citizen_for_booking(user=request.user, citizen_id=citizen_id, channel="web")
+    points_qs = selectors.points_visible_to(request.user).order_by("name")
+    form = WalkInHelpForm(request.POST or None, points=points_qs, initial={"given_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            _, created = services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user,
+                                              **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Hjælpen er registreret." if created
+                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
+            return redirect("registry:overview", citizen_id=citizen.pk)
+    return render(request, "borgerservice/citizen_book.html", {"citizen": citizen, "points": points_qs, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@sensitive_post_parameters("contact_name", "contact_phone")
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def staff_book(request, point_id):
+    """Staff book by phone or at the counter: for a citizen in the registry (``?borger=``)
+    or for a name and phone number."""
+    point = selectors.point_for_staff(user=request.user, point_id=point_id)
+    citizen = None
+    citizen_id = request.GET.get("borger") or request.POST.get("borger")
+    if citizen_id:
+        try:
+            citizen = selectors.citizen_for_booking(user=request.user, citizen_id=citizen_id, channel="web")
+        except ValidationError as error:
+            raise Http404 from error
+    service = _service(point, request.GET.get("ydelse") or request.POST.get("ydelse"))
+    form, slots = None, []
+    if service is not None:
+        slots = selectors.free_slots(point=point, service=service, from_day=_from_day(request), days=SHOWN_DAYS,
+                                     now=timezone.now(), include_restricted=True)
+        form = StaffBookForm(request.POST or None, slots=slots)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                a, created, reference = services.book(
+                    point=point, service=service, starts_at=data["starts_at"], channel=Channel.PHONE,
+                    idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
+                    contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
+                if reference:
+                    text += f" Giv borgeren referencen {reference} til at aflyse med."
+                messages.success(request, text)
+                return redirect("borgerservice:appointment", appointment_id=a.pk)
+    return render(request, "borgerservice/staff_book.html", {
+        "point": point, "citizen": citizen, "service": service, "form": form, "slot_days": slots,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@never_cache
+@permission_required("borgerservice.view_statistics")
+def statistics(request):
+    codes = sorted(request.user.municipalities.values_list("code", flat=True))
+    if not codes:
+        raise PermissionDenied
+    today = _today()
+    start, end = today - datetime.timedelta(days=90), today + datetime.timedelta(days=14)
+    form = PeriodForm(request.GET or {"fra": start, "til": end})
+    if form.is_valid():
+        start, end = form.cleaned_data["fra"], form.cleaned_data["til"]
+    stats = selectors.statistics(user=request.user, municipality_id=codes[0], period_start=start, period_end=end,
+                                 now=timezone.now())
+    municipality = request.user.municipalities.get(code=codes[0])
+    return render(request, "borgerservice/statistics.html", {"form": form, "s": stats, "municipality": municipality})
+
+
+# --- Booking: shared by citizens with and without login ------------------------------------
+
+def _booking_step(request, *, point, service, public: bool, citizen=None):
+    """The slot or acute-request step for one point and service. Returns a response on
+    success, else the context to render."""
+    today = _today()
+    if request.method == "POST" and selectors.already_submitted(
+            idempotency_key=request.POST.get("idempotency_key"), point=point, citizen=citizen):
+        return _booked(request, public=public, reference="", created=False, acute=False)
+    mode_today = services.effective_mode(point=point, day=today)
+    context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
+    if mode_today == Mode.ACUTE_ONLY:
+        reasons = selectors.acute_reasons(municipality_id=point.municipality_id)
+        form_class = PublicAcuteForm if public else AcuteForm
+        form = form_class(request.POST or None, reasons=reasons)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                _, created, reference = services.request_acute(
+                    point=point, service=service, acute_reason=data["acute_reason"],
+                    acute_description=data["acute_description"], travel_date=data["travel_date"],
+                    idempotency_key=data["idempotency_key"], today=today, citizen=citizen,
+                    contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
+                    channel=Channel.PUBLIC if public else Channel.SELF_SERVICE, actor=None if public else request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return _booked(request, public=public, reference=reference, created=created, acute=True)
+        context.update(form=form, acute=True)
+        return context
+    days = selectors.free_slots(point=point, service=service, from_day=context["from_day"], days=SHOWN_DAYS,
+                                now=timezone.now())
+    form_class = PublicBookForm if public else BookForm
+    form = form_class(request.POST or None, slots=days)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, created, reference = services.book(
+                point=point, service=service, starts_at=data["starts_at"],
+                channel=Channel.PUBLIC if public else Channel.SELF_SERVICE,
+                idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
+                contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
+                actor=None if public else request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _booked(request, public=public, reference=reference, created=created, acute=False)
+    later = context["from_day"] + datetime.timedelta(days=SHOWN_DAYS)
+    context.update(form=form, days=days, acute=False,
+                   later=later if later <= today + datetime.timedelta(days=selectors.WAITING_HORIZON_DAYS) else None)
+    return context
+
+
+def _booked(request, *, public, reference, created, acute):
+    if public:
+        # The reference is shown once, on the next page; it is never put in a URL.
+        request.session[RECEIPT_KEY] = {"reference": reference, "created": created, "acute": acute}
+        return redirect("borgerservice:public_receipt")
+    if not created:
+        messages.info(request, "Du havde allerede sendt den. Den er ikke sendt igen.")
+    elif acute:
+        messages.success(request, "Din akutte anmodning er sendt. Du får besked, når en medarbejder har vurderet den.")
+    else:
+        messages.success(request, "Din tid er booket. Du får en bekræftelse.")
+    return redirect("borgerservice:my_appointments")
+
+
+# --- Citizens with login -------------------------------------------------------------------
+
+@never_cache
+@permission_required("borgerservice.book_own")
+def my_appointments(request):
+    return render(request, "borgerservice/my_appointments.html", {
+        "appointments": selectors.own_appointments(user=request.user, channel="web"), "now": timezone.now(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("borgerservice.book_own")
+def my_book(request):
+    citizen = own_citizen(request.user)
+    point_id = request.GET.get("sted")
+    if not point_id:
+        return render(request, "borgerservice/choose.html", {
+            "points": selectors.bookable_points(municipality_id=citizen.home_municipality_id),
+            "url": reverse("borgerservice:my_book"), "public": False})
+    try:
+        point = selectors.public_point(point_id)
+    except ValidationError as error:
+        raise Http404 from error
+    service = _service(point, request.GET.get("ydelse"))
+    if service is None:
+        raise Http404("Servicestedet tilbyder ikke den ydelse.")
+    result = _booking_step(request, point=point, service=service, public=False, citizen=citizen)
+    if not isinstance(result, dict):
+        return result
+    return render(request, "borgerservice/book.html", {**result, "public": False},
+                  status=400 if result["form"].errors else 200)
+
+
+def _own(request, appointment_id):
+    return selectors.own_appointment(user=request.user, appointment_id=appointment_id)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("borgerservice.book_own")
+def my_appointment(request, appointment_id):
+    a = _own(request, appointment_id)
+    form, days = None, []
+    if a.status == Status.BOOKED and a.starts_at > timezone.now():
+        days = selectors.free_slots(point=a.service_point, service=a.service, from_day=_from_day(request),
+                                    days=SHOWN_DAYS, now=timezone.now())
+        form = MoveForm(request.POST or None, slots=days, initial={"version": a.version})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.move(appointment=a, starts_at=form.cleaned_data["starts_at"], now=timezone.now(),
+                              version=form.cleaned_data["version"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")
+                return redirect("borgerservice:my_appointments")
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "borgerservice/my_appointment.html", {"a": a, "form": form, "days": days},
+                  status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+@never_cache
+@permission_required("borgerservice.book_own")
+def my_cancel(request, appointment_id):
+    a = _own(request, appointment_id)
+    try:
+        services.cancel(appointment=a, now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Din tid er aflyst.")
+    return redirect("borgerservice:my_appointments")
+
+
+# --- Without login -------------------------------------------------------------------------
+
+@sensitive_post_parameters("contact_name", "contact_phone")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def public_book(request):
+    """Booking for a citizen without a CPR-based login: name and phone number. Shows no one
+    else's data: only service points and free slots."""
+    point_id = request.GET.get("sted")
+    if not point_id:
+        return render(request, "borgerservice/choose.html", {
+            "points": selectors.bookable_points(), "url": reverse("borgerservice:public_book"), "public": True})
+    try:
+        point = selectors.public_point(point_id)
+    except ValidationError as error:
+        raise Http404 from error
+    service = _service(point, request.GET.get("ydelse"))
+    if service is None:
+        raise Http404("Servicestedet tilbyder ikke den ydelse.")
+    result = _booking_step(request, point=point, service=service, public=True)
+    if not isinstance(result, dict):
+        return result
+    return render(request, "borgerservice/book.html", {**result, "public": True},
+                  status=400 if result["form"].errors else 200)
+
+
+@never_cache
+def public_receipt(request):
+    receipt = request.session.pop(RECEIPT_KEY, None)
+    return render(request, "borgerservice/receipt.html", {"receipt": receipt})
+
+
+@sensitive_post_parameters("reference")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def public_cancel(request):
+    form = CancelByReferenceForm(request.POST or None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.cancel_by_reference(reference=form.cleaned_data["reference"], now=timezone.now())
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "borgerservice/cancel.html", {"form": form, "done": done},
+                  status=400 if form.errors else 200)

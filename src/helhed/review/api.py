@@ -1,0 +1,222 @@
+"""The case-review API: programmes and their progress figures (the same figures as the
+progress page; a pool officer gets them for every programme, never a citizen), one review
+case (audited), and the caseworker's writes: status changes with optimistic locking and
+efforts with an idempotency key."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import rules
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from helhed.core.api import ErrorOut
+from helhed.review import selectors, services
+from helhed.review.models import EffortKind
+from helhed.review.models import Status as CaseStatus
+
+router = Router(tags=["Gennemgang"])
+
+
+class ProgrammeOut(Schema):
+    id: UUID
+    name: str
+    municipality: int
+    rule_name: str
+    as_of: datetime.date
+    started_on: datetime.date
+    due_on: datetime.date
+    gross_target_group: int
+    resolved: int
+    visiteret: int
+
+
+class CountOut(Schema):
+    label: str
+    count: int
+
+
+class MonthOut(Schema):
+    month: str = Field(..., description="ÅÅÅÅ-MM")
+    recipients: int = Field(..., description="Nævneren: modtagere af en ydelse i måneden (programmets definition)")
+    in_virksomhedsrettet_indsats: int
+    share: float | None
+    target_met: bool | None
+
+
+class WorkloadOut(Schema):
+    caseworker: str
+    open_cases: int
+    overdue: int
+    resolved: int
+
+
+class ProgressOut(Schema):
+    programme: ProgrammeOut
+    denominator: str
+    by_status: list[CountOut]
+    afklaret: int
+    visiteret: int
+    resolved: int
+    all_afklaret_og_visiteret: bool
+    visitation: list[CountOut]
+    rehabilitation_outcomes: list[CountOut]
+    close_reasons: list[CountOut]
+    months: list[MonthOut]
+    overdue: int
+    unassigned: int
+    workload: list[WorkloadOut] | None = Field(None, description="Kun for kommunens egne medarbejdere")
+
+
+class EffortOut(Schema):
+    id: UUID
+    kind: str
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    hours_per_week: Decimal | None
+    employer: str
+
+
+class CaseOut(Schema):
+    id: UUID
+    number: int
+    programme_id: UUID
+    citizen_id: UUID | None
+    citizen_name: str | None
+    caseworker: str | None
+    status: str
+    version: int
+    exemption: str
+    track: str
+    effort_kind: str
+    rehab_outcome: str
+    afklaret_on: datetime.date | None
+    visiteret_on: datetime.date | None
+    closed_on: datetime.date | None
+    close_reason: str
+    efforts: list[EffortOut]
+
+
+class StatusIn(Schema):
+    version: int
+    to: CaseStatus
+    on: datetime.date | None = None
+    close_reason: str = ""
+    close_note: str = ""
+
+
+class EffortIn(Schema):
+    idempotency_key: UUID
+    kind: EffortKind
+    starts_on: datetime.date
+    ends_on: datetime.date | None = None
+    hours_per_week: Decimal | None = None
+    employer: str = ""
+
+
+def _programme(row) -> ProgrammeOut:
+    p = row.programme
+    return ProgrammeOut(id=p.pk, name=p.name, municipality=p.municipality_id, rule_name=p.rule_name, as_of=p.as_of,
+                        started_on=p.started_on, due_on=p.due_on, gross_target_group=p.gross_target_group,
+                        resolved=row.resolved, visiteret=row.visiteret)
+
+
+def _effort(e) -> EffortOut:
+    return EffortOut(id=e.pk, kind=e.kind, starts_on=e.starts_on, ends_on=e.ends_on,
+                     hours_per_week=e.hours_per_week, employer=e.employer)
+
+
+def _case(detail) -> CaseOut:
+    c = detail.case
+    return CaseOut(
+        id=c.pk, number=c.number, programme_id=c.programme_id, citizen_id=c.citizen_id,
+        citizen_name=c.citizen.full_name if c.citizen else None,
+        caseworker=(c.caseworker.get_full_name() or c.caseworker.username) if c.caseworker else None,
+        status=c.status, version=c.version, exemption=c.exemption, track=c.track, effort_kind=c.effort_kind,
+        rehab_outcome=c.rehab_outcome, afklaret_on=c.afklaret_on, visiteret_on=c.visiteret_on,
+        closed_on=c.closed_on, close_reason=c.close_reason, efforts=[_effort(e) for e in detail.efforts],
+    )
+
+
+def _require(request):
+    if not rules.has_perm("review.view_programmes", request.auth):
+        raise HttpError(403, "Din rolle giver ikke adgang til gennemgange.")
+
+
+@router.get("/review/programmes", response={200: list[ProgrammeOut], 403: ErrorOut},
+            summary="Gennemgangsprogrammer med antal afklarede og visiterede")
+def list_programmes(request):
+    _require(request)
+    return [_programme(r) for r in selectors.programme_rows(request.auth)]
+
+
+@router.get("/review/programmes/{programme_id}/progress", response={200: ProgressOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Programmets fremdrift (samme tal som siden)")
+def get_progress(request, programme_id: UUID):
+    _require(request)
+    user = request.auth
+    p = selectors.get_programme(user=user, programme_id=programme_id)
+    g = selectors.progress(user=user, programme=p, today=timezone.localdate(), channel="api")
+    row = selectors.ProgrammeRow(p, g.resolved.count, g.visiteret.count)
+    municipal = rules.has_perm("review.view_cases", user, p)
+    return ProgressOut(
+        programme=_programme(row), denominator=p.denominator,
+        by_status=[CountOut(label=s.label, count=s.count) for s in g.by_status],
+        afklaret=g.afklaret.count, visiteret=g.visiteret.count, resolved=g.resolved.count,
+        all_afklaret_og_visiteret=bool(g.all_resolved.met),
+        visitation=[CountOut(label=s.label, count=s.count) for s in g.tracks],
+        rehabilitation_outcomes=[CountOut(label=s.label, count=s.count) for s in g.rehab_outcomes],
+        close_reasons=[CountOut(label=s.label, count=s.count) for s in g.close_reasons],
+        months=[MonthOut(month=m.month.isoformat()[:7], recipients=m.denominator,
+                         in_virksomhedsrettet_indsats=m.numerator,
+                         share=(m.numerator / m.denominator) if m.denominator else None, target_met=m.met)
+                for m in g.months],
+        overdue=g.overdue_count, unassigned=g.unassigned,
+        workload=[WorkloadOut(caseworker=w.name, open_cases=w.open_cases, overdue=w.overdue, resolved=w.resolved)
+                  for w in g.workload] if municipal else None,
+    )
+
+
+@router.get("/review/cases/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut},
+            summary="En gennemgangssag (opslaget logges)")
+def get_case(request, case_id: UUID):
+    _require(request)
+    detail = selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: opslag via API",
+                                   channel="api")
+    return _case(detail)
+
+
+@router.post("/review/cases/{case_id}/status", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut,
+                                                         409: ErrorOut, 422: ErrorOut},
+             summary="Skift sagens status (version skal være den, du læste; ellers 409)")
+def change_status(request, case_id: UUID, payload: StatusIn):
+    _require(request)
+    detail = selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: statusskift via API",
+                                   channel="api")
+    try:
+        services.change_status(case=detail.case, version=payload.version, to=payload.to, actor=request.auth,
+                               on=payload.on or timezone.localdate(), close_reason=payload.close_reason,
+                               close_note=payload.close_note)
+    except ValidationError as error:
+        raise HttpError(409 if getattr(error, "code", None) == "stale" else 422, " ".join(error.messages)) from None
+    return _case(selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: statusskift via API",
+                                       channel="api"))
+
+
+@router.post("/review/cases/{case_id}/efforts",
+             response={200: EffortOut, 201: EffortOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Registrér en indsats (samme idempotency_key to gange giver én indsats)")
+def create_effort(request, case_id: UUID, payload: EffortIn):
+    _require(request)
+    detail = selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: indsats via API",
+                                   channel="api")
+    try:
+        effort, created = services.add_effort(case=detail.case, actor=request.auth, **payload.dict())
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    return Status(201 if created else 200, _effort(effort))

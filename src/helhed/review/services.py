@@ -1,0 +1,408 @@
+"""Writes of the case review. One function per use case, one transaction each, keyword
+arguments; whatever the rules refuse is refused with a Danish ``ValidationError``."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from decimal import Decimal
+
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from helhed.core.models import User
+from helhed.core.roles import Role
+from helhed.register.models import TargetGroupResult
+from helhed.register.vocabulary import SYSTEM, YDELSER
+from helhed.registry.models import Citizen
+from helhed.review import imports
+from helhed.review.measures import Measure
+from helhed.review.models import (
+    ALLOWED_TRANSITIONS,
+    CONTENT_FIELDS,
+    OTHER_ACTIVE,
+    RESOLVED,
+    VIRKSOMHEDSRETTET,
+    BenefitPeriod,
+    CaseEvent,
+    CloseReason,
+    Denominator,
+    Effort,
+    EffortImport,
+    EffortKind,
+    Exemption,
+    Measurement,
+    Programme,
+    RehabOutcome,
+    ReviewCase,
+    Source,
+    Status,
+    Track,
+)
+
+MAX_HOURS_PER_WEEK = Decimal("37")
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "systemet"
+
+
+def _event(case: ReviewCase, *, actor: User | None, on: datetime.date, text: str,
+           from_status: str = "", to_status: str = "") -> None:
+    CaseEvent.objects.create(case=case, actor=actor, actor_name=_name(actor), on=on, text=text[:500],
+                             from_status=from_status, to_status=to_status)
+
+
+# --- Programmes -------------------------------------------------------------------------
+
+@transaction.atomic
+def create_programme(*, actor: User, result: TargetGroupResult, municipality_id: int, name: str,
+                     started_on: datetime.date, review_days: int = 90,
+                     denominator: str = Denominator.SYSTEM) -> Programme:
+    """Turn a register result into the municipality's review programme. The gross target
+    group is fixed now: every member of the result in the municipality gets a review case,
+    numbered in the result's order, and is linked to the registry citizen with the same CPR
+    blind index. A member without a registry citizen still gets a case (identified by its
+    number); ``link_citizens`` links it once the citizen is registered."""
+    if not rules.has_perm("review.create_programme", actor):
+        raise PermissionDenied
+    if municipality_id not in set(actor.municipalities.values_list("code", flat=True)):
+        raise PermissionDenied
+    if denominator not in Denominator.values:
+        raise ValidationError({"denominator": "Vælg en definition af nævneren."})
+    if not name.strip():
+        raise ValidationError({"name": "Giv programmet et navn."})
+    if Programme.objects.filter(result=result, municipality_id=municipality_id).exists():
+        raise ValidationError("Der er allerede et gennemgangsprogram for dette målgrupperesultat i kommunen.",
+                              code="duplicate")
+    members = list(result.members.filter(municipality_id=municipality_id).order_by("id"))
+    if not members:
+        raise ValidationError({"result": "Resultatet har ingen borgere i kommunen."})
+    programme = Programme.objects.create(
+        municipality_id=municipality_id, result=result, name=name.strip()[:150], rule_name=result.rule_name,
+        as_of=result.as_of, gross_target_group=len(members), started_on=started_on, review_days=review_days,
+        denominator=denominator, created_by=actor,
+    )
+    ReviewCase.objects.bulk_create([
+        ReviewCase(programme=programme, member=m, number=n, cpr_index=m.cpr_index)
+        for n, m in enumerate(members, start=1)
+    ])
+    link_citizens(programme=programme)
+    return programme
+
+
+def link_citizens(*, programme: Programme) -> int:
+    """Link every case without a citizen to the registry citizen with the same CPR blind
+    index. Returns how many were linked."""
+    linked = 0
+    unlinked = dict(programme.cases.filter(citizen__isnull=True).values_list("cpr_index", "pk"))
+    indexes = list(unlinked)
+    for start in range(0, len(indexes), 5000):  # SQLite's limit on query parameters
+        for index, citizen_id in Citizen.objects.filter(cpr_index__in=indexes[start:start + 5000]).values_list(
+                "cpr_index", "pk"):
+            linked += ReviewCase.objects.filter(pk=unlinked[index], citizen__isnull=True).update(citizen_id=citizen_id)
+    return linked
+
+
+def _assignable(programme: Programme, caseworker: User) -> bool:
+    return (caseworker.is_active and caseworker.role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
+            and caseworker.municipalities.filter(code=programme.municipality_id).exists())
+
+
+@transaction.atomic
+def assign_case(*, case: ReviewCase, caseworker: User, actor: User, on: datetime.date) -> ReviewCase:
+    """Give one case to a caseworker of the programme's municipality."""
+    if not rules.has_perm("review.assign_cases", actor, case.programme):
+        raise PermissionDenied
+    if not _assignable(case.programme, caseworker):
+        raise ValidationError({"caseworker": "Sagsbehandleren arbejder ikke i programmets kommune."})
+    ReviewCase.objects.filter(pk=case.pk).update(caseworker=caseworker)
+    case.caseworker = caseworker
+    _event(case, actor=actor, on=on, text=f"Sagen er fordelt til {_name(caseworker)}.")
+    return case
+
+
+@transaction.atomic
+def assign_in_bulk(*, programme: Programme, caseworkers: list[User], actor: User) -> int:
+    """Give every open case without a caseworker to one of ``caseworkers``, balancing the
+    load: each case, in number order, goes to whoever has the fewest open cases (ties by
+    username). Returns how many cases were assigned."""
+    if not rules.has_perm("review.assign_cases", actor, programme):
+        raise PermissionDenied
+    if not caseworkers:
+        raise ValidationError({"caseworkers": "Vælg mindst én sagsbehandler."})
+    for worker in caseworkers:
+        if not _assignable(programme, worker):
+            raise ValidationError({"caseworkers": f"{_name(worker)} arbejder ikke i programmets kommune."})
+    open_cases = programme.cases.exclude(status__in=RESOLVED)
+    load = dict(open_cases.filter(caseworker__in=caseworkers).values_list("caseworker").annotate(n=Count("id"))
+                .values_list("caseworker", "n"))
+    load = {w.pk: load.get(w.pk, 0) for w in caseworkers}
+    order = {w.pk: w.get_username() for w in caseworkers}
+    plan: dict[int, list] = {w.pk: [] for w in caseworkers}
+    for pk in open_cases.filter(caseworker__isnull=True).order_by("number").values_list("pk", flat=True):
+        worker = min(load, key=lambda w: (load[w], order[w]))
+        plan[worker].append(pk)
+        load[worker] += 1
+    for worker, pks in plan.items():
+        if pks:
+            ReviewCase.objects.filter(pk__in=pks, caseworker__isnull=True).update(caseworker_id=worker)
+    return sum(len(pks) for pks in plan.values())
+
+
+# --- The review of one case -----------------------------------------------------------
+
+def visitation_problems(*, track: str, effort_kind: str, rehab_outcome: str, complete: bool = True
+                        ) -> dict[str, str]:
+    """What is missing (with ``complete``) or contradictory in a visitation decision (seed
+    002: a business-oriented effort, other active efforts, or the rehabiliteringsteam with
+    ressourceforløb, fleksjob or førtidspension; or a change of visitation category to
+    jobparat). A draft may be saved incomplete, never contradictory."""
+    problems = {}
+    missing = complete or bool(effort_kind)
+    if not track:
+        if complete:
+            problems["track"] = "Vælg visitationen."
+    elif track == Track.VIRKSOMHEDSRETTET and effort_kind not in VIRKSOMHEDSRETTET and missing:
+        problems["effort_kind"] = "Vælg den virksomhedsrettede indsats: praktik, løntilskud eller ordinære timer."
+    elif track == Track.OTHER_ACTIVE and effort_kind not in OTHER_ACTIVE and missing:
+        problems["effort_kind"] = "Vælg den aktive indsats: mentor, behandling eller uddannelse."
+    elif track == Track.REHABILITATION and not rehab_outcome and complete:
+        problems["rehab_outcome"] = "Vælg rehabiliteringsteamets indstilling."
+    if track != Track.REHABILITATION and rehab_outcome:
+        problems["rehab_outcome"] = ("Rehabiliteringsteamets indstilling hører kun til visitationen "
+                                     "til rehabiliteringsteamet.")
+    if track in (Track.REHABILITATION, Track.JOBPARAT) and effort_kind:
+        problems["effort_kind"] = "Denne visitation har ingen indsats her; lad feltet stå tomt."
+    return problems
+
+
+def afklaring_problems(case: ReviewCase) -> dict[str, str]:
+    """What must be known before a case is afklaret: the current exemption, the citizen's own
+    view (seed 004: the citizen's own description "must be given considerable weight"), and
+    for a health exemption the social medical officer's assessment (seed 001: Odense reviewed
+    the cases "herunder kommunens socialoverlæge")."""
+    problems = {}
+    if not case.exemption:
+        problems["exemption"] = "Angiv borgerens nuværende fritagelse."
+    if not case.citizen_view.strip():
+        problems["citizen_view"] = "Skriv borgerens egen vurdering af sin situation."
+    if case.exemption == Exemption.HEALTH and not case.medical_assessment.strip():
+        problems["medical_assessment"] = "En helbredsbegrundet fritagelse kræver socialoverlægens vurdering."
+    return problems
+
+
+def _stale(current: ReviewCase) -> ValidationError:
+    return ValidationError(
+        f"Sagen er ændret af {current.updated_by_name or 'en anden'} siden du åbnede den. Dine ændringer er ikke "
+        "gemt, men står stadig i formularen. Se den gemte version, og gem igen.",
+        code="stale",
+    )
+
+
+def _locked(case: ReviewCase, version: int) -> ReviewCase:
+    current = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if current.version != version:
+        raise _stale(current)
+    return current
+
+
+def _commit(current: ReviewCase, *, version: int, actor: User, fields: list[str]) -> ReviewCase:
+    """Write ``fields`` only if nobody saved in between (compare-and-set on ``version``)."""
+    current.version = version + 1
+    current.updated_by_name = _name(actor)
+    values = {f: getattr(current, f) for f in [*fields, "version", "updated_by_name"]}
+    if not ReviewCase.objects.filter(pk=current.pk, version=version).update(**values):
+        raise _stale(ReviewCase.objects.get(pk=current.pk))
+    return current
+
+
+@transaction.atomic
+def save_case(*, case: ReviewCase, version: int, actor: User, on: datetime.date, **fields) -> ReviewCase:
+    """Save the review's content (exemption, health, skånehensyn, the citizen's view, the
+    visitation). ``version`` is the one the form was opened with; a newer saved version
+    refuses the save (``code="stale"``)."""
+    current = _locked(case, version)
+    if current.status in RESOLVED:
+        raise ValidationError(f"Sagen er {current.get_status_display().lower()} og kan ikke ændres.",
+                              code="resolved")
+    changed = []
+    for name in CONTENT_FIELDS:
+        if name in fields:
+            value = (fields[name] or "").strip() if isinstance(fields[name], str) or fields[name] is None \
+                else fields[name]
+            if getattr(current, name) != value:
+                setattr(current, name, value)
+                changed.append(name)
+    errors = {}
+    for name, choices in (("exemption", Exemption), ("track", Track), ("effort_kind", EffortKind),
+                          ("rehab_outcome", RehabOutcome)):
+        value = getattr(current, name)
+        if value and value not in choices.values:
+            errors[name] = "Vælg en af mulighederne."
+    errors.update(visitation_problems(track=current.track, effort_kind=current.effort_kind,
+                                      rehab_outcome=current.rehab_outcome, complete=False))
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return current
+    current = _commit(current, version=version, actor=actor, fields=changed)
+    labels = ", ".join(str(ReviewCase._meta.get_field(n).verbose_name) for n in changed)
+    _event(current, actor=actor, on=on, text=f"Gemt: {labels}.")
+    return current
+
+
+@transaction.atomic
+def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: datetime.date,
+                  close_reason: str = "", close_note: str = "") -> ReviewCase:
+    """Move a case through the review: not started → in review → afklaret → visiteret, back
+    from afklaret to in review, or closed (the citizen left the target group before the
+    review was done). Only ``ALLOWED_TRANSITIONS`` are possible. Closing ends the citizen's
+    open benefit periods on ``on``."""
+    current = _locked(case, version)
+    source = Status(current.status)
+    if to not in ALLOWED_TRANSITIONS[source]:
+        target = Status(to).label.lower() if to in Status.values else to
+        raise ValidationError(f"En sag, der er {source.label.lower()}, kan ikke blive {target}.",
+                              code="illegal_transition")
+    fields = ["status"]
+    if to == Status.IN_REVIEW:
+        if source == Status.NOT_STARTED:
+            current.started_on = on
+        current.afklaret_on = None
+        fields += ["started_on", "afklaret_on"]
+    elif to == Status.AFKLARET:
+        problems = afklaring_problems(current)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        current.afklaret_on = on
+        fields.append("afklaret_on")
+    elif to == Status.VISITERET:
+        problems = visitation_problems(track=current.track, effort_kind=current.effort_kind,
+                                       rehab_outcome=current.rehab_outcome)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        if current.afklaret_on and on < current.afklaret_on:
+            raise ValidationError("Visitationen kan ikke ligge før afklaringen.")
+        current.visiteret_on = on
+        fields.append("visiteret_on")
+    elif to == Status.CLOSED:
+        if close_reason not in CloseReason.values:
+            raise ValidationError({"close_reason": "Vælg, hvorfor borgeren er ude af målgruppen."})
+        current.closed_on, current.close_reason, current.close_note = on, close_reason, close_note.strip()[:300]
+        fields += ["closed_on", "close_reason", "close_note"]
+        current.benefit_periods.filter(ends_on__isnull=True, starts_on__lte=on).update(ends_on=on)
+    current.status = to
+    current = _commit(current, version=version, actor=actor, fields=fields)
+    text = f"Status: {source.label} → {Status(to).label}."
+    if to == Status.CLOSED:
+        text += f" Årsag: {CloseReason(close_reason).label}."
+    _event(current, actor=actor, on=on, text=text, from_status=source, to_status=to)
+    return current
+
+
+# --- Efforts and benefit periods -----------------------------------------------------
+
+def effort_problems(*, kind: str, starts_on, ends_on, hours_per_week, employer: str) -> dict[str, str]:
+    problems = {}
+    if kind not in EffortKind.values:
+        problems["kind"] = "Vælg indsatsens type."
+    if starts_on is None:
+        problems["starts_on"] = "Skriv startdatoen."
+    elif ends_on is not None and ends_on < starts_on:
+        problems["ends_on"] = "Slutdatoen ligger før startdatoen."
+    if hours_per_week is not None and not (0 < hours_per_week <= MAX_HOURS_PER_WEEK):
+        problems["hours_per_week"] = "Timer pr. uge skal være over 0 og højst 37."
+    if kind in VIRKSOMHEDSRETTET and not (employer or "").strip():
+        problems["employer"] = "En virksomhedsrettet indsats skal have en arbejdsgiver."
+    return problems
+
+
+def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.date,
+               ends_on: datetime.date | None = None, hours_per_week: Decimal | None = None, employer: str = "",
+               idempotency_key: uuid.UUID | None = None) -> tuple[Effort, bool]:
+    """Record an effort. The same ``idempotency_key`` twice (a form posted twice) gives the
+    first effort back. Returns ``(effort, created)``."""
+    if idempotency_key is not None:
+        existing = Effort.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.case_id != case.pk:
+                raise ValidationError("Formularen er allerede brugt til en anden sag.", code="key_reused")
+            return existing, False
+    problems = effort_problems(kind=kind, starts_on=starts_on, ends_on=ends_on, hours_per_week=hours_per_week,
+                               employer=employer)
+    if problems:
+        raise ValidationError(problems)
+    effort = Effort(case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, hours_per_week=hours_per_week,
+                    employer=employer.strip()[:150], idempotency_key=idempotency_key, created_by=actor)
+    try:
+        with transaction.atomic():
+            effort.save(force_insert=True)
+            _event(case, actor=actor, on=starts_on, text=f"Indsats registreret: {effort.get_kind_display()}.")
+    except IntegrityError:
+        existing = Effort.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return effort, True
+
+
+@transaction.atomic
+def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on: datetime.date,
+                       ends_on: datetime.date | None = None) -> BenefitPeriod:
+    """Record a period in which the citizen received a benefit (the register vocabulary)."""
+    if ydelse not in YDELSER:
+        raise ValidationError({"ydelse": "Vælg en ydelse fra listen."})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "Sidste dag ligger før første dag."})
+    overlapping = case.benefit_periods.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on),
+                                              ydelse__in=SYSTEM)
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    if ydelse in SYSTEM and overlapping.exists():
+        raise ValidationError("Perioden overlapper en anden periode i kontanthjælpssystemet.", code="overlap")
+    period = BenefitPeriod.objects.create(case=case, ydelse=ydelse, starts_on=starts_on, ends_on=ends_on,
+                                          created_by=actor)
+    return period
+
+
+@transaction.atomic
+def import_efforts(*, programme: Programme, actor: User, name: str, content: bytes) -> EffortImport:
+    """Read a CSV file of efforts (``imports.parse_efforts``) into the programme's cases.
+    Every row is checked first; a bad row refuses the whole file with a message naming the
+    file, the row and the problem, and nothing is written. The same file twice is refused."""
+    if not rules.has_perm("review.import_efforts", actor, programme):
+        raise PermissionDenied
+    digest = hashlib.sha256(content).hexdigest()
+    if EffortImport.objects.filter(programme=programme, sha256=digest).exists():
+        raise ValidationError(f"{name}: filen er allerede indlæst i programmet. Den er ikke indlæst igen.",
+                              code="duplicate")
+    cases = dict(programme.cases.values_list("cpr_index", "pk"))
+    try:
+        rows = imports.parse_efforts(content, name=name, case_for_index=cases.get)
+    except imports.EffortInputError as error:
+        raise ValidationError(str(error), code="effort_input") from None
+    batch = EffortImport.objects.create(programme=programme, original_name=name[:200], sha256=digest,
+                                        rows=len(rows), created_by=actor)
+    Effort.objects.bulk_create([
+        Effort(case_id=r.case_id, kind=r.kind, starts_on=r.starts_on, ends_on=r.ends_on,
+               hours_per_week=r.hours_per_week, employer=r.employer, source=Source.IMPORT, import_batch=batch,
+               created_by=actor)
+        for r in rows
+    ])
+    return batch
+
+
+@transaction.atomic
+def record_measurement(*, programme: Programme, measure: Measure, actor: User) -> Measurement:
+    """Store a measure with its rule version, parameters and evidence (for the pools)."""
+    if not rules.has_perm("review.record_measurement", actor, programme):
+        raise PermissionDenied
+    return Measurement.objects.create(
+        programme=programme, measure=measure.name, rule_version=measure.rule_version,
+        parameters=measure.parameters, period=measure.period, numerator=measure.numerator,
+        denominator=measure.denominator, met=measure.met, evidence=measure.evidence, computed_by=actor,
+    )

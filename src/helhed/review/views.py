@@ -1,0 +1,280 @@
+"""Pages of the case review: programmes and their progress (jobcentre managers, caseworkers;
+pool officers see figures only), the programme's cases, one case with its review, efforts
+and benefit periods, and the import of efforts from a file."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helhed.core.models import User
+from helhed.core.views import permission_required
+from helhed.register.models import TargetGroupResult
+from helhed.review import measures, selectors, services
+from helhed.review.forms import (
+    AssignForm,
+    BenefitForm,
+    BulkAssignForm,
+    CaseForm,
+    EffortForm,
+    ImportForm,
+    ProgrammeForm,
+    StatusForm,
+)
+from helhed.review.models import CONTENT_FIELDS, Status
+
+PURPOSE = "Gennemgang: arbejde med borgerens sag"
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("review.view_programmes")
+def index(request):
+    user = request.user
+    results = selectors.results_for_new_programme(user)
+    form = None
+    if rules.has_perm("review.create_programme", user):
+        today = timezone.localdate()
+        form = ProgrammeForm(request.POST or None, results=results,
+                             initial={"started_on": today, "name": f"Gennemgang {today.year}"})
+        if request.method == "POST" and form.is_valid():
+            result = TargetGroupResult.objects.get(pk=form.cleaned_data["result"])
+            code = min(user.municipalities.values_list("code", flat=True))
+            try:
+                programme = services.create_programme(
+                    actor=user, result=result, municipality_id=code, name=form.cleaned_data["name"],
+                    started_on=form.cleaned_data["started_on"], review_days=form.cleaned_data["review_days"],
+                    denominator=form.cleaned_data["denominator"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Programmet er oprettet med {programme.gross_target_group} sager.")
+                return redirect("review:programme", programme_id=programme.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "review/index.html", {"rows": selectors.programme_rows(user), "form": form,
+                                                 "has_results": bool(results)})
+
+
+@never_cache
+@permission_required("review.view_programmes")
+def programme(request, programme_id):
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    progress = selectors.progress(user=request.user, programme=p, today=timezone.localdate(), channel="web")
+    top = max((m.percent or 0 for m in progress.months), default=0)
+    return render(request, "review/programme.html", {
+        "p": p, "g": progress, "chart_top": max(top, 40),
+        "can_cases": rules.has_perm("review.view_cases", request.user, p),
+        "can_assign": rules.has_perm("review.assign_cases", request.user, p),
+        "can_measure": rules.has_perm("review.record_measurement", request.user, p),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("review.view_programmes")
+def cases(request, programme_id):
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    if not rules.has_perm("review.view_cases", request.user, p):
+        raise Http404
+    can_assign = rules.has_perm("review.assign_cases", request.user, p)
+    caseworkers = selectors.assignable_caseworkers(p) if can_assign else []
+    bulk = BulkAssignForm(request.POST or None, caseworkers=caseworkers) if can_assign else None
+    if request.method == "POST":
+        if bulk is None:
+            raise PermissionDenied
+        if bulk.is_valid():
+            chosen = list(User.objects.filter(pk__in=bulk.cleaned_data["caseworkers"]))
+            try:
+                n = services.assign_in_bulk(programme=p, caseworkers=chosen, actor=request.user)
+            except ValidationError as error:
+                _add_errors(bulk, error)
+            else:
+                messages.success(request, f"{n} sager er fordelt.")
+                return redirect("review:cases", programme_id=p.pk)
+    status = request.GET.get("status", "")
+    mine = request.GET.get("mine") == "1"
+    found = selectors.case_list(user=request.user, programme=p, channel="web", status=status, mine=mine)
+    return render(request, "review/cases.html", {
+        "p": p, "cases": found, "bulk": bulk, "status": status, "mine": mine, "statuses": Status.choices,
+    })
+
+
+def _case_page(request, case_id, *, case_form=None, status_form=None, effort_form=None, benefit_form=None,
+               assign_form=None, stale=None, status=200):
+    d = selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web")
+    c = d.case
+    today = timezone.localdate()
+    initial = {name: getattr(c, name) for name in CONTENT_FIELDS} | {"version": c.version}
+    return render(request, "review/case.html", {
+        "d": d, "c": c, "stale": stale,
+        "case_form": case_form or CaseForm(initial=initial, prefix="gennemgang"),
+        "status_form": status_form or StatusForm(initial={"version": c.version, "on": today}, status=c.status,
+                                                 prefix="status"),
+        "effort_form": effort_form or EffortForm(initial={"starts_on": today}, prefix="indsats"),
+        "benefit_form": benefit_form or BenefitForm(prefix="ydelse"),
+        "assign_form": assign_form or (AssignForm(caseworkers=d.caseworkers, prefix="fordel",
+                                                  initial={"caseworker": c.caseworker_id})
+                                       if d.caseworkers else None),
+        "resolved": c.is_resolved,
+    }, status=status)
+
+
+@never_cache
+@permission_required("review.view_programmes")
+def case(request, case_id):
+    return _case_page(request, case_id)
+
+
+def _posted_case(request, case_id):
+    if not rules.has_perm("review.view_programmes", request.user):
+        raise PermissionDenied
+    return selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web").case
+
+
+def _stale(error: ValidationError):
+    return error if getattr(error, "code", None) == "stale" else None
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def case_save(request, case_id):
+    c = _posted_case(request, case_id)
+    form = CaseForm(request.POST, prefix="gennemgang")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.save_case(case=c, version=version, actor=request.user, on=timezone.localdate(), **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return _case_page(request, case_id, case_form=form, stale=_stale(error), status=409 if _stale(error)
+                              else 200)
+        messages.success(request, "Gennemgangen er gemt.")
+        return redirect("review:case", case_id=case_id)
+    return _case_page(request, case_id, case_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def case_status(request, case_id):
+    c = _posted_case(request, case_id)
+    form = StatusForm(request.POST, status=c.status, prefix="status")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.change_status(case=c, actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return _case_page(request, case_id, status_form=form, stale=_stale(error),
+                              status=409 if _stale(error) else 200)
+        messages.success(request, "Sagens status er ændret.")
+        return redirect("review:case", case_id=case_id)
+    return _case_page(request, case_id, status_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def effort_create(request, case_id):
+    c = _posted_case(request, case_id)
+    form = EffortForm(request.POST, prefix="indsats")
+    if form.is_valid():
+        try:
+            _, created = services.add_effort(case=c, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Indsatsen er registreret." if created
+                             else "Indsatsen var allerede registreret. Den er ikke registreret igen.")
+            return redirect("review:case", case_id=case_id)
+    return _case_page(request, case_id, effort_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def benefit_create(request, case_id):
+    c = _posted_case(request, case_id)
+    form = BenefitForm(request.POST, prefix="ydelse")
+    if form.is_valid():
+        try:
+            services.add_benefit_period(case=c, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Ydelsesperioden er registreret.")
+            return redirect("review:case", case_id=case_id)
+    return _case_page(request, case_id, benefit_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def case_assign(request, case_id):
+    c = _posted_case(request, case_id)
+    if not rules.has_perm("review.assign_cases", request.user, c.programme):
+        raise PermissionDenied
+    form = AssignForm(request.POST, caseworkers=selectors.assignable_caseworkers(c.programme), prefix="fordel")
+    if form.is_valid():
+        worker = User.objects.get(pk=form.cleaned_data["caseworker"])
+        try:
+            services.assign_case(case=c, caseworker=worker, actor=request.user, on=timezone.localdate())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Sagen er fordelt.")
+            return redirect("review:case", case_id=case_id)
+    return _case_page(request, case_id, assign_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("review.view_programmes")
+def effort_import(request, programme_id):
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    if not rules.has_perm("review.import_efforts", request.user, p):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_efforts(programme=p, actor=request.user, name=upload.name[:200],
+                                            content=upload.read())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{batch.rows} indsatser er indlæst fra {batch.original_name}.")
+            return redirect("review:programme", programme_id=p.pk)
+    return render(request, "review/import.html", {"p": p, "form": form, "imports": p.imports.all()[:20]})
+
+
+@require_POST
+@never_cache
+@permission_required("review.view_programmes")
+def record_measurements(request, programme_id):
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    if not rules.has_perm("review.record_measurement", request.user, p):
+        raise PermissionDenied
+    today = timezone.localdate()
+    services.record_measurement(programme=p, measure=measures.all_afklaret_og_visiteret(p, on=today),
+                                actor=request.user)
+    services.record_measurement(programme=p, measure=measures.monthly_effort_share(p, today), actor=request.user)
+    messages.success(request, "Målingerne er gemt med deres dokumentation.")
+    return redirect("review:programme", programme_id=p.pk)
