@@ -13,13 +13,7 @@ from helhed.borgerservice.models import (
     ServicePointKind,
 )
 from helhed.borgerservice.slots import COPENHAGEN, danish_datetime
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           error_messages={"required": "Skriv en dato.", "invalid": "Skriv en gyldig dato."})
+from helhed.core.forms import date_field
 
 
 def _time(label):
@@ -54,8 +48,8 @@ class ModeForm(forms.Form):
     mode = forms.ChoiceField(label="Driftstilstand", choices=Mode.choices)
     reason = forms.CharField(label="Begrundelse, som borgerne ser", required=False, max_length=300,
                              help_text="Skal udfyldes ved »kun akutte« og »lukket«.")
-    mode_from = _date("Fra", required=False)
-    mode_until = _date("Til", required=False, help_text="Tom, hvis det gælder indtil videre.")
+    mode_from = date_field("Fra", required=False)
+    mode_until = date_field("Til", required=False, help_text="Tom, hvis det gælder indtil videre.")
 
 
 class OfferForm(forms.Form):
@@ -76,7 +70,7 @@ class HoursForm(forms.Form):
 
 
 class ClosedDayForm(forms.Form):
-    date = _date("Dato")
+    date = date_field("Dato")
     reason = forms.CharField(label="Årsag", required=False, max_length=150)
 
 
@@ -126,7 +120,7 @@ class AcuteForm(IdempotentForm):
     acute_reason = forms.ModelChoiceField(label="Hvorfor er det akut?", queryset=None, empty_label=None,
                                           widget=forms.RadioSelect,
                                           error_messages={"required": "Vælg, hvorfor din henvendelse er akut."})
-    travel_date = _date("Rejsedato", required=False, help_text="Kun ved pas til en rejse.")
+    travel_date = date_field("Rejsedato", required=False, help_text="Kun ved pas til en rejse.")
     acute_description = forms.CharField(label="Beskriv dit behov", required=False, max_length=1000,
                                         widget=forms.Textarea(attrs={"rows": 3}),
                                         help_text="Skal udfyldes ved »andet«.")
@@ -185,7 +179,7 @@ class HelpForm(IdempotentForm):
                                               "ansøgninger og kontakten til Udbetaling Danmark.")
     description = forms.CharField(label="Uddybning", required=False, max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    given_on = _date("Dato")
+    given_on = date_field("Dato")
 
 
 class CancelByReferenceForm(forms.Form):
@@ -195,8 +189,8 @@ class CancelByReferenceForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    fra = _date("Fra")
-    til = _date("Til")
+    fra = date_field("Fra")
+    til = date_field("Til")
 
     def clean(self):
         data = super().clean()

@@ -39,6 +39,7 @@ from helhed.borgerservice.forms import (
 )
 from helhed.borgerservice.models import Channel, Mode, ServiceType, Status
 from helhed.borgerservice.slots import COPENHAGEN
+from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.registry.selectors import own_citizen
 
@@ -46,12 +47,6 @@ SHOWN_DAYS = 7
 RECEIPT_KEY = "borgerservice_receipt"
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _today():
@@ -97,7 +92,7 @@ def point_new(request):
         try:
             point = services.create_service_point(municipality_id=municipalities[0], **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Servicestedet er oprettet. Tilføj ydelser og åbningstider.")
             return redirect("borgerservice:point", point_id=point.pk)
@@ -141,7 +136,7 @@ def _point_post(form_name, make_form, act, success):
                 if form is None:
                     messages.error(request, " ".join(error.messages))
                     return redirect("borgerservice:point", point_id=point.pk)
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, success(result) if callable(success) else success)
                 return redirect("borgerservice:point", point_id=point.pk)
@@ -319,7 +314,7 @@ def help_record(request, appointment_id):
             _, created = services.record_help(point=a.service_point, citizen=a.citizen, staff=request.user,
                                               appointment=a, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Hjælpen er registreret." if created
                              else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
@@ -342,7 +337,7 @@ def citizen_book(request, citizen_id):
             _, created = services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user,
                                               **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Hjælpen er registreret." if created
                              else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
@@ -380,7 +375,7 @@ def staff_book(request, point_id):
                     idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
                     contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
                 if reference:
@@ -434,7 +429,7 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
                     contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
                     channel=Channel.PUBLIC if public else Channel.SELF_SERVICE, actor=None if public else request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _booked(request, public=public, reference=reference, created=created, acute=True)
         context.update(form=form, acute=True)
@@ -453,7 +448,7 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
                 contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
                 actor=None if public else request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _booked(request, public=public, reference=reference, created=created, acute=False)
     later = context["from_day"] + datetime.timedelta(days=SHOWN_DAYS)
@@ -529,7 +524,7 @@ def my_appointment(request, appointment_id):
                 services.move(appointment=a, starts_at=form.cleaned_data["starts_at"], now=timezone.now(),
                               version=form.cleaned_data["version"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")
                 return redirect("borgerservice:my_appointments")
@@ -595,6 +590,6 @@ def public_cancel(request):
         try:
             done = services.cancel_by_reference(reference=form.cleaned_data["reference"], now=timezone.now())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(request, "borgerservice/cancel.html", {"form": form, "done": done},
                   status=400 if form.errors else 200)

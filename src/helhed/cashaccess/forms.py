@@ -13,20 +13,14 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           error_messages={"required": "Skriv en dato.", "invalid": "Skriv en gyldig dato."})
+from helhed.core.forms import date_field
 
 
 class SolutionForm(forms.ModelForm):
-    starts_on = _date("Startdato")
-    ends_on = _date("Slutdato", required=False, help_text="Tom, hvis løsningen løber indtil videre.")
-    contract_starts_on = _date("Kontrakt fra", required=False, help_text="Kun for krav i bankudbuddet.")
-    contract_ends_on = _date("Kontrakt til", required=False, help_text="Kun for krav i bankudbuddet.")
+    starts_on = date_field("Startdato")
+    ends_on = date_field("Slutdato", required=False, help_text="Tom, hvis løsningen løber indtil videre.")
+    contract_starts_on = date_field("Kontrakt fra", required=False, help_text="Kun for krav i bankudbuddet.")
+    contract_ends_on = date_field("Kontrakt til", required=False, help_text="Kun for krav i bankudbuddet.")
 
     class Meta:
         model = Solution
@@ -60,8 +54,8 @@ class ArrangementForm(forms.Form):
     schedule = forms.ChoiceField(label="Hvor ofte", choices=Schedule.choices)
     handed_out_by = forms.CharField(label="Hvem udleverer kontanter eller kort", max_length=150,
                                     error_messages={"required": "Skriv, hvem der udleverer."})
-    starts_on = _date("Startdato")
-    ends_on = _date("Slutdato", required=False, help_text="Tom, hvis ordningen løber indtil videre.")
+    starts_on = date_field("Startdato")
+    ends_on = date_field("Slutdato", required=False, help_text="Tom, hvis ordningen løber indtil videre.")
 
     def __init__(self, *args, solutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +64,7 @@ class ArrangementForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="Ny status", choices=ArrangementStatus.choices)
-    on = _date("Dato")
+    on = date_field("Dato")
     reason = forms.CharField(label="Begrundelse", max_length=300,
                              error_messages={"required": "Skriv en begrundelse."})
     following_payout_route = forms.ChoiceField(
@@ -84,7 +78,7 @@ class HandoutForm(forms.Form):
     twice logs one hand-out."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    handed_out_on = _date("Udleveret den")
+    handed_out_on = date_field("Udleveret den")
     kind = forms.ChoiceField(label="Hvad blev udleveret", choices=HandoutKind.choices)
     amount = forms.DecimalField(label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
                                 min_value=0, help_text="Ved kontanter.",
@@ -101,8 +95,8 @@ class HandoutForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    fra = _date("Fra")
-    til = _date("Til")
+    fra = date_field("Fra")
+    til = date_field("Til")
 
     def clean(self):
         data = super().clean()

@@ -19,18 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.cashaccess import charts, selectors, services
 from helhed.cashaccess.forms import ArrangementForm, HandoutForm, PeriodForm, SolutionForm, StatusForm
+from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.registry.forms import CitizenSearchForm
 
 DETAIL_PURPOSE = "Kontantadgang: ordning og udleveringer"
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @never_cache
@@ -62,7 +57,7 @@ def solution_form(request, solution_id=None):
                 messages.success(request, "Løsningen er ændret.")
             return redirect("cashaccess:solutions")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(request, "cashaccess/solution_form.html", {"form": form, "solution": solution})
 
 
@@ -99,7 +94,7 @@ def arrangement_new(request, citizen_id):
         try:
             arrangement = services.set_up_arrangement(citizen=citizen, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Kontantordningen er oprettet.")
             return redirect("cashaccess:arrangement", arrangement_id=arrangement.pk)
@@ -135,7 +130,7 @@ def handout_create(request, arrangement_id):
         try:
             _, created = services.log_handout(arrangement=detail.arrangement, staff=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Udleveringen er registreret." if created
                              else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
@@ -154,7 +149,7 @@ def status_change(request, arrangement_id):
         try:
             services.change_arrangement_status(arrangement=detail.arrangement, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Ordningens status er ændret.")
             return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from helhed.core.forms import date_field
 from helhed.register.vocabulary import YDELSER
 from helhed.review.models import (
     ALLOWED_TRANSITIONS,
@@ -14,13 +15,7 @@ from helhed.review.models import (
     Track,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
-
-
-def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           error_messages={"required": "Skriv en dato.", "invalid": "Skriv en gyldig dato."})
 
 
 def _blank(label, choices):
@@ -31,7 +26,7 @@ class ProgrammeForm(forms.Form):
     result = forms.ChoiceField(label="Målgrupperesultat", error_messages={"required": "Vælg et målgrupperesultat."})
     name = forms.CharField(label="Programmets navn", max_length=150,
                            error_messages={"required": "Giv programmet et navn."})
-    started_on = _date("Startdato")
+    started_on = date_field("Startdato")
     review_days = forms.IntegerField(label="Frist for gennemgang (dage efter start)", min_value=1, max_value=730,
                                      initial=90, error_messages={"required": "Skriv fristen i dage.",
                                                                  "invalid": "Skriv et helt antal dage."})
@@ -71,7 +66,7 @@ class CaseForm(forms.Form):
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     to = forms.ChoiceField(label="Ny status", error_messages={"required": "Vælg den nye status."})
-    on = _date("Dato")
+    on = date_field("Dato")
     close_reason = forms.ChoiceField(label="Årsag (kun ved lukning)", required=False,
                                      choices=_blank("Ikke lukket", CloseReason.choices))
     close_note = forms.CharField(label="Bemærkning (kun ved lukning)", required=False, max_length=300)
@@ -87,8 +82,8 @@ class StatusForm(forms.Form):
 class EffortForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label="Type", choices=EffortKind.choices)
-    starts_on = _date("Startdato")
-    ends_on = _date("Slutdato", required=False, help_text="Tom, hvis indsatsen løber endnu.")
+    starts_on = date_field("Startdato")
+    ends_on = date_field("Slutdato", required=False, help_text="Tom, hvis indsatsen løber endnu.")
     hours_per_week = forms.DecimalField(label="Timer pr. uge", required=False, max_digits=4, decimal_places=1,
                                         error_messages={"invalid": "Skriv et antal timer, fx 12,5."})
     employer = forms.CharField(label="Arbejdsgiver eller sted", required=False, max_length=150,
@@ -103,8 +98,8 @@ class EffortForm(forms.Form):
 
 class BenefitForm(forms.Form):
     ydelse = forms.ChoiceField(label="Ydelse", choices=sorted(YDELSER.items(), key=lambda kv: kv[1]))
-    starts_on = _date("Første dag")
-    ends_on = _date("Sidste dag", required=False, help_text="Tom, hvis borgeren stadig får ydelsen.")
+    starts_on = date_field("Første dag")
+    ends_on = date_field("Sidste dag", required=False, help_text="Tom, hvis borgeren stadig får ydelsen.")
 
 
 class AssignForm(forms.Form):

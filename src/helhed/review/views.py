@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from helhed.core.forms import add_service_errors
 from helhed.core.models import User
 from helhed.core.views import permission_required
 from helhed.register.models import TargetGroupResult
@@ -32,12 +33,6 @@ from helhed.review.models import CONTENT_FIELDS, Status
 PURPOSE = "Gennemgang: arbejde med borgerens sag"
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,7 +55,7 @@ def index(request):
                     started_on=form.cleaned_data["started_on"], review_days=form.cleaned_data["review_days"],
                     denominator=form.cleaned_data["denominator"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Programmet er oprettet med {programme.gross_target_group} sager.")
                 return redirect("review:programme", programme_id=programme.pk)
@@ -102,7 +97,7 @@ def cases(request, programme_id):
             try:
                 n = services.assign_in_bulk(programme=p, caseworkers=chosen, actor=request.user)
             except ValidationError as error:
-                _add_errors(bulk, error)
+                add_service_errors(bulk, error)
             else:
                 messages.success(request, f"{n} sager er fordelt.")
                 return redirect("review:cases", programme_id=p.pk)
@@ -162,7 +157,7 @@ def case_save(request, case_id):
         try:
             services.save_case(case=c, version=version, actor=request.user, on=timezone.localdate(), **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return _case_page(request, case_id, case_form=form, stale=_stale(error), status=409 if _stale(error)
                               else 200)
         messages.success(request, "Gennemgangen er gemt.")
@@ -181,7 +176,7 @@ def case_status(request, case_id):
         try:
             services.change_status(case=c, actor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return _case_page(request, case_id, status_form=form, stale=_stale(error),
                               status=409 if _stale(error) else 200)
         messages.success(request, "Sagens status er ændret.")
@@ -199,7 +194,7 @@ def effort_create(request, case_id):
         try:
             _, created = services.add_effort(case=c, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Indsatsen er registreret." if created
                              else "Indsatsen var allerede registreret. Den er ikke registreret igen.")
@@ -217,7 +212,7 @@ def benefit_create(request, case_id):
         try:
             services.add_benefit_period(case=c, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Ydelsesperioden er registreret.")
             return redirect("review:case", case_id=case_id)
@@ -237,7 +232,7 @@ def case_assign(request, case_id):
         try:
             services.assign_case(case=c, caseworker=worker, actor=request.user, on=timezone.localdate())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Sagen er fordelt.")
             return redirect("review:case", case_id=case_id)
@@ -258,7 +253,7 @@ def effort_import(request, programme_id):
             batch = services.import_efforts(programme=p, actor=request.user, name=upload.name[:200],
                                             content=upload.read())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{batch.rows} indsatser er indlæst fra {batch.original_name}.")
             return redirect("review:programme", programme_id=p.pk)
