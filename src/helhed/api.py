@@ -5,9 +5,13 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from helhed.borgerservice.api import router as borgerservice_router
+from helhed.casework.api import router as casework_router
 from helhed.cashaccess.api import router as cashaccess_router
 from helhed.core.api import API_AUTH
 from helhed.core.api import router as core_router
+from helhed.fasttrack.api import router as fasttrack_router
+from helhed.intake.api import router as intake_router
+from helhed.pools.api import router as pools_router
 from helhed.register.api import router as register_router
 from helhed.registry.api import router as registry_router
 from helhed.review.api import router as review_router
@@ -34,3 +38,7 @@ api.add_router("/", register_router)
 api.add_router("/", cashaccess_router)
 api.add_router("/", review_router)
 api.add_router("/", borgerservice_router)
+api.add_router("/", casework_router)
+api.add_router("/", intake_router)
+api.add_router("/", pools_router)
+api.add_router("/", fasttrack_router)

@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "helhed.cashaccess",
     "helhed.review",
     "helhed.borgerservice",
+    "helhed.casework",
+    "helhed.intake",
+    "helhed.pools",
+    "helhed.fasttrack",
     "helhed.demo",
 ]
 

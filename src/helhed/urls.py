@@ -17,6 +17,10 @@ urlpatterns = [
     path("kontantadgang/", include("helhed.cashaccess.urls")),
     path("gennemgang/", include("helhed.review.urls")),
     path("borgerservice/", include("helhed.borgerservice.urls")),
+    path("sager/", include("helhed.casework.urls")),
+    path("ansoegninger/", include("helhed.intake.urls")),
+    path("puljer/", include("helhed.pools.urls")),
+    path("kvik-linje/", include("helhed.fasttrack.urls")),
     path("", include("helhed.registry.urls")),
     path("", include("helhed.core.urls")),
 ]

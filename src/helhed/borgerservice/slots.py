@@ -4,24 +4,17 @@ Europe/Copenhagen) on a day the service point is open, inside its opening hours.
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
-import holidays
+from helhed.core.calendar import COPENHAGEN, is_public_holiday
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 WEEKDAY_NAMES = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
                "oktober", "november", "december"]
 
 
-def is_public_holiday(day: datetime.date) -> bool:
-    """Danish public holidays close every service point (DOMAIN.md "Rules and facts for the
-    code": the ``holidays`` package, ``holidays.DK``; Store bededag until 2023)."""
-    return day in holidays.DK(years=day.year)
-
-
 def is_closed_day(day: datetime.date, closed_days: set[datetime.date]) -> bool:
-    """Closed on a public holiday or on a closed day the service point has registered."""
+    """Closed on a Danish public holiday (``helhed.core.calendar``) or on a closed day the
+    service point has registered."""
     return day in closed_days or is_public_holiday(day)
 
 

@@ -173,3 +173,68 @@ class Representation(models.Model):
 
     def is_active(self, today: datetime.date) -> bool:
         return self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)
+
+
+class NeedsFactor(models.TextChoices):
+    """What the municipality weighs in its helhedsvurdering (seed 004, lov om Udbetaling
+    Danmark § 3 stk. 3, as summarised in DOMAIN.md)."""
+
+    PSYCHIATRIC = "psychiatric", "Psykisk funktionsnedsættelse"
+    PHYSICAL = "physical", "Fysisk funktionsnedsættelse"
+    LANGUAGE = "language", "Manglende sprogkundskaber"
+    AGE = "age", "Alder"
+    DIGITAL = "digital", "Ingen eller lidt erfaring med digitale medier"
+    SOCIAL = "social", "Svære sociale problemer"
+    OTHER = "other", "Andet"
+
+
+class NeedsConclusion(models.TextChoices):
+    NONE = "none", "Ingen særlige behov"
+    DIGITAL_HELP = "digital_help", "Behov for hjælp til digital selvbetjening (§ 3, stk. 2)"
+    SPECIAL_NEEDS = "special_needs", (
+        "Særlige behov: hjælp til at søge, til at deltage i sagen og til kontakten med "
+        "Udbetaling Danmark (§ 3, stk. 3)"
+    )
+
+
+class SpecialNeedsAssessment(models.Model):
+    """The municipality's helhedsvurdering of whether a citizen has special needs.
+
+    Source: seed 004 (lov om Udbetaling Danmark § 3 stk. 2 and 3): the municipality decides
+    by an overall assessment, weighing the factors in ``NeedsFactor``; the citizen's own
+    description of abilities and needs must be given considerable weight, so it is required.
+    The newest assessment is the one in force (``selectors.current_assessment``). A citizen
+    with special needs has a named municipal contact person, who receives every letter in
+    the citizen's cases with a task to explain it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="needs_assessments")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="kommune")
+    factors = models.JSONField("forhold", default=list, blank=True)
+    factors_note = models.TextField("forholdene beskrevet", blank=True)
+    citizen_description = models.TextField("borgerens egen beskrivelse af evner og behov")
+    conclusion = models.CharField("konklusion", max_length=16, choices=NeedsConclusion.choices)
+    reasoning = models.TextField("begrundelse")
+    contact_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+", verbose_name="kontaktperson i kommunen")
+    assessed_on = models.DateField("vurderet")
+    review_on = models.DateField("revurderes senest")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name = "helhedsvurdering"
+        verbose_name_plural = "helhedsvurderinger"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(conclusion="special_needs") | models.Q(contact_person__isnull=False),
+                name="special_needs_have_contact_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_conclusion_display()} ({self.assessed_on})"

@@ -18,7 +18,13 @@ from helhed.core.cpr import cpr_blind_index, parse_cpr
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import municipality_scope
-from helhed.registry.models import Citizen, DigitalPostExemption, Representation
+from helhed.registry.models import (
+    Citizen,
+    DigitalPostExemption,
+    NeedsConclusion,
+    Representation,
+    SpecialNeedsAssessment,
+)
 from helhed.registry.overview import OverviewSection, load_sections
 
 SEARCH_LIMIT = 50
@@ -117,3 +123,19 @@ def own_citizen(user: User) -> Citizen:
     if citizen is None:
         raise Http404("Der er ingen borger knyttet til dit login.")
     return citizen
+
+
+def current_assessment(citizen: Citizen) -> SpecialNeedsAssessment | None:
+    """The helhedsvurdering in force: the newest one (``SpecialNeedsAssessment``). For
+    services that route letters and tasks; it does not audit, so callers that show it do."""
+    return citizen.needs_assessments.order_by("-assessed_on", "-created_at").first()
+
+
+def special_needs_contact(citizen: Citizen) -> User | None:
+    """The municipal contact person who must also receive, and explain, every letter in the
+    citizen's cases, when the assessment in force finds special needs (seed 004, lov om
+    Udbetaling Danmark § 3 stk. 3); else ``None``."""
+    assessment = current_assessment(citizen)
+    if assessment is None or assessment.conclusion != NeedsConclusion.SPECIAL_NEEDS:
+        return None
+    return assessment.contact_person

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FasttrackConfig(AppConfig):
+    name = "helhed.fasttrack"
+    label = "fasttrack"
+    verbose_name = "Kvik-linje"
