@@ -91,3 +91,56 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_benefit_area_display()}"
+
+
+class TaskKind(models.TextChoices):
+    REFERRAL = "referral", "Henvisning fra Udbetaling Danmark"
+    EXPLAIN_LETTER = "explain_letter", "Forklar brev til borger med særlige behov"
+    NEMKONTO = "nemkonto", "Hjælp borgeren med at få en NemKonto"
+    HEARING = "hearing", "Partshøring"
+    QUESTION = "question", "Spørgsmål via Kvik-linjen"
+    OTHER = "other", "Anden opgave"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Åben"
+    DONE = "done", "Løst"
+
+
+class Task(models.Model):
+    """An item in a work queue: the municipality's (``municipality`` set) or Udbetaling
+    Danmark's (``authority`` = udk). Every capability puts its tasks here, so a caseworker
+    has one queue (``selectors.work_queue``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("type", max_length=16, choices=TaskKind.choices)
+    authority = models.CharField("myndighed", max_length=16, choices=Authority.choices)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="kommune")
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks",
+                                verbose_name="borger")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks",
+                             verbose_name="sag")
+    title = models.CharField("opgave", max_length=200)
+    description = models.TextField("beskrivelse", blank=True)
+    due_on = models.DateField("frist", null=True, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="tasks", verbose_name="tildelt")
+    status = models.CharField("status", max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        verbose_name = "opgave"
+        verbose_name_plural = "opgaver"
+        indexes = [
+            models.Index(fields=["municipality", "status", "due_on"]),
+            models.Index(fields=["authority", "status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
