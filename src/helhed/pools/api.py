@@ -1,3 +1,217 @@
-from ninja import Router
+"""The grant-pool API: pools with their tranche schedule, applications, allocations,
+tranches with payouts and forfeitures, and a municipality's dashboard figures (the same
+figures as the page and the PDF). Pool officers see every municipality; a municipality's
+staff see their own only. No citizen data is ever returned."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import rules
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from helhed.core.api import ErrorOut
+from helhed.core.rules import municipality_scope
+from helhed.pools import selectors, services
+from helhed.pools.models import Forfeiture, Payout
 
 router = Router(tags=["Puljer"])
+
+
+class TrancheOut(Schema):
+    number: int
+    percent: Decimal
+    milestone: str = Field(..., description="at_start, all_resolved eller effort_share")
+    description: str
+    threshold_percent: Decimal | None
+    consecutive_months: int | None
+    latest_on: datetime.date
+
+
+class PoolOut(Schema):
+    id: UUID
+    name: str
+    legal_basis: str
+    total: Decimal
+    unit: int
+    period_start: datetime.date
+    period_end: datetime.date
+    opens_on: datetime.date
+    deadline: datetime.date
+    target_rule: str
+    reference_date: datetime.date
+    allocation_basis: str
+    parent: UUID | None
+    allocated: bool
+    unclaimed: Decimal | None = Field(None, description="Kun for puljeansvarlige")
+    tranches: list[TrancheOut]
+
+
+class StaffingOut(Schema):
+    role: str
+    fte: Decimal
+    cost: Decimal
+
+
+class PoolApplicationOut(Schema):
+    id: UUID
+    municipality: int
+    status: str
+    submitted_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    reason: str
+    staffing: list[StaffingOut]
+
+
+class AllocationOut(Schema):
+    municipality: int
+    count: int
+    amount: Decimal
+    applied: bool
+
+
+class DecisionOut(Schema):
+    tranche: int
+    municipality: int
+    outcome: str = Field(..., description="udbetalt eller bortfaldet")
+    amount: Decimal
+    met_on: datetime.date | None
+    rule_version: str
+    evidence: dict
+
+
+class MonthOut(Schema):
+    month: str
+    recipients: int
+    in_virksomhedsrettet_indsats: int
+    percent: Decimal | None
+
+
+class DashboardTrancheOut(Schema):
+    number: int
+    percent: Decimal
+    milestone: str
+    latest_on: datetime.date
+    amount: Decimal
+    status: str
+    met_on: datetime.date | None
+
+
+class FiguresOut(Schema):
+    target_group: int
+    gross_target_group: int
+    resolved: int
+    resolved_percent: Decimal | None
+    effort_percent_last_month: Decimal | None
+
+
+class DashboardOut(Schema):
+    municipality: int
+    today: datetime.date
+    allocation: Decimal | None
+    paid: Decimal
+    figures: FiguresOut
+    national: FiguresOut
+    months: list[MonthOut]
+    tranches: list[DashboardTrancheOut]
+
+
+def _require(request):
+    if not rules.has_perm("pools.view_pools", request.auth):
+        raise HttpError(403, "Din rolle giver ikke adgang til puljer.")
+
+
+def _pool(p, user) -> PoolOut:
+    manage = rules.has_perm("pools.manage_pools", user)
+    return PoolOut(
+        id=p.pk, name=p.name, legal_basis=p.legal_basis, total=p.total, unit=p.unit, period_start=p.period_start,
+        period_end=p.period_end, opens_on=p.opens_on, deadline=p.deadline, target_rule=p.rule_name,
+        reference_date=p.reference_date, allocation_basis=p.allocation_basis, parent=p.parent_id,
+        allocated=p.allocated_at is not None, unclaimed=services.unclaimed(p) if manage and p.allocated_at else None,
+        tranches=[TrancheOut(number=t.number, percent=t.percent, milestone=t.kind, description=t.description,
+                             threshold_percent=t.threshold, consecutive_months=t.months, latest_on=t.latest_on)
+                  for t in p.tranches.all()],
+    )
+
+
+def _in_scope(user, code: int) -> bool:
+    return rules.has_perm("pools.view_municipality", user, code)
+
+
+@router.get("/pools", response={200: list[PoolOut], 403: ErrorOut}, summary="Puljer med raterne")
+def list_pools(request):
+    _require(request)
+    return [_pool(p, request.auth) for p in selectors.pools_visible_to(request.auth).prefetch_related("tranches")]
+
+
+@router.get("/pools/{pool_id}", response={200: PoolOut, 403: ErrorOut, 404: ErrorOut}, summary="Én pulje")
+def get_pool(request, pool_id: UUID):
+    _require(request)
+    return _pool(selectors.get_pool(user=request.auth, pool_id=pool_id), request.auth)
+
+
+@router.get("/pools/{pool_id}/applications", response={200: list[PoolApplicationOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Ansøgninger (kommunens egen, eller alle for puljeansvarlige)")
+def list_applications(request, pool_id: UUID):
+    _require(request)
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    return [PoolApplicationOut(id=a.pk, municipality=a.municipality_id, status=a.status, submitted_at=a.submitted_at,
+                           decided_at=a.decided_at, reason=a.reason,
+                           staffing=[StaffingOut(role=s.role, fte=s.fte, cost=s.cost) for s in a.staffing.all()])
+            for a in selectors.applications(user=request.auth, pool=p)]
+
+
+@router.get("/pools/{pool_id}/allocations", response={200: list[AllocationOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Fordelingen (kommunens egen, eller alle for puljeansvarlige)")
+def list_allocations(request, pool_id: UUID):
+    _require(request)
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    scope = None if rules.has_perm("pools.manage_pools", request.auth) else municipality_scope(request.auth)
+    rows = p.allocations.all() if scope is None else p.allocations.filter(municipality_id__in=scope)
+    return [AllocationOut(municipality=a.municipality_id, count=a.count, amount=a.amount, applied=a.applied)
+            for a in rows]
+
+
+@router.get("/pools/{pool_id}/payouts", response={200: list[DecisionOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Udbetalte og bortfaldne rater med dokumentation")
+def list_payouts(request, pool_id: UUID):
+    _require(request)
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    out = []
+    for model, outcome in ((Payout, "udbetalt"), (Forfeiture, "bortfaldet")):
+        for d in model.objects.filter(tranche__pool=p).select_related("tranche").order_by("municipality_id",
+                                                                                           "tranche__number"):
+            if _in_scope(request.auth, d.municipality_id):
+                out.append(DecisionOut(tranche=d.tranche.number, municipality=d.municipality_id, outcome=outcome,
+                                       amount=d.amount, met_on=d.met_on, rule_version=d.rule_version,
+                                       evidence=d.evidence))
+    return out
+
+
+def _figures(f) -> FiguresOut:
+    return FiguresOut(target_group=f.target_group, gross_target_group=f.gross, resolved=f.resolved,
+                      resolved_percent=f.resolved_percent,
+                      effort_percent_last_month=f.last_month.percent if f.last_month else None)
+
+
+@router.get("/pools/{pool_id}/municipalities/{code}/dashboard",
+            response={200: DashboardOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Kommunens fremdrift (samme tal som siden og PDF'en)")
+def get_dashboard(request, pool_id: UUID, code: int):
+    _require(request)
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    d = selectors.dashboard(user=request.auth, pool=p, code=code, today=timezone.localdate())
+    return DashboardOut(
+        municipality=d.municipality.code, today=d.today,
+        allocation=d.allocation.amount if d.allocation and d.allocation.applied else None, paid=d.paid_total,
+        figures=_figures(d.figures), national=_figures(d.national),
+        months=[MonthOut(month=m.month, recipients=m.recipients, in_virksomhedsrettet_indsats=m.in_effort,
+                         percent=m.percent) for m in d.months],
+        tranches=[DashboardTrancheOut(number=t.number, percent=t.percent, milestone=t.description,
+                                      latest_on=t.latest_on, amount=t.amount, status=t.status, met_on=t.met_on)
+                  for t in d.tranches],
+    )

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from helhed.pools import views
 
 app_name = "pools"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ny/", views.create, name="create"),
+    path("<uuid:pool_id>/", views.pool, name="pool"),
+    path("<uuid:pool_id>/ansoeg/", views.apply, name="apply"),
+    path("<uuid:pool_id>/fordel/", views.allocate, name="allocate"),
+    path("<uuid:pool_id>/evaluer/", views.evaluate, name="evaluate"),
+    path("<uuid:pool_id>/restpulje/", views.follow_up, name="follow_up"),
+    path("<uuid:pool_id>/overblik/", views.overview, name="overview"),
+    path("<uuid:pool_id>/kommune/<int:code>/", views.dashboard, name="dashboard"),
+    path("<uuid:pool_id>/kommune/<int:code>/pdf/", views.dashboard_pdf, name="dashboard_pdf"),
+    path("<uuid:pool_id>/eksport/<slug:kind>/", views.export_file, name="export"),
+    path("ansoegninger/<uuid:application_id>/", views.application, name="application"),
+    path("rapporter/<uuid:report_id>/", views.report_pdf, name="report"),
+]

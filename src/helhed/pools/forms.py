@@ -1,0 +1,134 @@
+"""Forms of the grant pools. Every field is shown with ``includes/field.html``; the business
+rules are checked by the services, whose errors come back onto the form."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+
+from helhed.core.forms import date_field
+from helhed.pools.models import MilestoneKind, StaffRole
+from helhed.pools.services import TrancheSpec
+
+MAX_TRANCHES = 4
+
+
+THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+class KronerField(forms.DecimalField):
+    """Danish amounts as people write them: 262.500.000, 1 250 000, 450000,50 or 12,5."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\xa0", "").replace(" ", "").removesuffix("kr.").removesuffix("kr")
+            if THOUSANDS.match(value):
+                value = value.replace(".", "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+def money_field(label: str, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return KronerField(label=label, required=required, help_text=help_text, max_digits=14,
+                              decimal_places=2, min_value=Decimal(0),
+                              error_messages={"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner.",
+                                              "min_value": "Beløbet må ikke være negativt.",
+                                              "max_decimal_places": "Højst 2 decimaler (øre)."})
+
+
+def number_field(label: str, *, required: bool = False, places: int = 2, help_text: str = "") -> forms.DecimalField:
+    return KronerField(label=label, required=required, help_text=help_text, max_digits=7,
+                              decimal_places=places, min_value=Decimal(0),
+                              error_messages={"invalid": "Skriv et tal, fx 2,5.",
+                                              "min_value": "Tallet må ikke være negativt.",
+                                              "required": "Skriv et tal."})
+
+
+class PoolForm(forms.Form):
+    name = forms.CharField(label="Puljens navn", max_length=150)
+    legal_basis = forms.CharField(label="Bevillingsgrundlag", max_length=200,
+                                  help_text="Fx finanslovskonto eller aktstykke.")
+    total = money_field("Puljens beløb (kr.)")
+    unit = forms.IntegerField(label="Fordelingsenhed (kr.)", min_value=1, initial=1,
+                              help_text="Tilskud gives i hele multipla af enheden, fx 1 eller 1000.")
+    period_start = date_field("Periodens start")
+    period_end = date_field("Periodens slut")
+    opens_on = date_field("Ansøgning åbner")
+    deadline = date_field("Ansøgningsfrist", help_text="Ansøgninger modtages til og med denne dag kl. 23.59.")
+    target_result = forms.ChoiceField(label="Målgruppe (registerresultat)",
+                                      help_text="Målgruppereglen og skæringsdatoen følger med resultatet.")
+
+    def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_result"].choices = [("", "Vælg et resultat")] + [
+            (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y} ({r.total} personer)") for r in results]
+        if follow_up:
+            del self.fields["unit"]
+            self.fields["target_result"].required = False
+            self.fields["target_result"].help_text = "Tom: samme målgruppe som den oprindelige pulje."
+
+
+class TrancheForm(forms.Form):
+    percent = number_field("Procent af tilskuddet")
+    kind = forms.ChoiceField(label="Milepæl", choices=[("", "Ingen rate")] + MilestoneKind.choices, required=False)
+    threshold = number_field("Mindst andel i virksomhedsrettet indsats (%)",
+                             help_text="Kun for milepælen om virksomhedsrettet indsats.")
+    months = forms.IntegerField(label="Sammenhængende måneder", required=False, min_value=1,
+                                help_text="Kun for milepælen om virksomhedsrettet indsats.")
+    latest_on = date_field("Seneste dato", required=False)
+
+    def spec(self) -> TrancheSpec | None:
+        d = self.cleaned_data
+        if not d.get("kind") and not d.get("percent"):
+            return None
+        return TrancheSpec(percent=d.get("percent") or Decimal(0), kind=d.get("kind") or MilestoneKind.AT_START,
+                           latest_on=d.get("latest_on"), threshold=d.get("threshold"), months=d.get("months"))
+
+    def clean(self):
+        d = super().clean()
+        if d.get("kind") and not d.get("latest_on"):
+            self.add_error("latest_on", "Skriv den seneste dato for raten.")
+        if d.get("kind") and not d.get("percent"):
+            self.add_error("percent", "Skriv raten i procent.")
+        return d
+
+
+def tranche_forms(data=None, initial: list[dict] | None = None) -> list[TrancheForm]:
+    initial = initial or []
+    return [TrancheForm(data, prefix=f"rate{n}", initial=initial[n - 1] if n <= len(initial) else None)
+            for n in range(1, MAX_TRANCHES + 1)]
+
+
+class ApplicationForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    contact = forms.CharField(label="Kontaktperson", max_length=150)
+    description = forms.CharField(label="Kort beskrivelse af indsatsen", required=False, widget=forms.Textarea,
+                                  max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in StaffRole:
+            self.fields[f"fte_{role.value}"] = number_field(f"{role.label}: årsværk")
+            self.fields[f"cost_{role.value}"] = KronerField(
+                label=f"{role.label}: udgift (kr.)", required=False, max_digits=14, decimal_places=2,
+                min_value=Decimal(0),
+                error_messages={"invalid": "Skriv et beløb i kroner.", "min_value": "Beløbet må ikke være negativt."})
+
+    def staffing(self) -> list[tuple[str, Decimal, Decimal]]:
+        d = self.cleaned_data
+        return [(role.value, d.get(f"fte_{role.value}") or Decimal(0), d.get(f"cost_{role.value}") or Decimal(0))
+                for role in StaffRole]
+
+    def staffing_fields(self):
+        return [(role.label, self[f"fte_{role.value}"], self[f"cost_{role.value}"]) for role in StaffRole]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Afgørelse", choices=[("", "Vælg"), ("approve", "Godkend"),
+                                                             ("reject", "Afvis")],
+                                 error_messages={"required": "Vælg godkend eller afvis."})
+    reason = forms.CharField(label="Begrundelse", required=False, widget=forms.Textarea, max_length=4000,
+                             help_text="Skal udfyldes ved afslag.")

@@ -1,0 +1,133 @@
+"""``helhed pool``: grant pools on the command line.
+
+    helhed pool allocate --total AMOUNT --counts FILE [--unit U] [--out FILE]
+    helhed pool evaluate [--pool UUID] [--today YYYY-MM-DD]
+    helhed pool monthly-reports [--pool UUID] [--today YYYY-MM-DD]
+    helhed pool export --pool UUID --out FILE [--format csv|parquet] [--summary FILE]
+
+``allocate`` needs no database: it splits AMOUNT over the municipalities in FILE
+(``kommunekode,count``) by the largest-remainder method (``helhed.pools.allocation``) and
+writes ``kommunekode,count,amount``. Bad input stops it with a message on standard error,
+exit status 2 and no output file. ``evaluate`` and ``monthly-reports`` are meant for the
+scheduler (cron, or a django-tasks worker) and are safe to run again at any time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from helhed.pools.allocation import AllocationError, allocate, parse_amount, read_counts, write_allocation
+from helhed.register.engine import atomic_output
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ikke en dato (ÅÅÅÅ-MM-DD): {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Puljer: fordeling, evaluering af rater, månedsrapporter og evalueringsudtræk."
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser):
+        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
+                                    title="underkommandoer")
+        cli = parser.called_from_command_line
+        a = sub.add_parser("allocate", help="Fordel et beløb efter antal pr. kommune (største restmetode).",
+                           called_from_command_line=cli)
+        a.add_argument("--total", required=True, metavar="AMOUNT", help="beløbet i kroner")
+        a.add_argument("--counts", required=True, metavar="FILE", help="CSV med kommunekode,count")
+        a.add_argument("--unit", default="1", metavar="U", help="fordelingsenhed i hele kroner (standard 1)")
+        a.add_argument("--out", metavar="FILE", help="CSV-fil til resultatet (ellers standard output)")
+
+        e = sub.add_parser("evaluate", help="Evaluér raterne (udbetal eller lad bortfalde).",
+                           called_from_command_line=cli)
+        e.add_argument("--pool", metavar="UUID", help="kun denne pulje (standard: alle fordelte)")
+        e.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="dagens dato (standard: i dag)")
+
+        m = sub.add_parser("monthly-reports", help="Dan sidste måneds rapport til hver kommune (én gang).",
+                           called_from_command_line=cli)
+        m.add_argument("--pool", metavar="UUID")
+        m.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
+
+        x = sub.add_parser("export", help="Pseudonymiseret evalueringsudtræk (CSV eller Parquet).",
+                           called_from_command_line=cli)
+        x.add_argument("--pool", required=True, metavar="UUID")
+        x.add_argument("--out", required=True, metavar="FILE")
+        x.add_argument("--format", choices=["csv", "parquet"], default=None,
+                       help="standard: efter filens endelse")
+        x.add_argument("--summary", metavar="FILE", help="CSV med en opsummering pr. kommune")
+        x.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
+
+    def handle(self, *args, subcommand, **options):
+        try:
+            getattr(self, subcommand.replace("-", "_"))(**options)
+        except AllocationError as error:
+            self.stderr.write(f"Fejl: {error}")
+            sys.exit(2)
+
+    def allocate(self, *, total, counts, unit, out, **options):
+        unit_value = parse_amount(unit, what="Enheden")
+        amount = parse_amount(total, what="Beløbet")
+        table = read_counts(counts)
+        amounts = allocate(amount, table, unit_value)
+        if out:
+            with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write_allocation(handle, table, amounts)
+        else:
+            write_allocation(self.stdout, table, amounts)
+
+    def _pools(self, pool_id):
+        from helhed.pools.models import Pool
+
+        pools = Pool.objects.filter(allocated_at__isnull=False)
+        if pool_id:
+            pools = Pool.objects.filter(pk=pool_id)
+            if not pools.exists():
+                raise AllocationError(f"Puljen {pool_id} findes ikke.")
+        return list(pools.order_by("created_at"))
+
+    def evaluate(self, *, pool, today, **options):
+        from django.utils import timezone
+
+        from helhed.pools import services
+
+        today = today or timezone.localdate()
+        for p in self._pools(pool):
+            s = services.evaluate_pool(pool=p, today=today)
+            self.stdout.write(f"{p.name}: {s.paid} udbetalt, {s.forfeited} bortfaldet, {s.waiting} afventer, "
+                              f"{s.already} afgjort før.")
+
+    def monthly_reports(self, *, pool, today, **options):
+        from django.utils import timezone
+
+        from helhed.pools import services
+
+        today = today or timezone.localdate()
+        for p in self._pools(pool):
+            made, already = services.generate_monthly_reports(pool=p, today=today)
+            self.stdout.write(f"{p.name}: {made} rapporter dannet, {already} fandtes i forvejen.")
+
+    def export(self, *, pool, out, format, summary, today, **options):
+        from django.utils import timezone
+
+        from helhed.pools import export
+
+        (p,) = self._pools(pool)
+        fmt = format or ("parquet" if out.lower().endswith(".parquet") else "csv")
+        data = export.evaluation_rows(pool=p, today=today or timezone.localdate())
+        with atomic_output(out) as tmp:
+            export.write(data, tmp, fmt)
+        if summary:
+            with atomic_output(summary) as tmp:
+                export.write_summary(data, tmp)
+        self.stdout.write(f"{len(data.rows)} rækker skrevet til {out}.")
+
+

@@ -1,0 +1,253 @@
+"""Grant pools (satspuljer): the pool and its tranche schedule, the municipalities'
+applications with their staffing plans, the allocation, payouts and forfeited tranches,
+and the monthly progress reports.
+
+Seed 002 (press release 9 April 2017) describes the first pool, "Flere skal med"; the model is
+general enough for the follow-up pools, which had other totals, target rules and milestones.
+Money is Decimal kroner. A payout or a forfeiture is one row per tranche and municipality
+(a database constraint), so a tranche is decided exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from helhed.core.models import Municipality
+from helhed.register.models import TargetGroupResult
+
+
+class AllocationBasis(models.TextChoices):
+    ALL_MUNICIPALITIES = "all", "Alle kommuner efter målgruppen; ikke-ansøgeres andel bliver uforbrugt"
+    APPLICANTS = "applicants", "Kun de godkendte ansøgere efter deres målgruppe"
+
+
+class Pool(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField("navn", max_length=150)
+    legal_basis = models.CharField("bevillingsgrundlag", max_length=200,
+                                   help_text="Fx finanslovskonto 17.46.08.10.")
+    total = models.DecimalField("puljens beløb (kr.)", max_digits=14, decimal_places=2)
+    unit = models.PositiveIntegerField("fordelingsenhed (kr.)", default=1,
+                                       help_text="Tilskud fordeles i hele multipla af denne enhed.")
+    period_start = models.DateField("periodens start")
+    period_end = models.DateField("periodens slut")
+    opens_on = models.DateField("ansøgning åbner")
+    deadline = models.DateField("ansøgningsfrist", help_text="Ansøgninger modtages til og med denne dag (dansk tid).")
+    target_result = models.ForeignKey(TargetGroupResult, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="målgruppe (registerresultat)")
+    allocation_basis = models.CharField("fordeling", max_length=16, choices=AllocationBasis.choices,
+                                        default=AllocationBasis.ALL_MUNICIPALITIES)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
+                               verbose_name="genudmøntning af")
+    allocated_at = models.DateTimeField("fordelt", null=True, blank=True)
+    allocation_rule_version = models.CharField(max_length=16, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-period_start", "name"]
+        verbose_name = "pulje"
+        verbose_name_plural = "puljer"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rule_name(self) -> str:
+        return self.target_result.rule_name
+
+    @property
+    def reference_date(self):
+        return self.target_result.as_of
+
+
+class MilestoneKind(models.TextChoices):
+    AT_START = "at_start", "Ved start"
+    ALL_RESOLVED = "all_resolved", "Hele bruttomålgruppen afklaret og visiteret"
+    EFFORT_SHARE = "effort_share", "Andel i virksomhedsrettet indsats i sammenhængende måneder"
+
+
+class Tranche(models.Model):
+    """One rate of a pool: a percentage paid when a milestone is met by a latest date."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="tranches")
+    number = models.PositiveSmallIntegerField("rate nr.")
+    percent = models.DecimalField("procent af tilskuddet", max_digits=5, decimal_places=2)
+    kind = models.CharField("milepæl", max_length=16, choices=MilestoneKind.choices)
+    threshold = models.DecimalField("mindst andel (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    months = models.PositiveSmallIntegerField("sammenhængende måneder", null=True, blank=True)
+    latest_on = models.DateField("seneste dato")
+
+    class Meta:
+        ordering = ["pool", "number"]
+        verbose_name = "rate"
+        verbose_name_plural = "rater"
+        constraints = [models.UniqueConstraint(fields=["pool", "number"], name="pool_tranche_number_once")]
+
+    def __str__(self) -> str:
+        return f"Rate {self.number}: {self.percent} %"
+
+    @property
+    def description(self) -> str:
+        if self.kind == MilestoneKind.EFFORT_SHARE:
+            return (f"Mindst {self.threshold.normalize():f} % i virksomhedsrettet indsats "
+                    f"i {self.months} sammenhængende måneder")
+        return self.get_kind_display()
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Indsendt"
+    APPROVED = "approved", "Godkendt"
+    REJECTED = "rejected", "Afvist"
+
+
+class Application(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="applications")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="kommune")
+    status = models.CharField(max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
+    contact = models.CharField("kontaktperson", max_length=150)
+    description = models.TextField("kort beskrivelse af indsatsen", blank=True)
+    submitted_at = models.DateTimeField("indsendt")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     related_name="+")
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+    decided_at = models.DateTimeField("afgjort", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    reason = models.TextField("begrundelse", blank=True)
+
+    class Meta:
+        ordering = ["pool", "municipality__name"]
+        verbose_name = "ansøgning"
+        verbose_name_plural = "ansøgninger"
+        constraints = [models.UniqueConstraint(fields=["pool", "municipality"], name="pool_application_once")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.pool}"
+
+    @property
+    def total_fte(self) -> Decimal:
+        return sum((line.fte for line in self.staffing.all()), Decimal(0))
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum((line.cost for line in self.staffing.all()), Decimal(0))
+
+
+class StaffRole(models.TextChoices):
+    """Seed 002: the money is mainly for front-line staff."""
+
+    CASEWORKER = "caseworker", "Sagsbehandlere"
+    JOB_BROKER = "job_broker", "Jobformidlere"
+    MENTOR = "mentor", "Mentorer"
+    BUSINESS_CONSULTANT = "business_consultant", "Virksomhedskonsulenter"
+    SOCIAL_HEALTH = "social_health", "Social- og sundhedsfagligt personale"
+
+
+class StaffingLine(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="staffing")
+    role = models.CharField("funktion", max_length=24, choices=StaffRole.choices)
+    fte = models.DecimalField("årsværk", max_digits=7, decimal_places=2)
+    cost = models.DecimalField("udgift (kr.)", max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["application", "role"]
+        verbose_name = "bemanding"
+        verbose_name_plural = "bemanding"
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="pool_staffing_role_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.fte} årsværk"
+
+
+class Allocation(models.Model):
+    """A municipality's share of a pool: its target-group count and its grant."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="allocations")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField("målgruppe (antal)")
+    amount = models.DecimalField("tilskud (kr.)", max_digits=14, decimal_places=2)
+    applied = models.BooleanField("godkendt ansøger")
+
+    class Meta:
+        ordering = ["pool", "municipality_id"]
+        verbose_name = "fordeling"
+        verbose_name_plural = "fordelinger"
+        constraints = [models.UniqueConstraint(fields=["pool", "municipality"], name="pool_allocation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.amount} kr."
+
+
+class Payout(models.Model):
+    """A tranche paid to a municipality because its milestone was met in time, with the
+    evidence (the counts behind it) and the rule version."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="payouts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField("beløb (kr.)", max_digits=14, decimal_places=2)
+    met_on = models.DateField("milepæl nået")
+    evidence = models.JSONField("dokumentation")
+    rule_version = models.CharField("regelversion", max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["tranche", "municipality_id"]
+        verbose_name = "udbetaling"
+        verbose_name_plural = "udbetalinger"
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_payout_once")]
+
+    def __str__(self) -> str:
+        return f"{self.tranche} til {self.municipality_id}: {self.amount} kr."
+
+
+class Forfeiture(models.Model):
+    """A tranche lost because its milestone was not met by its latest date; the money
+    becomes unclaimed and can be given out again in a follow-up pool."""
+
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="forfeitures")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField("beløb (kr.)", max_digits=14, decimal_places=2)
+    met_on = models.DateField("milepæl nået for sent", null=True, blank=True)
+    evidence = models.JSONField("dokumentation")
+    rule_version = models.CharField("regelversion", max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tranche", "municipality_id"]
+        verbose_name = "bortfaldet rate"
+        verbose_name_plural = "bortfaldne rater"
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_forfeiture_once")]
+
+    def __str__(self) -> str:
+        return f"{self.tranche} bortfaldet for {self.municipality_id}"
+
+
+class MonthlyReport(models.Model):
+    """The progress report a municipality receives every month, with its PDF."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="reports")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("måned", help_text="Første dag i måneden.")
+    figures = models.JSONField("tal")
+    pdf = models.BinaryField("PDF")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "municipality_id"]
+        verbose_name = "månedsrapport"
+        verbose_name_plural = "månedsrapporter"
+        constraints = [models.UniqueConstraint(fields=["pool", "municipality", "month"], name="pool_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pool} – {self.municipality_id} – {self.month:%Y-%m}"

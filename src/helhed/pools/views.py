@@ -1,0 +1,263 @@
+"""Pages of the grant pools: the pools, defining one (pool officers), applying (jobcentre
+managers), deciding, allocating and evaluating tranches, follow-up pools, each
+municipality's dashboard with its PDF and monthly reports, the ministry's overview and the
+evaluation export."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from helhed.core.forms import add_service_errors
+from helhed.core.views import permission_required
+from helhed.pools import export, reports, selectors, services
+from helhed.pools.forms import ApplicationForm, DecisionForm, PoolForm, tranche_forms
+from helhed.pools.models import ApplicationStatus
+from helhed.register.models import TargetGroupResult
+
+SEED_002_SCHEDULE = [
+    {"percent": 30, "kind": "at_start"},
+    {"percent": 40, "kind": "all_resolved"},
+    {"percent": 30, "kind": "effort_share", "threshold": 40, "months": 3},
+]
+
+
+def _results():
+    return list(TargetGroupResult.objects.order_by("-created_at")[:50])
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def index(request):
+    pools = list(selectors.pools_visible_to(request.user))
+    return render(request, "pools/index.html", {
+        "pools": pools, "can_manage": rules.has_perm("pools.manage_pools", request.user),
+        "own": selectors.own_municipality(request.user),
+    })
+
+
+def _tranche_specs(forms):
+    return [spec for f in forms if (spec := f.spec()) is not None]
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.manage_pools")
+def create(request):
+    results = _results()
+    form = PoolForm(request.POST or None, results=results)
+    tranches = tranche_forms(request.POST or None, initial=SEED_002_SCHEDULE)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in tranches):
+        d = form.cleaned_data
+        result = next(r for r in results if str(r.pk) == d["target_result"])
+        try:
+            pool = services.create_pool(
+                actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"], unit=d["unit"],
+                period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
+                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Puljen {pool.name} er oprettet.")
+            return redirect("pools:pool", pool_id=pool.pk)
+    return render(request, "pools/pool_form.html", {"form": form, "tranches": tranches, "follow_up": None})
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def pool(request, pool_id):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    user = request.user
+    manage = rules.has_perm("pools.manage_pools", user)
+    own = selectors.own_municipality(user)
+    apps = selectors.applications(user=user, pool=p)
+    window_problem = services.application_window_problem(p, timezone.now())
+    return render(request, "pools/pool.html", {
+        "p": p, "manage": manage, "own": own, "applications": apps, "tranches": list(p.tranches.all()),
+        "own_application": next((a for a in apps if a.municipality_id == own), None),
+        "can_apply": own is not None and rules.has_perm("pools.apply_for", user, own) and not window_problem,
+        "window_problem": window_problem,
+        "pending": sum(1 for a in apps if a.status == ApplicationStatus.SUBMITTED),
+        "unclaimed": selectors.kroner(services.unclaimed(p)) if p.allocated_at else None,
+        "available": services.available_for_follow_up(p) if p.allocated_at else None,
+        "follow_ups": list(p.follow_ups.all()),
+        "reports": selectors.received_reports(user=user, pool=p, code=own) if own else [],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.apply")
+def apply(request, pool_id):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    code = selectors.own_municipality(request.user)
+    if code is None or not rules.has_perm("pools.apply_for", request.user, code):
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            application, created = services.submit_application(
+                pool=p, municipality_id=code, actor=request.user, contact=d["contact"],
+                description=d["description"], staffing=form.staffing(), idempotency_key=d["idempotency_key"],
+                now=timezone.now())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if created:
+                messages.success(request, "Ansøgningen er modtaget.")
+            else:
+                messages.info(request, "Kommunen har allerede søgt puljen. Her er ansøgningen.")
+            return redirect("pools:application", application_id=application.pk)
+    return render(request, "pools/apply.html", {"p": p, "form": form,
+                                                "window_problem": services.application_window_problem(
+                                                    p, timezone.now())})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.view_pools")
+def application(request, application_id):
+    from helhed.pools.models import Application
+
+    a = Application.objects.select_related("pool", "municipality").filter(pk=application_id).first()
+    if a is None or not rules.has_perm("pools.view_municipality", request.user, a.municipality_id):
+        raise Http404
+    manage = rules.has_perm("pools.manage_pools", request.user)
+    form = DecisionForm(request.POST or None) if manage and a.status == ApplicationStatus.SUBMITTED else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.decide_application(application=a, approve=form.cleaned_data["decision"] == "approve",
+                                            reason=form.cleaned_data["reason"], actor=request.user,
+                                            now=timezone.now())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Ansøgningen er afgjort.")
+                return redirect("pools:pool", pool_id=a.pool_id)
+    return render(request, "pools/application.html", {"a": a, "form": form})
+
+
+@require_POST
+@permission_required("pools.manage_pools")
+def allocate(request, pool_id):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    try:
+        rows = services.allocate_pool(pool=p, actor=request.user, now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
+    return redirect("pools:pool", pool_id=p.pk)
+
+
+@require_POST
+@permission_required("pools.manage_pools")
+def evaluate(request, pool_id):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    s = services.evaluate_pool(pool=p, today=timezone.localdate(), actor=request.user)
+    messages.success(request, f"Raterne er evalueret: {s.paid} udbetalt, {s.forfeited} bortfaldet, "
+                              f"{s.waiting} afventer.")
+    return redirect("pools:pool", pool_id=p.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.manage_pools")
+def follow_up(request, pool_id):
+    parent = selectors.get_pool(user=request.user, pool_id=pool_id)
+    available = services.available_for_follow_up(parent)
+    results = _results()
+    form = PoolForm(request.POST or None, results=results, follow_up=True,
+                    initial={"name": f"{parent.name} – restpulje", "legal_basis": parent.legal_basis,
+                             "total": available})
+    tranches = tranche_forms(request.POST or None, initial=SEED_002_SCHEDULE)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in tranches):
+        d = form.cleaned_data
+        result = next((r for r in results if str(r.pk) == d.get("target_result")), None)
+        try:
+            pool = services.create_follow_up(
+                parent=parent, actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"],
+                period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
+                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Puljen {pool.name} er oprettet af de uforbrugte midler.")
+            return redirect("pools:pool", pool_id=pool.pk)
+    return render(request, "pools/pool_form.html", {"form": form, "tranches": tranches, "follow_up": parent,
+                                                    "available": selectors.kroner(available)})
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_overview")
+def overview(request, pool_id):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    o = selectors.overview(user=request.user, pool=p, today=timezone.localdate(),
+                           sort=request.GET.get("sorter", "navn"), descending=request.GET.get("retning") == "faldende")
+    columns = [("navn", "Kommune"), ("maalgruppe", "Målgruppe"), ("tilskud", "Tilskud"),
+               ("afklaret", "Afklaret og visiteret"), ("indsats", "Virksomhedsrettet indsats, seneste måned"),
+               ("udbetalt", "Udbetalt")]
+    return render(request, "pools/overview.html", {"p": p, "o": o, "columns": columns})
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def dashboard(request, pool_id, code):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
+    return render(request, "pools/dashboard.html", {
+        "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code)})
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def dashboard_pdf(request, pool_id, code):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
+    response = HttpResponse(reports.dashboard_pdf(d), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="fremdrift-{code}-{d.today.isoformat()}.pdf"'
+    return response
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def report_pdf(request, report_id):
+    r = selectors.get_report(user=request.user, report_id=report_id)
+    response = HttpResponse(bytes(r.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="maanedsrapport-{r.municipality_id}-{r.month:%Y-%m}.pdf"'
+    return response
+
+
+@require_GET
+@never_cache
+@permission_required("pools.export")
+def export_file(request, pool_id, kind):
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    data = export.evaluation_rows(pool=p, today=timezone.localdate())
+    if kind == "parquet":
+        content, media, name = export.as_bytes(data, "parquet"), "application/vnd.apache.parquet", "evaluering.parquet"
+    elif kind == "csv":
+        content, media, name = export.as_bytes(data, "csv"), "text/csv; charset=utf-8", "evaluering.csv"
+    elif kind == "opsummering":
+        content, media, name = export.summary_bytes(data), "text/csv; charset=utf-8", "opsummering.csv"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=media)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,41 @@
+"""The demo universe has the "Flere skal med" pool with applications, allocations, paid
+tranches, a monthly report for Aarhus and a follow-up pool, and the pages show them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from helhed.core.models import User
+from helhed.demo.services import build_demo_universe
+from helhed.pools import services
+from helhed.pools.models import Application, MonthlyReport, Payout, Pool
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture
+def universe(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_MODE = True
+    return build_demo_universe(citizens=50, seed=2017, today=TODAY)
+
+
+def test_the_demo_pool(universe, client):
+    pool = Pool.objects.get(name="Flere skal med")
+    assert pool.total == Decimal("262500000")
+    assert Application.objects.filter(pool=pool).count() == 89
+    assert pool.allocations.aggregate(s=Sum("amount"))["s"] == pool.total
+    assert Payout.objects.filter(tranche__pool=pool, tranche__number=1).count() == 89
+    assert MonthlyReport.objects.filter(pool=pool, municipality_id=751).exists()
+    follow_up = pool.follow_ups.get()
+    assert follow_up.total == services.unclaimed(pool) > 0
+    client.force_login(User.objects.get(username="puljeansvarlig"))
+    body = client.get(reverse("pools:overview", args=[pool.pk])).content.decode()
+    assert "Aarhus" in body and "Søgte ikke" in body
+    client.force_login(User.objects.get(username="jobcenterleder.aarhus"))
+    body = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+    assert "Udbetalt" in body and "Månedsrapport for oktober 2026" in body
+    assert client.get(reverse("pools:pool", args=[follow_up.pk])).content.decode().count("Søg puljen") == 1
