@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -60,6 +61,11 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Afsluttet"
 
 
+class Decision(models.TextChoices):
+    GRANTED = "granted", "Bevilget"
+    REFUSED = "refused", "Afslået"
+
+
 class Case(models.Model):
     """One case. Changed only through ``helhed.casework.services``; ``version`` is the
     optimistic lock; ``reference`` is the case number shown to people (no personal data)."""
@@ -77,6 +83,11 @@ class Case(models.Model):
     caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="cases", verbose_name="sagsbehandler")
     version = models.PositiveIntegerField("version", default=1)
+    decision = models.CharField("afgørelse", max_length=8, choices=Decision.choices, blank=True)
+    monthly_amount = models.DecimalField("månedligt beløb", max_digits=10, decimal_places=2, null=True, blank=True)
+    benefit_starts_on = models.DateField("ydelsen begynder", null=True, blank=True)
+    refusal_reasons = models.TextField("begrundelse for afslag", blank=True)
+    hearing_deadline = models.DateField("svarfrist i partshøring", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,3 +155,209 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- The case's timeline ------------------------------------------------------------------
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", "Ansøgning modtaget"
+    PROCESSING = "processing", "Sagen er under behandling"
+    HEARING = "hearing", "Partshøring sendt"
+    HEARING_ANSWERED = "hearing_answered", "Svar på partshøring"
+    GRANTED = "granted", "Bevilget"
+    REFUSED = "refused", "Afslået"
+    EFTERREGULERING = "efterregulering", "Efterregulering"
+    TILBAGEBETALING = "tilbagebetaling", "Krav om tilbagebetaling"
+    COMPLAINT = "complaint", "Klage modtaget"
+    COMPLAINT_FORWARDED = "complaint_forwarded", "Klage sendt til Ankestyrelsen"
+    COMPLAINT_OUTCOME = "complaint_outcome", "Ankestyrelsens afgørelse"
+    BACK_PAYMENT = "back_payment", "Efterbetaling"
+    PAYMENT = "payment", "Udbetaling"
+    LETTER = "letter", "Brev sendt"
+    CLOSED = "closed", "Sagen er afsluttet"
+
+
+class CaseEvent(AppendOnlyModel):
+    """One event on the case's timeline: who did what, when, and whether a representative
+    did it on the citizen's behalf (``representative``). Append-only: the timeline is the
+    evidence of how the case was handled (forvaltningsloven § 19, partshøring; seed 004)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="sag")
+    kind = models.CharField("hændelse", max_length=24, choices=EventKind.choices)
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+    on = models.DateField("dato")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="udført af")
+    actor_name = models.CharField("udført af (navn)", max_length=150, blank=True)
+    representative = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="på borgerens vegne af")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    text = models.CharField("tekst", max_length=500, blank=True)
+    amount = models.DecimalField("beløb", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "hændelse i sag"
+        verbose_name_plural = "hændelser i sager"
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.get_kind_display()}"
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.representative_id is not None
+
+
+# --- Letters --------------------------------------------------------------------------------
+
+class LetterKind(models.TextChoices):
+    RECEIPT = "receipt", "Kvittering for ansøgning"
+    HEARING = "hearing", "Partshøring"
+    GRANTED = "granted", "Afgørelse: bevilget"
+    REFUSED = "refused", "Afgørelse: afslag"
+    EFTERREGULERING = "efterregulering", "Efterregulering"
+    REPAYMENT = "repayment", "Krav om tilbagebetaling"
+    BACK_PAYMENT = "back_payment", "Efterbetaling efter klage"
+
+
+class LetterStatus(models.TextChoices):
+    QUEUED = "queued", "Venter på at blive sendt"
+    DELIVERED = "delivered", "Sendt"
+    FAILED = "failed", "Kunne ikke sendes"
+
+
+class LetterChannel(models.TextChoices):
+    DIGITAL_POST = "digital_post", "Digital Post"
+    PRINT = "print", "Papirbrev (udskrift)"
+
+
+class Letter(models.Model):
+    """A letter to the citizen in a case. Its text is fixed when it is written (``body_html``,
+    ``text`` and its LIX); the outbox (``helhed.casework.outbox``) renders the PDF and
+    delivers it once: to Digital Post, or to the print queue when the citizen is exempt from
+    Digital Post or has no self-service login. ``idempotency_key`` makes a retried request
+    write one letter."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters", verbose_name="sag")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="letters", verbose_name="borger")
+    kind = models.CharField("brevtype", max_length=16, choices=LetterKind.choices)
+    subject = models.CharField("overskrift", max_length=200)
+    body_html = models.TextField(editable=False)
+    text = models.TextField("tekst", editable=False)
+    lix = models.DecimalField("LIX", max_digits=5, decimal_places=1)
+    written_on = models.DateField("dato")
+    status = models.CharField("status", max_length=12, choices=LetterStatus.choices, default=LetterStatus.QUEUED)
+    channel = models.CharField("sendt som", max_length=16, choices=LetterChannel.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField("sendt", null=True, blank=True)
+    printed_at = models.DateTimeField("udskrevet", null=True, blank=True)
+    printed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    contact_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="kopi til kontaktperson")
+    idempotency_key = models.CharField(max_length=100, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "brev"
+        verbose_name_plural = "breve"
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["citizen", "status"]),
+            models.Index(fields=["channel", "printed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+# --- Complaints -------------------------------------------------------------------------------
+
+class ComplaintOutcome(models.TextChoices):
+    UPHELD = "upheld", "Afgørelsen er stadfæstet"
+    CHANGED = "changed", "Afgørelsen er ændret"
+    REMITTED = "remitted", "Sagen er sendt tilbage til ny behandling"
+    MISGUIDED = "misguided", "Borgeren fik ikke god nok vejledning og skal stilles, som om vejledningen var rigtig"
+
+
+class Complaint(models.Model):
+    """A complaint about a decision: received, forwarded to Ankestyrelsen, its outcome, and
+    for ``MISGUIDED`` the retroactive correction (seed 004: a citizen who did not get enough
+    help may be placed as if correct guidance had been given from the start)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name="sag")
+    received_on = models.DateField("modtaget")
+    text = models.TextField("klagen")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     related_name="+", verbose_name="registreret af")
+    representative = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="klaget på borgerens vegne af")
+    forwarded_on = models.DateField("sendt til Ankestyrelsen", null=True, blank=True)
+    outcome = models.CharField("Ankestyrelsens afgørelse", max_length=12, choices=ComplaintOutcome.choices,
+                               blank=True)
+    outcome_on = models.DateField("afgjort af Ankestyrelsen", null=True, blank=True)
+    outcome_note = models.TextField("bemærkning", blank=True)
+    should_have_received_from = models.DateField("skulle have fået ydelsen fra", null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]
+        verbose_name = "klage"
+        verbose_name_plural = "klager"
+
+    def __str__(self) -> str:
+        return f"Klage modtaget {self.received_on}"
+
+    @property
+    def awaits_correction(self) -> bool:
+        return self.outcome == ComplaintOutcome.MISGUIDED and self.should_have_received_from is None
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+class PaymentMethod(models.TextChoices):
+    NEMKONTO = "nemkonto", "NemKonto"
+    CASH = "cash", "Kontant udbetaling"
+    CHECK = "check", "Check"
+
+
+class PaymentKind(models.TextChoices):
+    REGULAR = "regular", "Løbende ydelse"
+    BACK_PAYMENT = "back_payment", "Efterbetaling"
+    EFTERREGULERING = "efterregulering", "Efterregulering"
+
+
+class Payment(models.Model):
+    """A payment to the citizen. Never held back for lack of a NemKonto: it is paid another
+    way and a NemKonto task is made (``rules.payment_method``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments", verbose_name="sag")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="payments", verbose_name="borger")
+    kind = models.CharField("type", max_length=16, choices=PaymentKind.choices, default=PaymentKind.REGULAR)
+    amount = models.DecimalField("beløb", max_digits=12, decimal_places=2)
+    paid_on = models.DateField("udbetales")
+    method = models.CharField("udbetales via", max_length=12, choices=PaymentMethod.choices)
+    explanation = models.CharField("beregning", max_length=500, blank=True)
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="payments")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    idempotency_key = models.CharField(max_length=100, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-paid_on", "-created_at"]
+        verbose_name = "udbetaling"
+        verbose_name_plural = "udbetalinger"
+
+    def __str__(self) -> str:
+        return f"{self.amount} kr. {self.paid_on}"

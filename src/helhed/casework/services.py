@@ -1,17 +1,51 @@
-"""Writes to cases and work queues. Each function is one use case and one transaction."""
+"""Writes to cases and work queues. Each function is one use case and one transaction.
+
+A case moves only through ``policy.ALLOWED_TRANSITIONS``; every change is recorded as a
+``CaseEvent`` (who, and whether a representative acted on the citizen's behalf) and is
+guarded by the optimistic lock ``Case.version``: the caller passes the version it read, and
+a newer one refuses the change (``code="stale"``). Letters are written here and delivered by
+``helhed.casework.outbox``.
+"""
 
 from __future__ import annotations
 
 import datetime
 import secrets
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from helhed.casework.models import Authority, Case, Task, deciding_authority
+from helhed.casework import letters, policy
+from helhed.casework.models import (
+    Authority,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Complaint,
+    ComplaintOutcome,
+    Decision,
+    EventKind,
+    Letter,
+    LetterChannel,
+    LetterKind,
+    LetterStatus,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    Task,
+    TaskKind,
+    TaskStatus,
+    deciding_authority,
+)
+from helhed.core.calendar import add_business_days
 from helhed.core.models import User
 from helhed.registry.models import Citizen
+from helhed.registry.selectors import special_needs_contact
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+EXPLAIN_LETTER_BUSINESS_DAYS = 5
 
 
 def new_reference(opened_on: datetime.date) -> str:
@@ -19,17 +53,45 @@ def new_reference(opened_on: datetime.date) -> str:
     return f"{opened_on.year}-{''.join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))}"
 
 
-def open_case(*, citizen: Citizen, benefit_area: str, opened_on: datetime.date, actor: User | None) -> Case:
+def _name(actor: User | None) -> str:
+    if actor is None:
+        return "Systemet"
+    return actor.get_full_name() or actor.get_username()
+
+
+def authority_name(case: Case) -> str:
+    if case.authority == Authority.UDK:
+        return "Udbetaling Danmark"
+    return str(case.municipality)
+
+
+def _record(case: Case, kind: str, *, on: datetime.date, actor: User | None, representative: Citizen | None = None,
+            from_status: str = "", to_status: str = "", text: str = "", amount: Decimal | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, on=on, actor=actor, actor_name=_name(actor), representative=representative,
+        from_status=from_status, to_status=to_status, text=text[:500], amount=amount,
+    )
+
+
+def open_case(*, citizen: Citizen, benefit_area: str, opened_on: datetime.date, actor: User | None,
+              representative: Citizen | None = None, send_receipt: bool = True) -> Case:
     """Open a case for an application in ``benefit_area``, at the authority that decides it
-    (``models.deciding_authority``), scoped to the citizen's home municipality."""
+    (``models.deciding_authority``), scoped to the citizen's home municipality. The timeline
+    starts with "received", and the citizen gets a receipt letter."""
     for _ in range(5):
         try:
             with transaction.atomic():
-                return Case.objects.create(
+                case = Case.objects.create(
                     reference=new_reference(opened_on), citizen=citizen, benefit_area=benefit_area,
                     authority=deciding_authority(benefit_area), municipality_id=citizen.home_municipality_id,
                     opened_on=opened_on,
                 )
+                _record(case, EventKind.RECEIVED, on=opened_on, actor=actor, representative=representative,
+                        to_status=CaseStatus.RECEIVED, text="Ansøgningen er modtaget.")
+                if send_receipt:
+                    queue_letter(case=case, kind=LetterKind.RECEIPT, on=opened_on, key=f"receipt-{case.pk}",
+                                 context={"received_on": opened_on, "reference": case.reference})
+                return case
         except IntegrityError:
             continue  # a reference drawn twice: draw again
     raise RuntimeError("could not draw a unique case reference")
@@ -47,3 +109,383 @@ def create_task(*, kind: str, title: str, citizen: Citizen | None = None, case: 
         return Task.objects.create(**values)
     task, _ = Task.objects.get_or_create(idempotency_key=key[:100], defaults=values)
     return task
+
+
+# --- Letters ------------------------------------------------------------------------------------
+
+def queue_letter(*, case: Case, kind: str, on: datetime.date, key: str, context: dict | None = None) -> Letter:
+    """Write a letter in the case and put it in the outbox (the same ``key`` twice writes it
+    once). When the citizen has special needs, the municipal contact person gets a copy and a
+    task to explain it (seed 004, lov om Udbetaling Danmark § 3 stk. 3)."""
+    existing = Letter.objects.filter(idempotency_key=key[:100]).first()
+    if existing is not None:
+        return existing
+    citizen = case.citizen
+    composed = letters.compose(kind, {
+        "name": citizen.full_name, "benefit": case.get_benefit_area_display().lower(),
+        "authority": authority_name(case), "reference": case.reference,
+    } | (context or {}))
+    contact = special_needs_contact(citizen)
+    letter = Letter.objects.create(
+        case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=composed.body_html,
+        text=composed.text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
+    )
+    if contact is not None:
+        create_task(
+            kind=TaskKind.EXPLAIN_LETTER, title=f"Forklar brevet »{composed.subject}« til borgeren",
+            description=f"Borgeren har særlige behov. Du er kontaktperson. Brevet er sendt i sag {case.reference}.",
+            citizen=citizen, case=case, municipality_id=citizen.home_municipality_id,
+            authority=Authority.MUNICIPALITY, assigned_to=contact,
+            due_on=add_business_days(on, EXPLAIN_LETTER_BUSINESS_DAYS), key=f"explain-letter-{letter.pk}",
+        )
+    return letter
+
+
+@transaction.atomic
+def mark_printed(*, letter: Letter, actor: User, now: datetime.datetime) -> Letter:
+    """The letter has been printed and posted. Marking twice keeps the first time."""
+    locked = Letter.objects.select_for_update().get(pk=letter.pk)
+    if locked.channel != LetterChannel.PRINT or locked.status != LetterStatus.DELIVERED:
+        raise ValidationError("Brevet er ikke i udskriftskøen.", code="not_print")
+    if locked.printed_at is None:
+        locked.printed_at, locked.printed_by = now, actor
+        locked.save(update_fields=["printed_at", "printed_by"])
+    return locked
+
+
+# --- The state machine ------------------------------------------------------------------------------
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        "Sagen er ændret af en anden, siden du åbnede den. Din ændring er ikke gemt. "
+        "Se sagen igen, og prøv igen.", code="stale")
+
+
+def _locked(case: Case, version: int) -> Case:
+    current = Case.objects.select_for_update().select_related("citizen", "municipality").get(pk=case.pk)
+    if current.version != version:
+        raise _stale()
+    return current
+
+
+def _save(current: Case, version: int, fields: list[str]) -> Case:
+    """Compare-and-set on ``version``: write only if nobody saved in between."""
+    current.version = version + 1
+    values = {f: getattr(current, f) for f in [*fields, "version"]} | {"updated_at": timezone.now()}
+    if not Case.objects.filter(pk=current.pk, version=version).update(**values):
+        raise _stale()
+    return current
+
+
+def _move(case: Case, *, version: int, to: str, actor: User | None, on: datetime.date, kind: str,
+          text: str = "", representative: Citizen | None = None, amount: Decimal | None = None,
+          only_from: tuple[str, ...] | None = None, **fields) -> Case:
+    current = _locked(case, version)
+    if only_from is not None and current.status not in only_from:
+        allowed = " eller ".join(CaseStatus(s).label.lower() for s in only_from)
+        raise ValidationError(f"Sagen er {current.get_status_display().lower()}. Det kan kun gøres, når sagen er "
+                              f"{allowed}.", code="illegal_transition")
+    policy.check_transition(current.status, to)
+    source = current.status
+    current.status = to
+    for name, value in fields.items():
+        setattr(current, name, value)
+    _save(current, version, ["status", *fields])
+    _record(current, kind, on=on, actor=actor, representative=representative, from_status=source, to_status=to,
+            text=text, amount=amount)
+    return current
+
+
+@transaction.atomic
+def start_processing(*, case: Case, version: int, actor: User, on: datetime.date,
+                     caseworker: User | None = None) -> Case:
+    """Received → under processing; the acting caseworker takes the case unless another is
+    named. From a hearing (the deadline passed without an answer) the case goes on without one."""
+    current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on, kind=EventKind.PROCESSING,
+                    only_from=(CaseStatus.RECEIVED, CaseStatus.HEARING), text="Sagen er under behandling.",
+                    caseworker=caseworker or case.caseworker or actor)
+    _close_tasks(current, TaskKind.HEARING, actor)
+    return current
+
+
+@transaction.atomic
+def send_hearing(*, case: Case, version: int, actor: User, on: datetime.date, facts: str,
+                 days: int = policy.HEARING_ANSWER_DAYS) -> Case:
+    """Under processing → hearing: a partshøring letter with an answer deadline
+    (``policy.hearing_deadline``), and a task with that deadline in the deciding authority's queue."""
+    if not facts.strip():
+        raise ValidationError({"facts": "Skriv de oplysninger, borgeren skal høres om."})
+    deadline = policy.hearing_deadline(on, days)
+    current = _move(case, version=version, to=CaseStatus.HEARING, actor=actor, on=on, kind=EventKind.HEARING,
+                    text=f"Svarfrist {deadline:%d.%m.%Y}.", hearing_deadline=deadline)
+    queue_letter(case=current, kind=LetterKind.HEARING, on=on, key=f"hearing-{current.pk}-v{version}",
+                 context={"facts": facts.strip(), "deadline": deadline})
+    create_task(kind=TaskKind.HEARING, title=f"Svarfrist i partshøring i sag {current.reference}",
+                citizen=current.citizen, case=current, authority=current.authority,
+                municipality_id=current.municipality_id if current.authority == Authority.MUNICIPALITY else None,
+                due_on=deadline, assigned_to=current.caseworker, key=f"hearing-task-{current.pk}-v{version}")
+    return current
+
+
+def _close_tasks(case: Case, kind: str, actor: User | None) -> None:
+    Task.objects.filter(case=case, kind=kind, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=timezone.now(), done_by=actor)
+
+
+@transaction.atomic
+def record_hearing_answer(*, case: Case, version: int, actor: User, on: datetime.date, answer: str,
+                          representative: Citizen | None = None) -> Case:
+    """Hearing → under processing with the citizen's answer (given by them or a representative)."""
+    if not answer.strip():
+        raise ValidationError({"answer": "Skriv borgerens svar."})
+    current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on,
+                    kind=EventKind.HEARING_ANSWERED, text=answer.strip(), representative=representative,
+                    only_from=(CaseStatus.HEARING,))
+    _close_tasks(current, TaskKind.HEARING, actor)
+    return current
+
+
+_DECIDABLE = (CaseStatus.PROCESSING, CaseStatus.HEARING)
+
+
+@transaction.atomic
+def grant(*, case: Case, version: int, actor: User, on: datetime.date, monthly_amount: Decimal,
+          starts_on: datetime.date) -> Case:
+    """Decide: granted with a monthly amount from a start date. The decision letter is
+    written and the first month is paid (``pay``)."""
+    if monthly_amount is None or monthly_amount <= 0:
+        raise ValidationError({"monthly_amount": "Skriv et månedligt beløb større end 0 kr."})
+    current = _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.GRANTED,
+                    text=f"Bevilget fra {starts_on:%d.%m.%Y}.", amount=monthly_amount, decision=Decision.GRANTED,
+                    monthly_amount=monthly_amount, benefit_starts_on=starts_on, refusal_reasons="", decided_on=on,
+                    only_from=_DECIDABLE)
+    _close_tasks(current, TaskKind.HEARING, actor)
+    payment = pay(case=current, amount=monthly_amount, paid_on=starts_on, kind=PaymentKind.REGULAR, actor=actor,
+                  on=on, key=f"first-payment-{current.pk}", explanation="Første måneds ydelse.")
+    queue_letter(case=current, kind=LetterKind.GRANTED, on=on, key=f"granted-{current.pk}-v{version}",
+                 context={"monthly_amount": monthly_amount, "starts_on": starts_on,
+                          "method": _method_phrase(payment.method)})
+    return current
+
+
+@transaction.atomic
+def refuse(*, case: Case, version: int, actor: User, on: datetime.date, reasons: str) -> Case:
+    """Decide: refused, with the reasons the citizen reads in the letter."""
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Skriv begrundelsen for afslaget."})
+    current = _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.REFUSED,
+                    text=reasons.strip(), decision=Decision.REFUSED, refusal_reasons=reasons.strip(), decided_on=on,
+                    only_from=_DECIDABLE)
+    _close_tasks(current, TaskKind.HEARING, actor)
+    queue_letter(case=current, kind=LetterKind.REFUSED, on=on, key=f"refused-{current.pk}-v{version}",
+                 context={"reasons": reasons.strip()})
+    return current
+
+
+@transaction.atomic
+def close_case(*, case: Case, version: int, actor: User, on: datetime.date) -> Case:
+    """Decided → closed (the benefit has ended)."""
+    return _move(case, version=version, to=CaseStatus.CLOSED, actor=actor, on=on, kind=EventKind.CLOSED,
+                 text="Sagen er afsluttet.", only_from=(CaseStatus.DECIDED,))
+
+
+def _granted_and_decided(current: Case) -> None:
+    if current.status != CaseStatus.DECIDED or current.decision != Decision.GRANTED:
+        raise ValidationError("Det kan kun gøres i en sag, hvor ydelsen er bevilget og sagen er afgjort.",
+                              code="not_granted")
+
+
+@transaction.atomic
+def efterregulering(*, case: Case, version: int, actor: User, on: datetime.date, year: int,
+                    difference: Decimal) -> Case:
+    """The annual adjustment of a granted benefit for ``year`` (seed 004): ``difference`` > 0
+    is paid to the citizen; < 0 was paid too much (claim it with ``claim_repayment``)."""
+    current = _locked(case, version)
+    _granted_and_decided(current)
+    if not (2000 <= year <= on.year):
+        raise ValidationError({"year": "Skriv et år, der er gået."})
+    _save(current, version, [])
+    _record(current, EventKind.EFTERREGULERING, on=on, actor=actor, amount=difference,
+            text=f"Efterregulering for {year}.")
+    if difference > 0:
+        pay(case=current, amount=difference, paid_on=on, kind=PaymentKind.EFTERREGULERING, actor=actor, on=on,
+            key=f"efterregulering-{current.pk}-{year}", explanation=f"Efterregulering for {year}.")
+    queue_letter(case=current, kind=LetterKind.EFTERREGULERING, on=on, key=f"efterregulering-{current.pk}-{year}",
+                 context={"year": year, "difference": difference})
+    return current
+
+
+@transaction.atomic
+def claim_repayment(*, case: Case, version: int, actor: User, on: datetime.date, amount: Decimal, reason: str,
+                    due_on: datetime.date) -> Case:
+    """A repayment claim (tilbagebetaling) in a granted case, with its reason and due date."""
+    current = _locked(case, version)
+    _granted_and_decided(current)
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = "Skriv et beløb større end 0 kr."
+    if not reason.strip():
+        errors["reason"] = "Skriv, hvorfor borgeren skal betale tilbage."
+    if due_on <= on:
+        errors["due_on"] = "Fristen skal ligge efter i dag."
+    if errors:
+        raise ValidationError(errors)
+    _save(current, version, [])
+    _record(current, EventKind.TILBAGEBETALING, on=on, actor=actor, amount=amount, text=reason.strip())
+    queue_letter(case=current, kind=LetterKind.REPAYMENT, on=on, key=f"repayment-{current.pk}-v{version}",
+                 context={"amount": amount, "reason": reason.strip(), "due_on": due_on})
+    return current
+
+
+# --- Payments ---------------------------------------------------------------------------------------
+
+def _method_phrase(method: str) -> str:
+    return "din NemKonto" if method == PaymentMethod.NEMKONTO else "dig på en anden måde, fx kontant"
+
+
+def pay(*, case: Case, amount: Decimal, paid_on: datetime.date, kind: str, actor: User | None, on: datetime.date,
+        key: str, explanation: str = "", complaint: Complaint | None = None) -> Payment:
+    """Pay the citizen (``policy.payment_method``). Without a NemKonto the payment is made
+    another way, never held back, and the municipality gets a task to help the citizen
+    open an account."""
+    existing = Payment.objects.filter(idempotency_key=key[:100]).first()
+    if existing is not None:
+        return existing
+    citizen = case.citizen
+    method = policy.payment_method(citizen.nemkonto)
+    payment = Payment.objects.create(
+        case=case, citizen=citizen, kind=kind, amount=amount, paid_on=paid_on, method=method,
+        explanation=explanation[:500], complaint=complaint, created_by=actor, idempotency_key=key[:100],
+    )
+    _record(case, EventKind.PAYMENT, on=on, actor=actor, amount=amount,
+            text=f"{payment.get_kind_display()} via {payment.get_method_display()}.")
+    if method != PaymentMethod.NEMKONTO:
+        create_task(
+            kind=TaskKind.NEMKONTO, title="Hjælp borgeren med at få en NemKonto",
+            description=f"Borgeren har ingen NemKonto. {amount:.2f} kr. i sag {case.reference} udbetales "
+                        f"{payment.get_method_display().lower()} den {paid_on:%d.%m.%Y}.",
+            citizen=citizen, case=case, municipality_id=citizen.home_municipality_id,
+            authority=Authority.MUNICIPALITY, due_on=add_business_days(on, 5), key=f"nemkonto-payment-{citizen.pk}",
+        )
+    return payment
+
+
+# --- Complaints -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def record_complaint(*, case: Case, actor: User, received_on: datetime.date, text: str,
+                     representative: Citizen | None = None, key: str | None = None) -> Complaint:
+    """A complaint about the decision (by the citizen in self-service, a representative, or
+    staff on their behalf). The same ``key`` twice records one complaint."""
+    if key:
+        existing = Complaint.objects.filter(idempotency_key=key[:100]).first()
+        if existing is not None:
+            return existing
+    if not text.strip():
+        raise ValidationError({"text": "Skriv, hvad klagen går ud på."})
+    current = Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
+    version = current.version
+    policy.check_transition(current.status, CaseStatus.COMPLAINT)
+    source, current.status = current.status, CaseStatus.COMPLAINT
+    _save(current, version, ["status"])
+    complaint = Complaint.objects.create(case=current, received_on=received_on, text=text.strip(), submitted_by=actor,
+                                         representative=representative, idempotency_key=key[:100] if key else None)
+    _record(current, EventKind.COMPLAINT, on=received_on, actor=actor, representative=representative,
+            from_status=source, to_status=CaseStatus.COMPLAINT, text=text.strip())
+    return complaint
+
+
+@transaction.atomic
+def forward_complaint(*, complaint: Complaint, actor: User, on: datetime.date) -> Complaint:
+    """The complaint is sent to Ankestyrelsen on ``on``."""
+    locked = Complaint.objects.select_for_update().select_related("case").get(pk=complaint.pk)
+    if locked.forwarded_on is not None:
+        raise ValidationError("Klagen er allerede sendt til Ankestyrelsen.", code="forwarded")
+    if on < locked.received_on:
+        raise ValidationError({"on": "Klagen kan ikke sendes, før den er modtaget."})
+    locked.forwarded_on = on
+    locked.save(update_fields=["forwarded_on"])
+    _record(locked.case, EventKind.COMPLAINT_FORWARDED, on=on, actor=actor, text="Klagen er sendt til Ankestyrelsen.")
+    return locked
+
+
+@transaction.atomic
+def record_complaint_outcome(*, complaint: Complaint, actor: User, on: datetime.date, outcome: str,
+                             note: str = "") -> Complaint:
+    """Ankestyrelsen's outcome: the case is decided again (complaint → decided)."""
+    locked = Complaint.objects.select_for_update().select_related("case").get(pk=complaint.pk)
+    if locked.forwarded_on is None:
+        raise ValidationError("Send klagen til Ankestyrelsen, før du registrerer afgørelsen.", code="not_forwarded")
+    if locked.outcome:
+        raise ValidationError("Ankestyrelsens afgørelse er allerede registreret.", code="decided")
+    if on < locked.forwarded_on:
+        raise ValidationError({"on": "Afgørelsen kan ikke ligge før klagen blev sendt."})
+    case = locked.case
+    _move(case, version=Case.objects.get(pk=case.pk).version, to=CaseStatus.DECIDED, actor=actor, on=on,
+          kind=EventKind.COMPLAINT_OUTCOME, text=ComplaintOutcome(outcome).label)
+    locked.outcome, locked.outcome_on, locked.outcome_note = outcome, on, note.strip()
+    locked.save(update_fields=["outcome", "outcome_on", "outcome_note"])
+    return locked
+
+
+@transaction.atomic
+def correct_retroactively(*, complaint: Complaint, actor: User, on: datetime.date,
+                          should_have_received_from: datetime.date, monthly_rate: Decimal,
+                          until: datetime.date) -> Payment:
+    """Place the citizen as if guided correctly: the back payment from the date they should
+    have received the benefit until ``until`` (``policy.back_payment``), paid (``pay``) and
+    explained in a letter."""
+    locked = Complaint.objects.select_for_update().select_related("case__citizen", "case__municipality").get(
+        pk=complaint.pk)
+    if locked.outcome != ComplaintOutcome.MISGUIDED:
+        raise ValidationError("Efterbetaling kræver, at Ankestyrelsen har afgjort, at borgeren skal stilles, "
+                              "som om vejledningen var rigtig.", code="not_misguided")
+    if locked.should_have_received_from is not None:
+        raise ValidationError("Efterbetalingen er allerede beregnet.", code="corrected")
+    computed = policy.back_payment(monthly_rate=monthly_rate, start=should_have_received_from, end=until)
+    locked.should_have_received_from = should_have_received_from
+    locked.save(update_fields=["should_have_received_from"])
+    case = locked.case
+    payment = pay(case=case, amount=computed.amount, paid_on=on, kind=PaymentKind.BACK_PAYMENT, actor=actor, on=on,
+                  key=f"back-payment-{locked.pk}", explanation=computed.explanation(), complaint=locked)
+    _record(case, EventKind.BACK_PAYMENT, on=on, actor=actor, amount=computed.amount, text=computed.explanation())
+    queue_letter(case=case, kind=LetterKind.BACK_PAYMENT, on=on, key=f"back-payment-{locked.pk}", context={
+        "amount": computed.amount, "start": computed.start, "end": computed.end,
+        "whole_months": computed.whole_months, "remaining_days": computed.remaining_days,
+        "monthly_rate": computed.monthly_rate, "paid_on": on, "method": _method_phrase(payment.method)})
+    return payment
+
+
+# --- The work queue -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def take_task(*, task: Task, actor: User) -> Task:
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status != TaskStatus.OPEN:
+        raise ValidationError("Opgaven er allerede løst.", code="done")
+    locked.assigned_to = actor
+    locked.save(update_fields=["assigned_to"])
+    return locked
+
+
+@transaction.atomic
+def complete_task(*, task: Task, actor: User, now: datetime.datetime) -> Task:
+    """Mark a task done. Done twice keeps the first time."""
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status == TaskStatus.OPEN:
+        locked.status, locked.done_at, locked.done_by = TaskStatus.DONE, now, actor
+        locked.save(update_fields=["status", "done_at", "done_by"])
+    return locked
+
+
+# The case page's and the API's actions, by their Danish slug.
+ACTIONS = {
+    "behandling": start_processing,
+    "partshoering": send_hearing,
+    "svar": record_hearing_answer,
+    "bevilg": grant,
+    "afslag": refuse,
+    "efterregulering": efterregulering,
+    "tilbagebetaling": claim_repayment,
+    "afslut": close_case,
+}

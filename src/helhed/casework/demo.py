@@ -1,0 +1,117 @@
+"""Casework in the demo universe: cases for the personas in every state, with letters
+delivered through the outbox, so every casework page shows something.
+
+- Karen Holm (Aarhus): kontanthjælp in partshøring (the municipality's case) and boligstøtte
+  granted (Udbetaling Danmark's), with an efterregulering and a repayment claim. If the
+  municipality has assessed her as having special needs, her letters also go to her
+  contact person with a task to explain them (``services.queue_letter``).
+- Erik Sørensen (Lolland): folkepension granted; he is exempt from Digital Post, so his
+  letters are in the print queue. His daughter Mette has power of attorney and sees them.
+- Jan Olsen (København): kontanthjælp granted; no NemKonto, so it is paid in cash and the
+  municipality gets a NemKonto task.
+- Amira Hassan (Odense): børne- og ungeydelse received.
+- Karen's førtidspension refused and complained about (waiting to be forwarded); Erik's
+  boligstøtte under processing; an old, closed case of Jan's.
+- Mads Kristensen (Aalborg): boligstøtte refused, complaint forwarded to Ankestyrelsen,
+  outcome "not adequately guided", back payment computed and paid.
+Deterministic for a given ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from helhed.casework import outbox, services
+from helhed.casework.models import BenefitArea, Case, ComplaintOutcome
+from helhed.core.models import User
+from helhed.registry.models import Citizen
+
+
+def _staff(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _fresh(case: Case) -> Case:
+    return Case.objects.select_related("citizen", "municipality").get(pk=case.pk)
+
+
+def build_casework_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> dict[str, Case]:
+    aarhus, kbh, udk = _staff("sagsbehandler.aarhus"), _staff("sagsbehandler.kbh"), _staff("udk")
+    day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
+    cases: dict[str, Case] = {}
+
+    karen = personas["karen"]
+    c = services.open_case(citizen=karen, benefit_area=BenefitArea.KONTANTHJAELP, opened_on=day(40), actor=aarhus)
+    c = services.start_processing(case=c, version=c.version, actor=aarhus, on=day(38))
+    c = services.send_hearing(case=c, version=c.version, actor=aarhus, on=day(5),
+                              facts="Vi kan se, at du fik 4.000 kr. fra et job i sidste måned.")
+    cases["karen_kontanthjaelp"] = c
+
+    c = services.open_case(citizen=karen, benefit_area=BenefitArea.BOLIGSTOETTE, opened_on=day(420), actor=udk)
+    c = services.start_processing(case=c, version=c.version, actor=udk, on=day(415))
+    c = services.grant(case=c, version=c.version, actor=udk, on=day(400), monthly_amount=Decimal("1850.00"),
+                       starts_on=day(400).replace(day=1))
+    c = services.efterregulering(case=c, version=c.version, actor=udk, on=day(30), year=today.year - 1,
+                                 difference=Decimal("-1250.00"))
+    c = services.claim_repayment(case=_fresh(c), version=c.version, actor=udk, on=day(29), amount=Decimal("1250.00"),
+                                 reason="Du fik for meget i boligstøtte sidste år, fordi din indtægt steg.",
+                                 due_on=today + datetime.timedelta(days=30))
+    cases["karen_boligstoette"] = c
+
+    erik = personas["erik"]
+    c = services.open_case(citizen=erik, benefit_area=BenefitArea.FOLKEPENSION, opened_on=day(60), actor=udk,
+                           representative=personas.get("mette"))
+    c = services.start_processing(case=c, version=c.version, actor=udk, on=day(55))
+    c = services.grant(case=c, version=c.version, actor=udk, on=day(20), monthly_amount=Decimal("7198.00"),
+                       starts_on=(today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1))
+    cases["erik_folkepension"] = c
+
+    jan = personas["jan"]
+    c = services.open_case(citizen=jan, benefit_area=BenefitArea.KONTANTHJAELP, opened_on=day(25), actor=kbh)
+    c = services.start_processing(case=c, version=c.version, actor=kbh, on=day(24))
+    c = services.grant(case=c, version=c.version, actor=kbh, on=day(10), monthly_amount=Decimal("12100.00"),
+                       starts_on=day(10))
+    cases["jan_kontanthjaelp"] = c
+
+    amira = personas["amira"]
+    cases["amira_boerneydelse"] = services.open_case(citizen=amira, benefit_area=BenefitArea.BOERNE_UNGEYDELSE,
+                                                     opened_on=day(3), actor=None)
+
+    c = services.open_case(citizen=jan, benefit_area=BenefitArea.KONTANTHJAELP, opened_on=day(900), actor=kbh,
+                           send_receipt=False)
+    c = services.start_processing(case=c, version=c.version, actor=kbh, on=day(899))
+    c = services.grant(case=c, version=c.version, actor=kbh, on=day(890), monthly_amount=Decimal("11800.00"),
+                       starts_on=day(890))
+    cases["jan_closed"] = services.close_case(case=c, version=c.version, actor=kbh, on=day(400))
+
+    c = services.open_case(citizen=karen, benefit_area=BenefitArea.FOERTIDSPENSION, opened_on=day(150), actor=aarhus)
+    c = services.start_processing(case=c, version=c.version, actor=aarhus, on=day(149))
+    c = services.refuse(case=c, version=c.version, actor=aarhus, on=day(60),
+                        reasons="Vi mener, at du kan arbejde nogle timer om ugen, hvis du får den rette støtte.")
+    services.record_complaint(case=c, actor=karen.user, received_on=day(35),
+                              text="Jeg kan ikke arbejde. Min ryg og min depression gør det umuligt.")
+    cases["karen_foertidspension"] = _fresh(c)
+
+    c = services.open_case(citizen=erik, benefit_area=BenefitArea.BOLIGSTOETTE, opened_on=day(12), actor=udk,
+                           representative=personas.get("mette"))
+    cases["erik_boligstoette"] = services.start_processing(case=c, version=c.version, actor=udk, on=day(8))
+
+    mads = personas["mads"]
+    c = services.open_case(citizen=mads, benefit_area=BenefitArea.BOLIGSTOETTE, opened_on=day(200), actor=udk)
+    c = services.start_processing(case=c, version=c.version, actor=udk, on=day(198))
+    c = services.refuse(case=c, version=c.version, actor=udk, on=day(180),
+                        reasons="Du søgte først, efter at du var flyttet ind.")
+    complaint = services.record_complaint(case=c, actor=mads.user, received_on=day(170),
+                                          text="Ingen sagde til mig, at jeg skulle søge, før jeg flyttede ind.")
+    complaint = services.forward_complaint(complaint=complaint, actor=udk, on=day(160))
+    complaint = services.record_complaint_outcome(complaint=complaint, actor=udk, on=day(20),
+                                                  outcome=ComplaintOutcome.MISGUIDED,
+                                                  note="Borgeren burde være vejledt om at søge i tide.")
+    services.correct_retroactively(complaint=complaint, actor=udk, on=day(10),
+                                   should_have_received_from=day(200), monthly_rate=Decimal("1200.00"),
+                                   until=day(10))
+    cases["mads_boligstoette"] = _fresh(c)
+
+    outbox.deliver(now=datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC))
+    return cases

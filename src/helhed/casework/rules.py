@@ -1,0 +1,65 @@
+"""Who may do what with cases, letters and the work queue (seed 004, L 86).
+
+- Udbetaling Danmark's staff work the cases Udbetaling Danmark decides, nationally.
+- Municipal staff (caseworkers, jobcentre managers) work the municipality's own cases in
+  their municipalities; they may read (not work) Udbetaling Danmark's cases of their own
+  citizens, because the municipality helps citizens with special needs take part in them
+  (lov om Udbetaling Danmark § 3 stk. 3). Borgerservice staff read, like the contact person.
+- Staff who may read a case may record a complaint on the citizen's behalf.
+- Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
+- A citizen reads their own letters and cases (and those of citizens they represent) and
+  complains about their own decisions.
+"""
+
+import rules
+
+from helhed.casework.models import Authority
+from helhed.core.roles import MUNICIPAL_ROLES, Role
+from helhed.core.rules import has_role, is_citizen, municipality_scope, serves_citizens
+
+decides_cases = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.UDK_STAFF)
+
+
+def may_read_case(user, case) -> bool:
+    if case is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.UDK_STAFF:
+        return case.authority == Authority.UDK
+    if user.role in MUNICIPAL_ROLES:
+        scope = municipality_scope(user)
+        if case.authority == Authority.MUNICIPALITY:
+            return case.municipality_id in scope
+        return case.citizen.home_municipality_id in scope
+    return False
+
+
+def may_work_case(user, case) -> bool:
+    if case is None or not decides_cases(user):
+        return False
+    if user.role == Role.UDK_STAFF:
+        return case.authority == Authority.UDK
+    return case.authority == Authority.MUNICIPALITY and case.municipality_id in municipality_scope(user)
+
+
+def may_work_task(user, task) -> bool:
+    if task is None or not serves_citizens(user):
+        return False
+    if user.role == Role.UDK_STAFF:
+        return task.authority == Authority.UDK
+    return task.authority == Authority.MUNICIPALITY and task.municipality_id in municipality_scope(user)
+
+
+case_readable = rules.predicate(may_read_case, name="case_readable")
+case_workable = rules.predicate(may_work_case, name="case_workable")
+task_workable = rules.predicate(may_work_task, name="task_workable")
+
+rules.add_perm("casework.view_cases", serves_citizens)
+rules.add_perm("casework.view_work_queue", serves_citizens)
+rules.add_perm("casework.view_print_queue", decides_cases)
+rules.add_perm("casework.use_digital_post", is_citizen)
+# Object: a case.
+rules.add_perm("casework.view_case", serves_citizens & case_readable)
+rules.add_perm("casework.work_case", case_workable)
+rules.add_perm("casework.record_complaint", serves_citizens & case_readable)
+# Object: a task.
+rules.add_perm("casework.work_task", task_workable)

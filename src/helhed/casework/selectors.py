@@ -1,0 +1,283 @@
+"""Reads of cases, letters and the work queue. Every selector that returns a citizen's data
+takes the acting user, applies ``rules`` scoping in the query and writes the read to the
+audit log. Query counts do not grow with the data (tests/casework/test_queries.py)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from uuid import UUID
+
+import rules
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from helhed.casework.models import (
+    Authority,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Complaint,
+    Letter,
+    LetterChannel,
+    LetterStatus,
+    Payment,
+    Task,
+    TaskStatus,
+)
+from helhed.core.audit import record_read
+from helhed.core.models import User
+from helhed.core.roles import MUNICIPAL_ROLES, Role
+from helhed.core.rules import municipality_scope
+from helhed.registry.models import Citizen, Representation, RepresentationKind
+
+LIST_LIMIT = 200
+_LETTER_FIELDS = ("pdf", "body_html", "text")
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """UDK staff: Udbetaling Danmark's cases, nationally. Municipal staff: the municipality's
+    own cases in their municipalities, and Udbetaling Danmark's cases of their citizens.
+    Everybody else: none (citizens use ``own_cases``)."""
+    qs = Case.objects.select_related("citizen", "municipality", "caseworker")
+    if not rules.has_perm("casework.view_cases", user):
+        return qs.none()
+    if user.role == Role.UDK_STAFF:
+        return qs.filter(authority=Authority.UDK)
+    if user.role in MUNICIPAL_ROLES:
+        scope = municipality_scope(user)
+        return qs.filter(Q(authority=Authority.MUNICIPALITY, municipality_id__in=scope)
+                         | Q(authority=Authority.UDK, citizen__home_municipality_id__in=scope))
+    return qs.none()
+
+
+def case_list(*, user: User, channel: str, status: str = "", benefit_area: str = "", mine: bool = False,
+              limit: int = LIST_LIMIT) -> list[Case]:
+    qs = cases_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if benefit_area:
+        qs = qs.filter(benefit_area=benefit_area)
+    if mine:
+        qs = qs.filter(caseworker=user)
+    found = list(qs.order_by("-opened_on", "reference")[:limit])
+    record_read(actor=user, citizen_uuids=[c.citizen_id for c in found], what="Sager: ydelse, status og navn",
+                purpose="Sagsbehandling: liste over sager", channel=channel)
+    return found
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    events: list[CaseEvent]
+    letters: list[Letter]
+    tasks: list[Task]
+    complaints: list[Complaint]
+    payments: list[Payment]
+    can_work: bool
+    can_complain: bool
+
+
+def get_case(*, user: User, case_id: UUID) -> Case:
+    """The case, if the user may read it; else 404 (its existence is not revealed)."""
+    case = cases_visible_to(user).filter(pk=case_id).first()
+    if case is None or not rules.has_perm("casework.view_case", user, case):
+        raise Http404("Sagen findes ikke eller er ikke tilgængelig for dig.")
+    return case
+
+
+def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> CaseDetail:
+    case = get_case(user=user, case_id=case_id)
+    detail = CaseDetail(
+        case=case,
+        events=list(case.events.select_related("representative").order_by("at", "id")),
+        letters=list(case.letters.defer(*_LETTER_FIELDS).select_related("contact_person").order_by("-created_at")),
+        tasks=list(case.tasks.select_related("assigned_to").order_by("status", "due_on")),
+        complaints=list(case.complaints.select_related("representative").all()),
+        payments=list(case.payments.all()),
+        can_work=rules.has_perm("casework.work_case", user, case),
+        can_complain=rules.has_perm("casework.record_complaint", user, case),
+    )
+    others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
+    record_read(actor=user, citizen_uuids=[case.citizen_id],
+                what="Sag: tidslinje, breve, opgaver, klager og udbetalinger", purpose=purpose, channel=channel,
+                also=others)
+    return detail
+
+
+def get_complaint(*, user: User, complaint_id: UUID) -> Complaint:
+    complaint = Complaint.objects.select_related("case").filter(
+        pk=complaint_id, case__in=cases_visible_to(user)).first()
+    if complaint is None:
+        raise Http404("Klagen findes ikke eller er ikke tilgængelig for dig.")
+    return complaint
+
+
+# --- The work queue ------------------------------------------------------------------------------------
+
+def tasks_visible_to(user: User) -> QuerySet[Task]:
+    """Municipal staff: their municipalities' queue; UDK staff: Udbetaling Danmark's queue."""
+    qs = Task.objects.select_related("citizen", "case", "assigned_to")
+    if not rules.has_perm("casework.view_work_queue", user):
+        return qs.none()
+    if user.role == Role.UDK_STAFF:
+        return qs.filter(authority=Authority.UDK)
+    return qs.filter(authority=Authority.MUNICIPALITY, municipality_id__in=municipality_scope(user))
+
+
+def work_queue(*, user: User, channel: str, status: str = TaskStatus.OPEN, kind: str = "", mine: bool = False,
+               limit: int = LIST_LIMIT) -> list[Task]:
+    qs = tasks_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    found = list(qs.order_by("due_on", "created_at")[:limit])
+    record_read(actor=user, citizen_uuids={t.citizen_id for t in found if t.citizen_id},
+                what="Opgaver i arbejdskøen med borgerens navn", purpose="Sagsbehandling: arbejdskø", channel=channel)
+    return found
+
+
+def get_task(*, user: User, task_id: UUID) -> Task:
+    task = tasks_visible_to(user).filter(pk=task_id).first()
+    if task is None or not rules.has_perm("casework.work_task", user, task):
+        raise Http404("Opgaven findes ikke eller er ikke tilgængelig for dig.")
+    return task
+
+
+# --- Letters -----------------------------------------------------------------------------------------------
+
+def print_queue(*, user: User, channel: str) -> list[Letter]:
+    """Letters to print for the cases the user works: delivered to paper and not yet
+    printed, and letters that could not be delivered (so none is lost)."""
+    if not rules.has_perm("casework.view_print_queue", user):
+        return []
+    workable = cases_visible_to(user)
+    if user.role != Role.UDK_STAFF:
+        workable = workable.filter(authority=Authority.MUNICIPALITY)
+    found = list(
+        Letter.objects.defer(*_LETTER_FIELDS).select_related("citizen", "case")
+        .filter(case__in=workable)
+        .filter(Q(status=LetterStatus.DELIVERED, channel=LetterChannel.PRINT, printed_at__isnull=True)
+                | Q(status=LetterStatus.FAILED))
+        .order_by("delivered_at", "created_at")[:LIST_LIMIT]
+    )
+    record_read(actor=user, citizen_uuids={x.citizen_id for x in found}, what="Breve til udskrift: navn og adresse",
+                purpose="Udskrift af papirbreve", channel=channel)
+    return found
+
+
+def get_print_letter(*, user: User, letter_id: UUID) -> Letter:
+    for letter in Letter.objects.select_related("case__citizen").filter(pk=letter_id):
+        if rules.has_perm("casework.work_case", user, letter.case):
+            return letter
+    raise Http404("Brevet findes ikke eller er ikke tilgængeligt for dig.")
+
+
+def represented_by(citizen: Citizen, today: datetime.date) -> list[UUID]:
+    """The citizens ``citizen`` may act for today: an active power of attorney or party
+    representation (forvaltningsloven § 8). A bisidder only assists and sees nothing."""
+    reps = Representation.objects.filter(
+        representative=citizen, valid_from__lte=today,
+        kind__in=[RepresentationKind.POWER_OF_ATTORNEY, RepresentationKind.PARTY_REPRESENTATIVE],
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    if hasattr(Representation, "revoked_at"):
+        reps = reps.filter(revoked_at__isnull=True)
+    return list(reps.values_list("citizen_id", flat=True))
+
+
+def _own_citizen(user: User) -> Citizen:
+    citizen = Citizen.objects.filter(user=user).first() if user.role == Role.CITIZEN and user.is_active else None
+    if citizen is None:
+        raise Http404("Der er ingen borger knyttet til dit login.")
+    return citizen
+
+
+@dataclass
+class Mailbox:
+    citizen: Citizen
+    letters: list[Letter]
+    cases: list[Case]
+    represented: list[Citizen]
+
+
+def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
+    """The citizen's Digital Post: every delivered letter to them, and to the citizens they
+    represent; and their cases (for complaints and deadlines)."""
+    citizen = _own_citizen(user)
+    others = represented_by(citizen, today)
+    found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("citizen", "case")
+                 .filter(citizen_id__in=[citizen.pk, *others], status=LetterStatus.DELIVERED)
+                 .order_by("-delivered_at")[:LIST_LIMIT])
+    cases = list(Case.objects.select_related("municipality").filter(citizen=citizen)
+                 .prefetch_related("complaints").order_by("-opened_on"))
+    represented = list(Citizen.objects.filter(pk__in=others))
+    record_read(actor=user, citizen_uuids=[citizen.pk], what="Egne breve og sager",
+                purpose="Selvbetjening: Digital Post", channel=channel,
+                also=[(pk, "Breve (som repræsentant med fuldmagt)") for pk in others])
+    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented)
+
+
+def own_case(*, user: User, case_id: UUID) -> Case:
+    citizen = _own_citizen(user)
+    case = Case.objects.filter(pk=case_id, citizen=citizen).first()
+    if case is None:
+        raise Http404("Sagen findes ikke.")
+    return case
+
+
+def letter_for_download(*, user: User, letter_id: UUID, today: datetime.date, channel: str) -> Letter:
+    """A letter's PDF for whoever may read it: staff who may read the case, the citizen
+    (once delivered), or a representative with an active power of attorney."""
+    letter = (Letter.objects.select_related("citizen", "case__municipality", "case__citizen")
+              .filter(pk=letter_id).first())
+    if letter is None:
+        raise Http404("Brevet findes ikke.")
+    if user.role == Role.CITIZEN:
+        me = _own_citizen(user)
+        allowed = letter.status == LetterStatus.DELIVERED and (
+            letter.citizen_id == me.pk or letter.citizen_id in represented_by(me, today))
+        purpose = "Selvbetjening: brev i Digital Post"
+    else:
+        allowed = rules.has_perm("casework.view_case", user, letter.case)
+        purpose = "Sagsbehandling: brev i sagen"
+    if not allowed:
+        raise Http404("Brevet findes ikke eller er ikke tilgængeligt for dig.")
+    record_read(actor=user, citizen_uuids=[letter.citizen_id], what=f"Brev: {letter.subject}", purpose=purpose,
+                channel=channel)
+    return letter
+
+
+# --- The whole-citizen overview ------------------------------------------------------------------------------
+
+@dataclass
+class OverviewData:
+    open_cases: list[Case]
+    deadlines: list[tuple[datetime.date, str, Case]]
+    letters: list[Letter]
+    open_tasks: int
+
+
+def overview_section(*, user: User, citizen: Citizen, today: datetime.date) -> OverviewData | None:
+    """Open cases, their deadlines and the latest letters, as far as the user may see them.
+    No audit here: the overview page records one read naming this section."""
+    if user.role == Role.CITIZEN:
+        cases_qs = Case.objects.filter(citizen=citizen) if citizen.user_id == user.pk else Case.objects.none()
+    else:
+        cases_qs = cases_visible_to(user).filter(citizen=citizen)
+    cases = list(cases_qs.select_related("municipality").order_by("-opened_on")[:50])
+    if not cases:
+        return None
+    open_cases = [c for c in cases if c.status != CaseStatus.CLOSED]
+    deadlines = sorted((c.hearing_deadline, "Svarfrist i partshøring", c) for c in open_cases
+                       if c.status == CaseStatus.HEARING and c.hearing_deadline)
+    latest = list(Letter.objects.defer(*_LETTER_FIELDS).filter(case__in=[c.pk for c in cases])
+                  .order_by("-created_at")[:5])
+    open_tasks = 0
+    if user.role != Role.CITIZEN:
+        open_tasks = tasks_visible_to(user).filter(citizen=citizen, status=TaskStatus.OPEN).count()
+    return OverviewData(open_cases=open_cases, deadlines=deadlines, letters=latest, open_tasks=open_tasks)

@@ -1,0 +1,295 @@
+"""Pages of casework: the case list and the case page with its timeline, letters, tasks
+and actions (caseworkers of the municipality and Udbetaling Danmark's staff), complaints
+and retroactive correction, the work queue, the print queue, and the citizen's Digital
+Post in self-service."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from helhed.casework import outbox, selectors, services
+from helhed.casework.forms import (
+    ACTION_TITLES,
+    ACTIONS,
+    ACTIONS_BY_STATUS,
+    CaseFilterForm,
+    CitizenComplaintForm,
+    ComplaintForm,
+    CorrectionForm,
+    ForwardForm,
+    OutcomeForm,
+    TaskFilterForm,
+)
+from helhed.casework.models import Case, CaseStatus, ComplaintOutcome
+from helhed.core.forms import add_service_errors
+from helhed.core.views import permission_required
+
+PURPOSE = "Sagsbehandling: arbejde med borgerens sag"
+
+_SERVICES = services.ACTIONS
+
+
+def _stale(error: ValidationError):
+    return error if getattr(error, "code", None) == "stale" else None
+
+
+@never_cache
+@permission_required("casework.view_cases")
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    found = selectors.case_list(user=request.user, channel="web", status=data.get("status", ""),
+                                benefit_area=data.get("benefit_area", ""), mine=data.get("mine") == "1")
+    return render(request, "casework/cases.html", {"form": form, "cases": found,
+                                                   "limit": selectors.LIST_LIMIT})
+
+
+def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None, status=200):
+    d = selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web")
+    c = d.case
+    today = timezone.localdate()
+    forms = forms or {}
+    actions = []
+    if d.can_work:
+        for name in ACTIONS_BY_STATUS[c.status]:
+            form = forms.get(name) or ACTIONS[name](prefix=name, initial={
+                "version": c.version, "on": today, "starts_on": c.benefit_starts_on or today,
+                "monthly_amount": c.monthly_amount, "year": today.year - 1,
+                "due_on": today + datetime.timedelta(days=30)})
+            actions.append((name, ACTION_TITLES[name], form))
+    complaint_forms = complaint_forms or {}
+    complaint_actions = []
+    for complaint in d.complaints:
+        if not d.can_work:
+            break
+        if complaint.forwarded_on is None:
+            form = complaint_forms.get(("forward", complaint.pk)) or ForwardForm(
+                prefix=f"forward-{complaint.pk}", initial={"on": today})
+            complaint_actions.append((complaint, "forward", "Send klagen til Ankestyrelsen", form))
+        elif not complaint.outcome:
+            form = complaint_forms.get(("outcome", complaint.pk)) or OutcomeForm(
+                prefix=f"outcome-{complaint.pk}", initial={"on": today})
+            complaint_actions.append((complaint, "outcome", "Registrér Ankestyrelsens afgørelse", form))
+        elif complaint.awaits_correction:
+            form = complaint_forms.get(("correct", complaint.pk)) or CorrectionForm(
+                prefix=f"correct-{complaint.pk}", initial={
+                    "on": today, "until": c.benefit_starts_on or today, "monthly_rate": c.monthly_amount})
+            complaint_actions.append((complaint, "correct", "Beregn efterbetaling", form))
+    complaint_form = None
+    if d.can_complain and c.status == CaseStatus.DECIDED:
+        complaint_form = complaint_forms.get("new") or ComplaintForm(prefix="klage", initial={"received_on": today})
+    return render(request, "casework/case.html", {
+        "d": d, "c": c, "actions": actions, "complaint_actions": complaint_actions, "complaint_form": complaint_form,
+        "stale": stale,
+    }, status=status)
+
+
+@never_cache
+@permission_required("casework.view_cases")
+def case(request, case_id):
+    return _case_page(request, case_id)
+
+
+def _workable_case(request, case_id) -> Case:
+    c = selectors.get_case(user=request.user, case_id=case_id)
+    if not rules.has_perm("casework.work_case", request.user, c):
+        raise PermissionDenied
+    return c
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_cases")
+def case_action(request, case_id, action):
+    if action not in ACTIONS:
+        raise Http404
+    c = _workable_case(request, case_id)
+    form = ACTIONS[action](request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            _SERVICES[action](case=c, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _case_page(request, case_id, forms={action: form}, stale=_stale(error),
+                              status=409 if _stale(error) else 200)
+        messages.success(request, f"{ACTION_TITLES[action]}: gjort.")
+        return redirect("casework:case", case_id=case_id)
+    return _case_page(request, case_id, forms={action: form})
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_cases")
+def complaint_create(request, case_id):
+    c = selectors.get_case(user=request.user, case_id=case_id)
+    if not rules.has_perm("casework.record_complaint", request.user, c):
+        raise PermissionDenied
+    form = ComplaintForm(request.POST, prefix="klage")
+    if form.is_valid():
+        try:
+            services.record_complaint(case=c, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Klagen er registreret.")
+            return redirect("casework:case", case_id=case_id)
+    return _case_page(request, case_id, complaint_forms={"new": form})
+
+
+_COMPLAINT_STEPS = {
+    "forward": (ForwardForm, services.forward_complaint, "Klagen er sendt til Ankestyrelsen."),
+    "outcome": (OutcomeForm, services.record_complaint_outcome, "Ankestyrelsens afgørelse er registreret."),
+    "correct": (CorrectionForm, services.correct_retroactively,
+                "Efterbetalingen er beregnet og udbetalt, og borgeren får et brev."),
+}
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_cases")
+def complaint_step(request, complaint_id, step):
+    if step not in _COMPLAINT_STEPS:
+        raise Http404
+    complaint = selectors.get_complaint(user=request.user, complaint_id=complaint_id)
+    _workable_case(request, complaint.case_id)
+    form_class, service, done = _COMPLAINT_STEPS[step]
+    form = form_class(request.POST, prefix=f"{step}-{complaint.pk}")
+    if form.is_valid():
+        try:
+            service(complaint=complaint, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if step == "outcome" and form.cleaned_data["outcome"] == ComplaintOutcome.MISGUIDED:
+                done += " Skriv nu datoen, borgeren skulle have fået ydelsen fra."
+            messages.success(request, done)
+            return redirect("casework:case", case_id=complaint.case_id)
+    return _case_page(request, complaint.case_id, complaint_forms={(step, complaint.pk): form})
+
+
+@require_GET
+@never_cache
+def letter_pdf(request, letter_id):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    letter = selectors.letter_for_download(user=request.user, letter_id=letter_id, today=timezone.localdate(),
+                                           channel="web")
+    response = HttpResponse(outbox.pdf_for(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="brev-{letter.case.reference}-{letter.kind}.pdf"'
+    return response
+
+
+# --- Self-service --------------------------------------------------------------------------------------------
+
+@never_cache
+@permission_required("casework.use_digital_post")
+def mailbox(request, complaint_form=None, complaint_case=None, status=200):
+    box = selectors.mailbox(user=request.user, today=timezone.localdate(), channel="web")
+    forms = {}
+    for c in box.cases:
+        if c.status == CaseStatus.DECIDED:
+            forms[c.pk] = (complaint_form if complaint_case == c.pk else
+                           CitizenComplaintForm(prefix=f"klage-{c.pk}", initial={"key": uuid.uuid4()}))
+    names = {r.pk: r.full_name for r in box.represented}
+    return render(request, "casework/mailbox.html", {
+        "box": box, "letters": [(x, names.get(x.citizen_id)) for x in box.letters],
+        "cases": [(c, forms.get(c.pk)) for c in box.cases],
+        "has_errors": any(f.errors for f in forms.values())}, status=status)
+
+
+@require_POST
+@never_cache
+@permission_required("casework.use_digital_post")
+def citizen_complaint(request, case_id):
+    c = selectors.own_case(user=request.user, case_id=case_id)
+    form = CitizenComplaintForm(request.POST, prefix=f"klage-{c.pk}")
+    if form.is_valid():
+        try:
+            services.record_complaint(case=c, actor=request.user, received_on=timezone.localdate(),
+                                      text=form.cleaned_data["text"], key=f"citizen-{form.cleaned_data['key']}")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Vi har fået din klage. Vi ser på sagen igen og skriver til dig.")
+            return redirect("casework:mailbox")
+    return mailbox(request, complaint_form=form, complaint_case=c.pk)
+
+
+# --- Staff queues ---------------------------------------------------------------------------------------------
+
+@never_cache
+@permission_required("casework.view_print_queue")
+def print_queue(request):
+    found = selectors.print_queue(user=request.user, channel="web")
+    return render(request, "casework/print_queue.html", {"letters": found})
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_print_queue")
+def letter_printed(request, letter_id):
+    letter = selectors.get_print_letter(user=request.user, letter_id=letter_id)
+    try:
+        services.mark_printed(letter=letter, actor=request.user, now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Brevet »{letter.subject}« er markeret som udskrevet.")
+    return redirect("casework:print_queue")
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_print_queue")
+def letter_retry(request, letter_id):
+    letter = selectors.get_print_letter(user=request.user, letter_id=letter_id)
+    outbox.retry_failed(letter=letter)
+    messages.success(request, "Brevet er lagt i udbakken igen.")
+    return redirect("casework:print_queue")
+
+
+@never_cache
+@permission_required("casework.view_work_queue")
+def work_queue(request):
+    form = TaskFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {"status": "open"}
+    found = selectors.work_queue(user=request.user, channel="web", status=data.get("status", ""),
+                                 kind=data.get("kind", ""), mine=data.get("mine") == "1")
+    return render(request, "casework/work_queue.html", {"form": form, "tasks": found,
+                                                        "today": timezone.localdate()})
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_work_queue")
+def task_take(request, task_id):
+    task = selectors.get_task(user=request.user, task_id=task_id)
+    try:
+        services.take_task(task=task, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Du har taget opgaven »{task.title}«.")
+    return redirect("casework:work_queue")
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_work_queue")
+def task_done(request, task_id):
+    task = selectors.get_task(user=request.user, task_id=task_id)
+    services.complete_task(task=task, actor=request.user, now=timezone.now())
+    messages.success(request, f"Opgaven »{task.title}« er løst.")
+    return redirect("casework:work_queue")

@@ -1,0 +1,52 @@
+"""The demo universe has cases in every state with letters, so every casework page shows
+something."""
+
+import pytest
+from django.utils import timezone
+
+from helhed.casework.models import (
+    Case,
+    CaseStatus,
+    Letter,
+    LetterChannel,
+    LetterStatus,
+    PaymentKind,
+    PaymentMethod,
+    Task,
+    TaskKind,
+)
+from helhed.demo.services import build_demo_universe
+
+
+@pytest.fixture
+def universe(db):
+    return build_demo_universe(citizens=120, seed=7, today=timezone.localdate())
+
+
+def test_demo_cases_cover_every_state_and_letters_are_delivered(universe):
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert not Letter.objects.exclude(status=LetterStatus.DELIVERED).exists()
+    assert all(x.lix <= 40 for x in Letter.objects.all())
+
+
+def test_demo_personas(universe):
+    erik, jan, mads = (universe.personas[k] for k in ("erik", "jan", "mads"))
+    assert set(Letter.objects.filter(citizen=erik).values_list("channel", flat=True)) == {LetterChannel.PRINT}
+    assert Task.objects.filter(kind=TaskKind.NEMKONTO, citizen=jan).exists()
+    assert jan.payments.filter(method=PaymentMethod.CASH).exists()
+    assert mads.payments.filter(kind=PaymentKind.BACK_PAYMENT).exists()
+
+
+def test_demo_pages_show_something(client, universe, settings):
+    settings.DEMO_MODE = True  # demo users log in only in demo mode
+    from helhed.core.models import User
+
+    client.force_login(User.objects.get(username="sagsbehandler.aarhus"))
+    assert "Karen Holm" in client.get("/sager/").content.decode()
+    assert "Karen Holm" in client.get("/sager/opgaver/").content.decode()
+    client.force_login(User.objects.get(username="udk"))
+    assert "Erik Sørensen" in client.get("/sager/udskrift/").content.decode()
+    client.force_login(User.objects.get(username="persona.mette"))
+    assert "Du får folkepension" in client.get("/sager/post/").content.decode()  # Erik's, by fuldmagt
+    client.force_login(User.objects.get(username="persona.mads"))
+    assert "Du får penge efter din klage" in client.get("/sager/post/").content.decode()

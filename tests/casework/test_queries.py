@@ -1,0 +1,80 @@
+"""The case list, the case page and the work queue cost the same number of queries
+whatever the amount of data."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helhed.casework import letters, outbox, services
+from helhed.casework.models import BenefitArea, CaseStatus
+from tests.casework.conftest import NOW, TODAY, case_in
+from tests.factories import make_citizen
+
+
+@pytest.fixture(autouse=True)
+def _quick_pdfs(monkeypatch):
+    # Rendering is tested elsewhere; here only the number of queries counts.
+    monkeypatch.setattr(letters, "render_pdf", lambda **kwargs: b"%PDF-1.7")
+
+
+def _grow(worker, udk, n):
+    """``n`` citizens, each with a municipal case in hearing and a decided UDK case with a
+    complaint, payments, letters delivered and tasks."""
+    for i in range(n):
+        citizen = make_citizen(municipality=751, first_name=f"Borger{i}", last_name="Test",
+                               birth_date=datetime.date(1960 + i % 30, 1 + i % 12, 2 + i % 25))
+        case_in(CaseStatus.HEARING, citizen=citizen, actor=worker)
+        c = case_in(CaseStatus.COMPLAINT, citizen=citizen, actor=udk, benefit_area=BenefitArea.BOLIGSTOETTE)
+        services.create_task(kind="other", title=f"Opgave {i}", citizen=citizen, case=c, municipality_id=751)
+    outbox.deliver(now=NOW)
+
+
+def _count(client, path) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["list", "queue", "mailbox"])
+def test_lists_cost_the_same_for_more_cases(client, worker, udk, karen, page, django_assert_num_queries):
+    own = case_in(CaseStatus.DECIDED, citizen=karen, actor=worker)
+    services.create_task(kind="other", title="Opgave", citizen=karen, case=own, municipality_id=751)
+    path = {"list": "/sager/", "queue": "/sager/opgaver/", "mailbox": "/sager/post/"}[page]
+    client.force_login(karen.user if page == "mailbox" else worker)
+    _grow(worker, udk, 2)
+    small = _count(client, path)
+    _grow(worker, udk, 8)
+    with django_assert_num_queries(small):
+        assert client.get(path).status_code == 200
+
+
+def _more_on(case, actor, years):
+    for year in years:
+        case.refresh_from_db()
+        services.efterregulering(case=case, version=case.version, actor=actor, on=TODAY, year=year,
+                                 difference=Decimal("10.00"))
+        case.refresh_from_db()
+        services.claim_repayment(case=case, version=case.version, actor=actor, on=TODAY, amount=Decimal("5.00"),
+                                 reason="For meget.", due_on=TODAY + datetime.timedelta(days=30))
+        services.create_task(kind="other", title=f"Opgave {year}", citizen=case.citizen, case=case,
+                             municipality_id=751)
+    outbox.deliver(now=NOW)
+
+
+@pytest.mark.parametrize("authority", ["municipality", "udk"])
+def test_the_case_page_costs_the_same_for_a_longer_case(client, worker, udk, karen, authority,
+                                                        django_assert_num_queries):
+    actor = worker if authority == "municipality" else udk
+    area = BenefitArea.KONTANTHJAELP if authority == "municipality" else BenefitArea.BOLIGSTOETTE
+    case = case_in(CaseStatus.DECIDED, citizen=karen, actor=actor, benefit_area=area)
+    _more_on(case, actor, [2020])
+    client.force_login(worker)  # for the UDK case: the municipality reads it
+    small = _count(client, f"/sager/{case.pk}/")
+    _more_on(case, actor, range(2010, 2018))
+    services.record_complaint(case=case, actor=worker, received_on=TODAY, text="Uenig")
+    with django_assert_num_queries(small):
+        assert client.get(f"/sager/{case.pk}/").status_code == 200
