@@ -40,7 +40,7 @@ class ExemptionOut(Schema):
     active: bool
 
 
-class RepresentationOut(Schema):
+class CitizenRepresentationOut(Schema):
     kind: str
     kind_label: str
     scope: str
@@ -66,8 +66,8 @@ class CitizenOut(CitizenSummaryOut):
     nemkonto_label: str
     digital_post_exempt: bool
     digital_post_exemptions: list[ExemptionOut]
-    representatives: list[RepresentationOut]
-    represents: list[RepresentationOut]
+    representatives: list[CitizenRepresentationOut]
+    represents: list[CitizenRepresentationOut]
 
 
 def _summary(c) -> dict:
@@ -80,8 +80,8 @@ def _summary(c) -> dict:
     }
 
 
-def _representation(r, other, today) -> RepresentationOut:
-    return RepresentationOut(
+def _representation(r, other, today) -> CitizenRepresentationOut:
+    return CitizenRepresentationOut(
         kind=r.kind, kind_label=r.get_kind_display(), scope=r.scope, valid_from=r.valid_from,
         valid_until=r.valid_until, active=r.is_active(today), other_id=other.pk,
         other_name=other.full_name,

@@ -120,6 +120,15 @@ class DigitalPostExemption(models.Model):
     signed_by_representative = models.BooleanField(
         "erklæring underskrevet af repræsentant med fuldmagt", default=False
     )
+    # The signed declaration, under MEDIA_ROOT, which is never served (no URL points at it).
+    declaration = models.FileField("underskrevet erklæring", upload_to="digitalpost/%Y/", max_length=200,
+                                   blank=True)
+    representation = models.ForeignKey(
+        "Representation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="fuldmagt brugt af repræsentanten",
+    )
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="+", verbose_name="registreret af")
 
     class Meta:
         ordering = ["-registered_on"]
@@ -139,8 +148,20 @@ class RepresentationKind(models.TextChoices):
     ASSISTANT = "bisidder", "Bisidder"
 
 
+class RepresentationScope(models.TextChoices):
+    """How far a fuldmagt reaches (forvaltningsloven § 8; seed 004: party representation
+    handed to family, friends and the like, as in NemLog-in)."""
+
+    FULL = "full", "Fuld fuldmagt: alle ydelser"
+    AREAS = "areas", "Kun bestemte ydelser"
+    READ_ONLY = "read_only", "Kun se oplysninger (ikke søge eller handle)"
+
+
 class Representation(models.Model):
-    """A person who may act for, or assist, a citizen (forvaltningsloven § 8)."""
+    """A person who may act for, or assist, a citizen (forvaltningsloven § 8).
+
+    ``scope_kind`` and ``benefit_areas`` say what the representative may do
+    (``services.representation_permits``); a revoked representation permits nothing."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="representations")
@@ -151,6 +172,14 @@ class Representation(models.Model):
     scope = models.CharField("omfang", max_length=300)
     valid_from = models.DateField("gyldig fra")
     valid_until = models.DateField("gyldig til", null=True, blank=True)
+    scope_kind = models.CharField("fuldmagtens omfang", max_length=12, choices=RepresentationScope.choices,
+                                  default=RepresentationScope.FULL)
+    benefit_areas = models.JSONField("ydelser", default=list, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="registreret af")
+    revoked_at = models.DateTimeField("tilbagekaldt", null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="tilbagekaldt af")
 
     class Meta:
         ordering = ["-valid_from"]
@@ -172,7 +201,8 @@ class Representation(models.Model):
         return f"{self.get_kind_display()}: {self.scope}"
 
     def is_active(self, today: datetime.date) -> bool:
-        return self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)
+        return (self.revoked_at is None and self.valid_from <= today
+                and (self.valid_until is None or today <= self.valid_until))
 
 
 class NeedsFactor(models.TextChoices):

@@ -97,10 +97,10 @@ def citizen_overview(
     record_read(
         actor=user,
         citizen_uuids=[citizen.pk],
-        what=", ".join(
+        what=_fit(", ".join(
             ["Stamdata, kontaktoplysninger, NemKonto, Digital Post og repræsentation"]
             + [section.what for section, _ in sections]
-        ),
+        )),
         purpose=purpose,
         channel=channel,
         also=[(other, "Navn (som repræsentant eller repræsenteret)") for other in others],
@@ -115,6 +115,11 @@ def citizen_overview(
         sections=sections,
         today=today,
     )
+
+
+def _fit(what: str, limit: int = 200) -> str:
+    """The audit record's ``what`` holds 200 characters; many sections can name more."""
+    return what if len(what) <= limit else what[: limit - 1] + "…"
 
 
 def own_citizen(user: User) -> Citizen:

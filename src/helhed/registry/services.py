@@ -12,8 +12,13 @@ from helhed.core.models import Municipality
 from helhed.registry.models import (
     Citizen,
     DigitalPostExemption,
+    NeedsConclusion,
+    NeedsFactor,
     NemKontoStatus,
     Representation,
+    RepresentationKind,
+    RepresentationScope,
+    SpecialNeedsAssessment,
 )
 
 
@@ -77,18 +82,77 @@ def digital_post_exemption_expiry(registered_on: datetime.date) -> datetime.date
 
 @transaction.atomic
 def register_digital_post_exemption(
-    *, citizen: Citizen, ground: str, registered_on: datetime.date, signed_by_representative=False
+    *, citizen: Citizen, ground: str, registered_on: datetime.date, signed_by_representative=False,
+    expires_on: datetime.date | None = None, declaration=None, representation: Representation | None = None,
+    actor=None,
 ) -> DigitalPostExemption:
+    """Register an exemption from Digital Post. The end defaults to
+    ``digital_post_exemption_expiry``; the declaration is signed by the citizen in person or
+    by a representative with a power of attorney in force that lets them act (seed 004)."""
+    if expires_on is not None and expires_on <= registered_on:
+        raise ValidationError({"expires_on": "Slutdatoen skal ligge efter registreringsdatoen."})
+    if representation is not None:
+        if representation.citizen_id != citizen.pk or not representation_permits(
+            representation, action="act", benefit_area=None, today=registered_on
+        ):
+            raise ValidationError({"representation": "Repræsentanten har ikke en gyldig fuldmagt til at handle "
+                                                     "for borgeren."})
+        signed_by_representative = True
+    elif signed_by_representative:
+        raise ValidationError({"representation": "Vælg den fuldmagt, repræsentanten kom med."})
     exemption = DigitalPostExemption(
         citizen=citizen,
         ground=ground,
         registered_on=registered_on,
-        expires_on=digital_post_exemption_expiry(registered_on),
+        expires_on=expires_on or digital_post_exemption_expiry(registered_on),
         signed_by_representative=signed_by_representative,
+        representation=representation,
+        registered_by=actor,
     )
-    exemption.full_clean()
+    if declaration is not None:
+        exemption.declaration.save(declaration.name, declaration, save=False)
+    exemption.full_clean(exclude=["declaration"])
     exemption.save()
     return exemption
+
+
+def representation_permits(representation: Representation, *, action: str, benefit_area: str | None,
+                           today: datetime.date) -> bool:
+    """Whether a representation lets the representative ``action`` ("read" or "act") for the
+    citizen, in ``benefit_area`` when acting on one (None: acting in general, e.g. signing a
+    declaration, which needs a full fuldmagt). A revoked representation, or one outside its
+    start and end, permits nothing; a read-only one permits reading only; one for certain
+    benefit areas permits acting in those areas. Source: forvaltningsloven § 8 (a party may
+    be represented at every stage, within the power given); seed 004 (representation as in
+    NemLog-in)."""
+    if not representation.is_active(today):
+        return False
+    if action == "read":
+        return True
+    if action != "act" or representation.scope_kind == RepresentationScope.READ_ONLY:
+        return False
+    if representation.scope_kind == RepresentationScope.FULL:
+        return True
+    return benefit_area is not None and benefit_area in (representation.benefit_areas or [])
+
+
+def find_citizen_by_cpr(cpr: str) -> Citizen:
+    """The registered citizen with this CPR number (for choosing a representative; the number
+    comes by POST, never in a URL). Raises ``ValidationError`` in Danish."""
+    facts = parse_cpr(cpr)
+    citizen = Citizen.objects.filter(cpr_index=cpr_blind_index(facts.number)).first()
+    if citizen is None:
+        raise ValidationError("Der er ingen registreret borger med dette CPR-nummer.", code="unknown")
+    return citizen
+
+
+def scope_text(scope_kind: str, benefit_areas: list[str]) -> str:
+    """The scope in words, as the citizen and staff read it."""
+    if scope_kind == RepresentationScope.AREAS:
+        from helhed.casework.models import BenefitArea
+
+        return "Ansøgninger og sager om " + ", ".join(str(BenefitArea(a).label).lower() for a in benefit_areas)
+    return str(RepresentationScope(scope_kind).label)
 
 
 @transaction.atomic
@@ -96,23 +160,104 @@ def grant_representation(
     *,
     citizen: Citizen,
     representative: Citizen,
-    kind: str,
-    scope: str,
+    kind: str = RepresentationKind.POWER_OF_ATTORNEY,
+    scope: str = "",
     valid_from: datetime.date,
     valid_until: datetime.date | None = None,
+    scope_kind: str = RepresentationScope.FULL,
+    benefit_areas: list[str] | None = None,
+    actor=None,
 ) -> Representation:
+    """Give ``representative`` power to act for ``citizen`` within a scope: full, certain
+    benefit areas, or read-only (``representation_permits``)."""
     if citizen.pk == representative.pk:
         raise ValidationError("En borger kan ikke være sin egen repræsentant.", code="self")
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError("Slutdatoen ligger før startdatoen.", code="period")
+    if scope_kind not in RepresentationScope.values:
+        raise ValidationError("Vælg fuldmagtens omfang.", code="scope")
+    areas = sorted(set(benefit_areas or [])) if scope_kind == RepresentationScope.AREAS else []
+    if scope_kind == RepresentationScope.AREAS:
+        from helhed.casework.models import BenefitArea
+
+        if not areas:
+            raise ValidationError({"benefit_areas": "Vælg mindst én ydelse, fuldmagten gælder."})
+        if not set(areas) <= set(BenefitArea.values):
+            raise ValidationError({"benefit_areas": "Ukendt ydelse."})
     return Representation.objects.create(
         citizen=citizen,
         representative=representative,
         kind=kind,
-        scope=scope,
+        scope=scope or scope_text(scope_kind, areas),
         valid_from=valid_from,
         valid_until=valid_until,
+        scope_kind=scope_kind,
+        benefit_areas=areas,
+        granted_by=actor,
     )
+
+
+@transaction.atomic
+def revoke_representation(*, representation: Representation, actor, now: datetime.datetime) -> Representation:
+    """Revoke a power of attorney at once (the citizen may do so at any time). Revoking
+    twice is refused, so the first revocation's time and person stay."""
+    locked = Representation.objects.select_for_update().get(pk=representation.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError("Fuldmagten er allerede tilbagekaldt.", code="revoked")
+    locked.revoked_at = now
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    return locked
+
+
+def assessment_problems(*, citizen: Citizen, municipality_id: int, factors: list[str], citizen_description: str,
+                        conclusion: str, reasoning: str, contact_person, assessed_on: datetime.date,
+                        review_on: datetime.date) -> dict[str, str]:
+    """What is missing or wrong in a helhedsvurdering. Source: seed 004 (lov om Udbetaling
+    Danmark § 3 stk. 2 and 3): the citizen's own description of abilities and needs must be
+    recorded and given considerable weight; a citizen with special needs gets a named
+    municipal contact person (a user of the citizen's municipality)."""
+    problems: dict[str, str] = {}
+    if not set(factors) <= set(NeedsFactor.values):
+        problems["factors"] = "Ukendt forhold."
+    if not citizen_description.strip():
+        problems["citizen_description"] = "Skriv borgerens egen beskrivelse af sine evner og behov."
+    if conclusion not in NeedsConclusion.values:
+        problems["conclusion"] = "Vælg en konklusion."
+    if not reasoning.strip():
+        problems["reasoning"] = "Skriv en begrundelse for konklusionen."
+    if review_on <= assessed_on:
+        problems["review_on"] = "Datoen for revurdering skal ligge efter vurderingen."
+    if conclusion == NeedsConclusion.SPECIAL_NEEDS:
+        from helhed.core.roles import MUNICIPAL_ROLES
+
+        if contact_person is None:
+            problems["contact_person"] = "En borger med særlige behov skal have en navngiven kontaktperson."
+        elif contact_person.role not in MUNICIPAL_ROLES or not contact_person.is_active or not (
+            contact_person.municipalities.filter(code=municipality_id).exists()
+        ):
+            problems["contact_person"] = "Kontaktpersonen skal være ansat i borgerens kommune."
+    return problems
+
+
+@transaction.atomic
+def record_needs_assessment(*, citizen: Citizen, actor, factors: list[str], factors_note: str = "",
+                            citizen_description: str, conclusion: str, reasoning: str, contact_person=None,
+                            assessed_on: datetime.date, review_on: datetime.date) -> SpecialNeedsAssessment:
+    """Record the municipality's helhedsvurdering; the newest one is in force."""
+    municipality_id = citizen.home_municipality_id
+    problems = assessment_problems(
+        citizen=citizen, municipality_id=municipality_id, factors=factors, citizen_description=citizen_description,
+        conclusion=conclusion, reasoning=reasoning, contact_person=contact_person, assessed_on=assessed_on,
+        review_on=review_on)
+    if problems:
+        raise ValidationError(problems)
+    return SpecialNeedsAssessment.objects.create(
+        citizen=citizen, municipality_id=municipality_id, factors=sorted(set(factors)),
+        factors_note=factors_note.strip(), citizen_description=citizen_description.strip(),
+        conclusion=conclusion, reasoning=reasoning.strip(),
+        contact_person=contact_person if conclusion != NeedsConclusion.NONE else None,
+        assessed_on=assessed_on, review_on=review_on, assessed_by=actor)
 
 
 def set_nemkonto_status(*, citizen: Citizen, status: NemKontoStatus) -> Citizen:
