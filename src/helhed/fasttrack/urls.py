@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from helhed.fasttrack import views
 
 app_name = "fasttrack"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("udk/", views.queue, name="queue"),
+    path("spoergsmaal/<uuid:question_id>/", views.question, name="question"),
+    path("borgere/<uuid:citizen_id>/samtykke/", views.consent_create, name="consent_create"),
+    path("samtykke/<uuid:consent_id>/tilbagekald/", views.consent_revoke, name="consent_revoke"),
+]

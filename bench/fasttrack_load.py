@@ -1,0 +1,244 @@
+"""Load benchmark: the Kvik-linje case-status lookup against a real server.
+
+Needs a national-size database made by ``bench/national_data.py`` (citizens are derived
+from their number, so this script knows each one's CPR number and municipality). It
+
+1. makes 16 municipal organisations on the Kvik-linje with a key each (idempotent: the
+   organisations are reused, fresh keys are issued on every run), with a rate limit far
+   above the load so the limiter is exercised on every call but never refuses;
+2. starts gunicorn (gthread workers, keep-alive) on loopback with the same DATABASE_URL;
+3. runs 16 concurrent clients (threads, one keep-alive HTTP/1.1 connection each, one
+   municipality's key each) that POST ``/api/v1/fasttrack/cases/lookup`` with random citizens of their
+   municipality for ``--seconds`` after ``--warmup`` seconds;
+4. writes throughput and latency percentiles to ``bench/results/fasttrack_load.json``.
+
+Every request does the whole production path: key look-up by hash, the shared per-key rate
+counter (an upsert), CPR blind index, coverage rule, the cases query and the audit insert.
+
+    DATABASE_URL=postgres://helhed:helhed@127.0.0.1:5432/helhed_bench_national \\
+        .venv/bin/python bench/fasttrack_load.py --seconds 30 --clients 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from national_data import citizen_cpr  # noqa: E402
+
+
+def _setup(clients: int):
+    """(municipality code, key secret) per client; citizens, cases, database size in bytes."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helhed.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from helhed.core.models import Municipality
+    from helhed.fasttrack import services
+    from helhed.fasttrack.models import KeyScope, Organisation, OrganisationKind
+
+    call_command("migrate", verbosity=0)
+    codes = sorted(Municipality.objects.values_list("code", flat=True))
+    keys = []
+    for code in codes[:clients]:
+        municipality = Municipality.objects.get(code=code)
+        org = Organisation.objects.filter(municipality=municipality).first() or services.create_organisation(
+            name=str(municipality), kind=OrganisationKind.MUNICIPALITY, municipality_id=code)
+        _, secret = services.create_key(organisation=org, name="Belastningstest", scopes=[KeyScope.CASE_STATUS_READ],
+                                        days=1, rate_limit_per_minute=1_000_000)
+        keys.append((code, secret))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'registry_citizen'")
+        citizens = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'casework_case'")
+        cases = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    connection.close()
+    return keys, citizens, cases, size, codes
+
+
+class _Connection:
+    """A minimal HTTP/1.1 keep-alive client over one socket: the request is written as
+    bytes and the answer read by Content-Length. http.client parses headers with the email
+    package, which costs more CPU than the server's handler on this machine; the load
+    generator shares the two cores with the server, so it must be cheap."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.sock = None
+
+    def request(self, payload: bytes) -> int:
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.sendall(payload)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        while len(body) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            body += chunk
+        return status
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def _client(port, secret, cprs, stop_at, measure_from, latencies, errors, seed, interval):
+    """One client on one keep-alive connection. With ``interval`` (seconds), requests are
+    sent on a fixed schedule (open loop) and latency is measured from the scheduled time,
+    so a slow answer also counts against the requests that had to wait for it; without
+    it, the client sends the next request as soon as the last is answered (closed loop)."""
+    rng = random.Random(seed)
+    conn = _Connection(port)
+    scheduled = time.perf_counter() + rng.random() * (interval or 0)
+    while True:
+        now = time.perf_counter()
+        if now >= stop_at:
+            break
+        body = json.dumps({"cpr": rng.choice(cprs)}).encode()
+        payload = (f"POST /api/v1/fasttrack/cases/lookup HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                   f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        if interval:
+            if scheduled > now:
+                time.sleep(scheduled - now)
+            started = scheduled
+            scheduled += interval
+        else:
+            started = time.perf_counter()
+        try:
+            status = conn.request(payload)
+        except (OSError, ValueError):
+            conn.close()
+            status = 0
+        elapsed = time.perf_counter() - started
+        if started >= measure_from:
+            if status == 200:
+                latencies.append(elapsed)
+            else:
+                errors.append(status)
+    conn.close()
+
+
+def _wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Kvik-linje case-status load test")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--sample", type=int, default=20_000, help="citizens per municipality to draw from")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="total requests per second, spread over the clients (open loop); 0 = as fast as possible")
+    parser.add_argument("--out", default=str(HERE / "results" / "fasttrack_load.json"))
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database made by bench/national_data.py")
+
+    keys, citizens, cases, size, codes = _setup(args.clients)
+    position = {code: n for n, code in enumerate(codes)}
+    cprs_by_code = {}
+    for code, _ in keys:
+        first = position[code]
+        cprs_by_code[code] = [citizen_cpr(i) for i in range(first, min(citizens, first + 98 * args.sample), 98)]
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+        [sys.executable, "-m", "gunicorn", "helhed.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
+         "--keep-alive", "30", "--backlog", "256", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
+    try:
+        _wait_for(args.port)
+        load_before = os.getloadavg()
+        latencies: list[float] = []
+        errors: list[int] = []
+        start = time.perf_counter()
+        measure_from = start + args.warmup
+        stop_at = measure_from + args.seconds
+        threads = [threading.Thread(target=_client, args=(args.port, secret, cprs_by_code[code], stop_at, measure_from,
+                                                           latencies, errors, n,
+                                                           args.clients / args.rate if args.rate else 0))
+                   for n, (code, secret) in enumerate(keys)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        load_after = os.getloadavg()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else None
+
+    result = {
+        "requests": len(latencies), "errors": len(errors), "error_statuses": sorted(set(errors)),
+        "seconds": args.seconds, "throughput_rps": round(len(latencies) / args.seconds, 1),
+        "p50_ms": round(pct(50), 2), "p90_ms": round(pct(90), 2), "p99_ms": round(pct(99), 2),
+        "max_ms": round(latencies[-1] * 1000, 2), "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+        "mode": f"open loop at {args.rate:g} req/s" if args.rate else "closed loop (as fast as possible)",
+        "clients": args.clients, "workers": args.workers, "threads": args.threads,
+        "citizens": citizens, "cases": cases, "database_bytes": size,
+        "loadavg_before": load_before, "loadavg_after": load_after,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

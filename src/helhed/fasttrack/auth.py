@@ -1,0 +1,44 @@
+"""How an organisation's key authenticates on the Kvik-linje routes: ``Authorization:
+Bearer hlk_…``. The key is found by its hash (one query), then counted against its
+per-minute limit (one upsert); over the limit the call is answered 429 with Retry-After.
+Users' own tokens (hlh_…) and browser sessions do not open these routes, and organisation
+keys open no other route."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from helhed.fasttrack.services import count_call, find_key
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class OrganisationKey(HttpBearer):
+    openapi_description = (
+        "En Kvik-linje-nøgle (hlk_…) udstedt til en kommune eller brugerorganisation "
+        "(`helhed fasttrack create-key`). Hver nøgle har rettigheder (scopes) og en grænse for kald pr. minut."
+    )
+
+    def authenticate(self, request, token):
+        now = timezone.now()
+        key = find_key(token, now=now)
+        if key is None:
+            return None
+        retry_after = count_call(key=key, now=now)
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+        return key
+
+
+def rate_limited(request, exc: RateLimited):
+    from helhed.api import api
+
+    response = api.create_response(
+        request, {"detail": f"For mange kald med denne nøgle. Prøv igen om {exc.retry_after} sekunder."}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response

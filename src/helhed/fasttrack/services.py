@@ -1,0 +1,239 @@
+"""Writes on the Kvik-linje: organisations, keys, consents, questions and answers, and the
+per-key call counter. Each function is one use case and one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from helhed.casework.models import Authority, Case, Task, TaskKind, TaskStatus
+from helhed.casework.services import create_task
+from helhed.core.calendar import local_date
+from helhed.core.models import User
+from helhed.core.roles import Role
+from helhed.core.services import hash_token
+from helhed.fasttrack.models import (
+    ApiKey,
+    Consent,
+    ConsentKind,
+    ConsentScope,
+    KeyScope,
+    Organisation,
+    OrganisationKind,
+    Question,
+    QuestionStatus,
+)
+from helhed.fasttrack.rules import answer_deadline
+from helhed.registry.models import Citizen
+
+KEY_PREFIX = "hlk_"  # noqa: S105  (a marker telling organisation keys from user tokens, not a secret)
+DEFAULT_KEY_DAYS = 365
+
+
+def new_audit_actor(*, name: str, kind: str, municipality_id: int | None, is_demo: bool = False) -> User:
+    """The inactive user that names an organisation's API clients in the read audit (it
+    cannot log in and holds no token): "Kvik-linjen (API), <role>, <organisation>"."""
+    actor = User(username=f"kvik-linje-{secrets.token_hex(6)}", first_name="Kvik-linjen (API)",
+                 role=Role.CASEWORKER if kind == OrganisationKind.MUNICIPALITY else Role.USERORG_MEMBER,
+                 organisation=name, is_active=False, is_demo=is_demo)
+    actor.set_unusable_password()
+    actor.save()
+    if municipality_id is not None:
+        actor.municipalities.set([municipality_id])
+    return actor
+
+
+@transaction.atomic
+def create_organisation(*, name: str, kind: str, municipality_id: int | None = None,
+                        is_demo: bool = False) -> Organisation:
+    """Register an organisation with the inactive user that names it in the read audit."""
+    if kind == OrganisationKind.MUNICIPALITY and municipality_id is None:
+        raise ValidationError({"municipality": "En kommune skal have en kommunekode."})
+    if kind != OrganisationKind.MUNICIPALITY:
+        municipality_id = None
+    if Organisation.objects.filter(name=name).exists():
+        raise ValidationError({"name": "Der findes allerede en organisation med det navn."})
+    actor = new_audit_actor(name=name, kind=kind, municipality_id=municipality_id, is_demo=is_demo)
+    return Organisation.objects.create(name=name, kind=kind, municipality_id=municipality_id, audit_actor=actor)
+
+
+def _clean_scopes(scopes, allowed) -> str:
+    unknown = [s for s in scopes if s not in allowed]
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"Vælg mindst én af: {', '.join(allowed)}."})
+    return " ".join(dict.fromkeys(scopes))
+
+
+def new_secret() -> tuple[str, str, str]:
+    """(secret, prefix, hash) for a new key."""
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    return secret, secret[len(KEY_PREFIX): len(KEY_PREFIX) + 8], hash_token(secret)
+
+
+def clean_scopes(scopes, allowed=KeyScope.values) -> str:
+    return _clean_scopes(list(scopes), allowed)
+
+
+@transaction.atomic
+def create_key(*, organisation: Organisation, name: str, scopes, days: int | None = None,
+               rate_limit_per_minute: int = 120, actor: User | None = None,
+               now: datetime.datetime | None = None) -> tuple[ApiKey, str]:
+    """Issue a key. Returns the stored key and the secret, which is shown once and never
+    stored (only its SHA-256 hash is)."""
+    now = now or timezone.now()
+    secret, prefix, key_hash = new_secret()
+    key = ApiKey.objects.create(
+        organisation=organisation, name=name, prefix=prefix, key_hash=key_hash,
+        scopes=_clean_scopes(list(scopes), KeyScope.values), rate_limit_per_minute=rate_limit_per_minute,
+        created_at=now, created_by=actor, expires_at=now + datetime.timedelta(days=days or DEFAULT_KEY_DAYS),
+    )
+    return key, secret
+
+
+def revoke_key(*, key: ApiKey, now: datetime.datetime | None = None) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = now or timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+_KEY_SQL = (
+    "SELECT k.id, k.organisation_id, k.name, k.prefix, k.scopes, k.rate_limit_per_minute, k.expires_at, "
+    "k.revoked_at, k.last_used_at, o.name AS org_name, o.kind AS org_kind, o.municipality_id AS org_municipality, "
+    "o.audit_actor_id AS org_actor FROM fasttrack_apikey k "
+    "JOIN fasttrack_organisation o ON o.id = k.organisation_id WHERE k.key_hash = %s"
+)
+
+
+def find_key(secret: str, *, now: datetime.datetime) -> ApiKey | None:
+    """The usable key behind ``secret``, with its organisation, or None. One query (raw:
+    this is on every call's path); marks the key as used at most every five minutes."""
+    if not secret.startswith(KEY_PREFIX):
+        return None
+    key = next(iter(ApiKey.objects.raw(_KEY_SQL, [hash_token(secret)])), None)
+    if key is None or not key.is_usable(now):
+        return None
+    key.organisation = Organisation(id=key.organisation_id, name=key.org_name, kind=key.org_kind,
+                                    municipality_id=key.org_municipality, audit_actor_id=key.org_actor)
+    if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(minutes=5):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
+
+
+_COUNT_SQL = (
+    "INSERT INTO fasttrack_keyusage (key_id, minute, calls) VALUES (%s, %s, 1) "
+    "ON CONFLICT (key_id, minute) DO UPDATE SET calls = fasttrack_keyusage.calls + 1 RETURNING calls"
+)
+# On PostgreSQL the counter's own transaction commits without waiting for the disk
+# (synchronous_commit off, set for this one statement's transaction): a crash can lose the
+# last fraction of a second of counts, which a rate limit can afford, and each call then
+# waits for one disk flush (its audit record) instead of two.
+_COUNT_SQL_POSTGRESQL = (
+    "WITH async AS (SELECT set_config('synchronous_commit', 'off', true)) "
+    "INSERT INTO fasttrack_keyusage (key_id, minute, calls) SELECT %s, %s, 1 FROM async "
+    "ON CONFLICT (key_id, minute) DO UPDATE SET calls = fasttrack_keyusage.calls + 1 RETURNING calls"
+)
+
+
+def count_call(*, key: ApiKey, now: datetime.datetime) -> int | None:
+    """Count one call against the key's per-minute limit. Returns None when allowed, else
+    the seconds until the minute ends (the Retry-After).
+
+    One upsert on a row shared by every server process (the database is the shared store),
+    so the limit holds however many processes serve the API; the same rows are the key's
+    usage statistics.
+    """
+    epoch = int(now.timestamp())
+    minute = epoch // 60
+    sql = _COUNT_SQL_POSTGRESQL if connection.vendor == "postgresql" and connection.get_autocommit() else _COUNT_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key.pk, minute])
+        calls = cursor.fetchone()[0]
+    if calls > key.rate_limit_per_minute:
+        return 60 - epoch % 60
+    return None
+
+
+@transaction.atomic
+def register_consent(*, citizen: Citizen, organisation: Organisation, kind: str, scopes, valid_from: datetime.date,
+                     valid_until: datetime.date, actor: User) -> Consent:
+    """Record a citizen's consent or power of attorney for a user organisation (registered
+    by municipal or Udbetaling Danmark staff who have seen it)."""
+    if organisation.kind != OrganisationKind.USER_ORGANISATION:
+        raise ValidationError({"organisation": "Samtykke gives til en brugerorganisation. En kommune kan allerede "
+                                               "slå sine egne borgere op."})
+    if kind not in ConsentKind.values:
+        raise ValidationError({"kind": "Vælg samtykke eller fuldmagt."})
+    if valid_until < valid_from:
+        raise ValidationError({"valid_until": "Slutdatoen skal ligge efter startdatoen."})
+    return Consent.objects.create(citizen=citizen, organisation=organisation, kind=kind,
+                                  scopes=_clean_scopes(list(scopes), ConsentScope.values), valid_from=valid_from,
+                                  valid_until=valid_until, registered_by=actor)
+
+
+def revoke_consent(*, consent: Consent, actor: User, now: datetime.datetime | None = None) -> Consent:
+    """Revoke a consent from now on (what was read under it stays in the log)."""
+    updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now(), revoked_by=actor)
+    consent.refresh_from_db()
+    if not updated:
+        raise ValidationError("Samtykket er allerede tilbagekaldt.")
+    return consent
+
+
+def ask_question(*, key: ApiKey, case: Case, subject: str, body: str, idempotency_key: str = "",
+                 now: datetime.datetime | None = None) -> tuple[Question, bool]:
+    """Put a question about ``case`` in Udbetaling Danmark's queue with its answer deadline
+    (``rules.answer_deadline``). The same ``idempotency_key`` from the same organisation
+    gives the same question once. Returns (question, created)."""
+    now = now or timezone.now()
+    organisation = key.organisation
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError("Skriv både emne og spørgsmål.")
+    if idempotency_key:
+        existing = Question.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    due_on = answer_deadline(local_date(now))
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                organisation=organisation, key=key, case=case, citizen_id=case.citizen_id, subject=subject[:200],
+                body=body, asked_at=now, due_on=due_on, idempotency_key=idempotency_key[:100])
+            question.task = create_task(
+                kind=TaskKind.QUESTION, authority=Authority.UDK, title=f"Kvik-linje: {subject[:150]}",
+                citizen=case.citizen, case=case, municipality_id=case.municipality_id,
+                description=f"Spørgsmål fra {organisation.name}.", due_on=due_on, key=f"fasttrack:{question.pk}")
+            question.save(update_fields=["task"])
+    except IntegrityError:
+        # The same idempotency key arrived twice at once: the first one won.
+        existing = Question.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return question, True
+
+
+@transaction.atomic
+def answer_question(*, question: Question, answer: str, actor: User,
+                    now: datetime.datetime | None = None) -> Question:
+    """Udbetaling Danmark's answer. An answered question cannot be answered again."""
+    now = now or timezone.now()
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": "Skriv et svar."})
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != QuestionStatus.OPEN:
+        raise ValidationError("Spørgsmålet er allerede besvaret.")
+    question.answer, question.answered_at, question.answered_by = answer, now, actor
+    question.status = QuestionStatus.ANSWERED
+    question.save(update_fields=["answer", "answered_at", "answered_by", "status"])
+    if question.task_id:
+        Task.objects.filter(pk=question.task_id, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, done_at=now, done_by=actor)
+    return question

@@ -1,0 +1,109 @@
+"""Pages of the Kvik-linje: Udbetaling Danmark's question queue and answer form, an
+organisation's own page (its questions and answers, its keys' usage), and registering and
+revoking a citizen's consent to an organisation."""
+
+from __future__ import annotations
+
+import datetime
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helhed.core.audit import record_read
+from helhed.core.forms import add_service_errors
+from helhed.core.views import permission_required
+from helhed.fasttrack import selectors, services
+from helhed.fasttrack.forms import AnswerForm, ConsentForm
+from helhed.fasttrack.models import Consent, QuestionStatus
+from helhed.registry.models import Citizen
+
+
+@never_cache
+@permission_required("fasttrack.view_organisation")
+def index(request):
+    pages = selectors.organisation_pages(user=request.user, now=timezone.now(), today=timezone.localdate())
+    return render(request, "fasttrack/index.html", {"pages": pages, "today": timezone.localdate()})
+
+
+@never_cache
+@permission_required("fasttrack.answer_questions")
+def queue(request):
+    answered = request.GET.get("vis") == "besvarede"
+    rows = selectors.udk_queue(user=request.user, today=timezone.localdate(),
+                               status=QuestionStatus.ANSWERED if answered else QuestionStatus.OPEN)
+    return render(request, "fasttrack/queue.html", {"rows": rows, "answered": answered})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("fasttrack.open_questions")
+def question(request, question_id):
+    q = selectors.question_detail(user=request.user, question_id=question_id)
+    may_answer = rules.has_perm("fasttrack.answer_questions", request.user) and q.status == QuestionStatus.OPEN
+    form = AnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.answer_question(question=q, answer=form.cleaned_data["answer"], actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Svaret er sendt til organisationen.")
+                return redirect("fasttrack:queue")
+    return render(request, "fasttrack/question.html", {
+        "q": q, "form": form, "is_udk": rules.has_perm("fasttrack.answer_questions", request.user),
+        "overdue": q.status == QuestionStatus.OPEN and q.due_on < timezone.localdate()})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("fasttrack.register_consents")
+def consent_create(request, citizen_id):
+    citizen = Citizen.objects.filter(pk=citizen_id).first()
+    if citizen is None or not rules.has_perm("fasttrack.register_consent", request.user, citizen):
+        raise Http404
+    record_read(actor=request.user, citizen_uuids=[citizen.pk], what="Navn og samtykker til Kvik-linjen",
+                purpose="Kvik-linje: registrere samtykke", channel="web")
+    today = timezone.localdate()
+    form = ConsentForm(request.POST or None,
+                       initial={"valid_from": today, "valid_until": today + datetime.timedelta(days=365)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_consent(citizen=citizen, organisation=data["organisation"], kind=data["kind"],
+                                      scopes=data["scopes"].split(), valid_from=data["valid_from"],
+                                      valid_until=data["valid_until"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Samtykket til {data['organisation']} er registreret.")
+            return redirect("fasttrack:consent_create", citizen_id=citizen.pk)
+    consents = selectors.consents_for_citizen(citizen=citizen)
+    return render(request, "fasttrack/consent_form.html", {
+        "citizen": citizen, "form": form, "consents": [(c, c.is_active(today)) for c in consents]})
+
+
+@require_POST
+@permission_required("fasttrack.revoke_any_consent")
+def consent_revoke(request, consent_id):
+    consent = get_object_or_404(Consent.objects.select_related("citizen", "organisation"), pk=consent_id)
+    own = rules.has_perm("fasttrack.revoke_consent", request.user, consent)
+    if not own and not rules.has_perm("fasttrack.register_consent", request.user, consent.citizen):
+        raise Http404
+    try:
+        services.revoke_consent(consent=consent, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
+    if own:
+        return redirect("registry:my_data")
+    return redirect("fasttrack:consent_create", citizen_id=consent.citizen_id)
