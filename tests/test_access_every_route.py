@@ -37,8 +37,59 @@ def world(db):
     karen = make_citizen(municipality=751, first_name="Karen", last_name="Holmgaard", user=karen_login)
     return {
         "karen": karen,
-        "values": {"citizen_id": str(karen.pk), "user_id": str(karen_login.uuid), "*": "1"},
+        "values": {"citizen_id": str(karen.pk), "user_id": str(karen_login.uuid), "*": "1",
+                   **_intake_ids(karen), **_casework_ids(karen)},
     }
+
+
+def _casework_ids(karen) -> dict[str, str]:
+    """A case in hearing (its letters delivered, a hearing task) and a complaint about
+    another, decided case of Karen's."""
+    import datetime
+
+    from helhed.casework import outbox
+    from helhed.casework import services as casework
+
+    day = datetime.date(2026, 3, 2)
+    case = casework.open_case(citizen=karen, benefit_area="kontanthjaelp", opened_on=day, actor=None)
+    case = casework.start_processing(case=case, version=case.version, actor=None, on=day)
+    case = casework.send_hearing(case=case, version=case.version, actor=None, on=day, facts="Et job.")
+    decided = casework.open_case(citizen=karen, benefit_area="kontanthjaelp", opened_on=day, actor=None)
+    decided = casework.start_processing(case=decided, version=decided.version, actor=None, on=day)
+    decided = casework.refuse(case=decided, version=decided.version, actor=None, on=day, reasons="For høj indtægt.")
+    complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.")
+    outbox.deliver()
+    return {"case_id": str(case.pk), "letter_id": str(case.letters.first().pk),
+            "task_id": str(case.tasks.get(kind="hearing").pk), "complaint_id": str(complaint.pk),
+            "action": "behandling", "step": "forward"}
+
+
+def _intake_ids(karen) -> dict[str, str]:
+    """An application, a draft, a fuldmagt, a helhedsvurdering and a referral of Karen's."""
+    import datetime
+
+    from django.utils import timezone
+
+    from helhed.intake import services as intake
+    from helhed.intake.models import Application
+    from helhed.registry import services as registry
+
+    today = timezone.localdate()
+    udk = UserFactory(role=Role.UDK_STAFF, organisation="Udbetaling Danmark")
+    counter = UserFactory(role=Role.BORGERSERVICE, municipalities=[751])
+    app = Application.objects.create(  # directly: the service would audit the registration
+        citizen=karen, municipality_id=751, benefit_area="boerne_ungeydelse", authority="udk", channel="phone",
+        status="submitted", received_on=today, submitted_by="citizen", created_by=udk, call_note="Ringede.")
+    draft = intake.start_draft(actor=karen.user, citizen=karen, benefit_area="folkepension", today=today)
+    helper = make_citizen(municipality=751, first_name="Hjælper", last_name="Fiktiv", sex="M",
+                          birth_date=datetime.date(1960, 5, 5))
+    rep = registry.grant_representation(citizen=karen, representative=helper, valid_from=today)
+    assessment = registry.record_needs_assessment(
+        citizen=karen, actor=counter, factors=["digital"], citizen_description="Svært.", conclusion="none",
+        reasoning="Klarer sig.", assessed_on=today, review_on=today + datetime.timedelta(days=30))
+    referral, _ = intake.refer_to_municipality(actor=udk, citizen=karen, reason="Svært.", today=today)
+    return {"application_id": str(app.pk), "draft_id": str(draft.pk), "representation_id": str(rep.pk),
+            "assessment_id": str(assessment.pk), "referral_id": str(referral.pk)}
 
 
 def _requests(client, path, is_api, query):
@@ -145,6 +196,8 @@ def test_every_response_with_citizen_data_wrote_an_audit_record(client, world, w
         expected = {"/mit/", f"/api/v1/citizens/{karen.pk}"}
     else:
         expected |= {"/borgere/", "/api/v1/citizens/search"}
+    if who == "caseworker":
+        expected |= {"/sager/", f"/sager/{world['values']['case_id']}/", "/sager/opgaver/", "/api/v1/casework/cases"}
     assert expected <= set(showing)
 
 

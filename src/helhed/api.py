@@ -3,6 +3,7 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from helhed.borgerservice.api import router as borgerservice_router
 from helhed.casework.api import router as casework_router
@@ -25,6 +26,14 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    """Input that does not fit the schema: the same shape as every other error
+    (``detail`` is a text, as ``ErrorOut`` documents), with the fields in ``errors``."""
+    fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or "?" for e in exc.errors)
+    return api.create_response(request, {"detail": f"Ugyldige data i: {fields}.", "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(Http404)

@@ -12,9 +12,21 @@ NAVIGATION = [
     ("cashaccess.view_solutions", "cashaccess:solutions", "Kontantløsninger"),
     ("cashaccess.view_indicators", "cashaccess:follow_up", "Opfølgning på kontantadgang"),
     ("review.view_programmes", "review:index", "Gennemgang af sager"),
+    ("pools.view_pools", "pools:index", "Puljer"),
     ("borgerservice.book_own", "borgerservice:my_appointments", "Mine tider i Borgerservice"),
     ("borgerservice.serve_counter", "borgerservice:points", "Borgerservice"),
     ("borgerservice.view_statistics", "borgerservice:statistics", "Statistik for Borgerservice"),
+    ("fasttrack.view_organisation", "fasttrack:index", "Kvik-linjen"),
+    ("fasttrack.answer_questions", "fasttrack:queue", "Spørgsmål via Kvik-linjen"),
+    ("intake.apply_self", "intake:my_applications", "Mine ansøgninger"),
+    ("intake.help_others", "intake:helping", "Jeg hjælper"),
+    ("intake.view_applications", "intake:index", "Ansøgninger"),
+    ("intake.view_referrals", "intake:referrals", "Henvisninger"),
+    ("intake.view_channel_statistics", "intake:statistics", "Kanaler for ansøgninger"),
+    ("casework.use_digital_post", "casework:mailbox", "Digital Post"),
+    ("casework.view_cases", "casework:cases", "Sager"),
+    ("casework.view_work_queue", "casework:work_queue", "Arbejdskø"),
+    ("casework.view_print_queue", "casework:print_queue", "Udskriftskø"),
 ]
 
 

@@ -10,11 +10,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from helhed.borgerservice.demo import build_borgerservice_demo
+from helhed.casework.demo import build_casework_demo
 from helhed.cashaccess.demo import build_cashaccess_demo
 from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
 from helhed.demo.cpr import demo_cpr
 from helhed.demo.personas import DEMO_PASSWORD, PERSONAS, STAFF
+from helhed.fasttrack.demo import build_fasttrack_demo
+from helhed.intake.demo import build_intake_demo
+from helhed.pools.demo import build_pools_demo
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen, DigitalPostGround, Language, NemKontoStatus
 from helhed.review.demo import build_review_demo
@@ -128,4 +132,8 @@ def build_demo_universe(*, citizens: int, seed: int = 2017, today: datetime.date
     build_cashaccess_demo(today=today, personas=personas)
     build_borgerservice_demo(today=today, personas=personas)
     build_review_demo(today=today, personas=personas)
+    build_pools_demo(today=today)
+    build_intake_demo(today=today, personas=personas)
+    build_casework_demo(today=today, personas=personas)
+    build_fasttrack_demo(today=today, personas=personas)
     return DemoUniverse(staff=staff, personas=personas, generated=len(generated))

@@ -36,12 +36,12 @@ class ProgrammeOut(Schema):
     visiteret: int
 
 
-class CountOut(Schema):
+class ReviewCountOut(Schema):
     label: str
     count: int
 
 
-class MonthOut(Schema):
+class ReviewMonthOut(Schema):
     month: str = Field(..., description="ÅÅÅÅ-MM")
     recipients: int = Field(..., description="Nævneren: modtagere af en ydelse i måneden (programmets definition)")
     in_virksomhedsrettet_indsats: int
@@ -59,15 +59,15 @@ class WorkloadOut(Schema):
 class ProgressOut(Schema):
     programme: ProgrammeOut
     denominator: str
-    by_status: list[CountOut]
+    by_status: list[ReviewCountOut]
     afklaret: int
     visiteret: int
     resolved: int
     all_afklaret_og_visiteret: bool
-    visitation: list[CountOut]
-    rehabilitation_outcomes: list[CountOut]
-    close_reasons: list[CountOut]
-    months: list[MonthOut]
+    visitation: list[ReviewCountOut]
+    rehabilitation_outcomes: list[ReviewCountOut]
+    close_reasons: list[ReviewCountOut]
+    months: list[ReviewMonthOut]
     overdue: int
     unassigned: int
     workload: list[WorkloadOut] | None = Field(None, description="Kun for kommunens egne medarbejdere")
@@ -82,7 +82,7 @@ class EffortOut(Schema):
     employer: str
 
 
-class CaseOut(Schema):
+class ReviewCaseOut(Schema):
     id: UUID
     number: int
     programme_id: UUID
@@ -131,9 +131,9 @@ def _effort(e) -> EffortOut:
                      hours_per_week=e.hours_per_week, employer=e.employer)
 
 
-def _case(detail) -> CaseOut:
+def _case(detail) -> ReviewCaseOut:
     c = detail.case
-    return CaseOut(
+    return ReviewCaseOut(
         id=c.pk, number=c.number, programme_id=c.programme_id, citizen_id=c.citizen_id,
         citizen_name=c.citizen.full_name if c.citizen else None,
         caseworker=(c.caseworker.get_full_name() or c.caseworker.username) if c.caseworker else None,
@@ -166,13 +166,13 @@ def get_progress(request, programme_id: UUID):
     municipal = rules.has_perm("review.view_cases", user, p)
     return ProgressOut(
         programme=_programme(row), denominator=p.denominator,
-        by_status=[CountOut(label=s.label, count=s.count) for s in g.by_status],
+        by_status=[ReviewCountOut(label=s.label, count=s.count) for s in g.by_status],
         afklaret=g.afklaret.count, visiteret=g.visiteret.count, resolved=g.resolved.count,
         all_afklaret_og_visiteret=bool(g.all_resolved.met),
-        visitation=[CountOut(label=s.label, count=s.count) for s in g.tracks],
-        rehabilitation_outcomes=[CountOut(label=s.label, count=s.count) for s in g.rehab_outcomes],
-        close_reasons=[CountOut(label=s.label, count=s.count) for s in g.close_reasons],
-        months=[MonthOut(month=m.month.isoformat()[:7], recipients=m.denominator,
+        visitation=[ReviewCountOut(label=s.label, count=s.count) for s in g.tracks],
+        rehabilitation_outcomes=[ReviewCountOut(label=s.label, count=s.count) for s in g.rehab_outcomes],
+        close_reasons=[ReviewCountOut(label=s.label, count=s.count) for s in g.close_reasons],
+        months=[ReviewMonthOut(month=m.month.isoformat()[:7], recipients=m.denominator,
                          in_virksomhedsrettet_indsats=m.numerator,
                          share=(m.numerator / m.denominator) if m.denominator else None, target_met=m.met)
                 for m in g.months],
@@ -182,7 +182,7 @@ def get_progress(request, programme_id: UUID):
     )
 
 
-@router.get("/review/cases/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut},
+@router.get("/review/cases/{case_id}", response={200: ReviewCaseOut, 403: ErrorOut, 404: ErrorOut},
             summary="En gennemgangssag (opslaget logges)")
 def get_case(request, case_id: UUID):
     _require(request)
@@ -191,7 +191,7 @@ def get_case(request, case_id: UUID):
     return _case(detail)
 
 
-@router.post("/review/cases/{case_id}/status", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut,
+@router.post("/review/cases/{case_id}/status", response={200: ReviewCaseOut, 403: ErrorOut, 404: ErrorOut,
                                                          409: ErrorOut, 422: ErrorOut},
              summary="Skift sagens status (version skal være den, du læste; ellers 409)")
 def change_status(request, case_id: UUID, payload: StatusIn):
