@@ -11,7 +11,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from helhed.core.api import ErrorOut
@@ -101,7 +101,7 @@ def create_application(request, payload: ApplicationIn, idempotency_key: str = H
             api_channel="api")
     except ValidationError as error:
         _invalid(error)
-    return (201 if created else 200), _app_out(app)
+    return Status(201 if created else 200, _app_out(app))
 
 
 @router.get("/applications", response={200: list[ApplicationOut], 403: ErrorOut, 404: ErrorOut},
@@ -193,7 +193,7 @@ def create_assessment(request, payload: AssessmentIn):
             assessed_on=payload.assessed_on, review_on=payload.review_on)
     except ValidationError as error:
         _invalid(error)
-    return 201, _assessment_out(a)
+    return Status(201, _assessment_out(a))
 
 
 class RepresentationIn(Schema):
@@ -259,7 +259,7 @@ def create_representation(request, payload: RepresentationIn):
             actor=request.auth)
     except ValidationError as error:
         _invalid(error)
-    return 201, _rep_out(r, timezone.localdate())
+    return Status(201, _rep_out(r, timezone.localdate()))
 
 
 @router.post("/representations/{representation_id}/revoke", response={200: RepresentationOut, 404: ErrorOut,
