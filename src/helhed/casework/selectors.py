@@ -30,6 +30,7 @@ from helhed.core.models import User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
 from helhed.registry.models import Citizen, Representation, RepresentationKind
+from helhed.registry.selectors import in_force, own_citizen
 
 LIST_LIMIT = 200
 _LETTER_FIELDS = ("pdf", "body_html", "text")
@@ -182,19 +183,10 @@ def represented_by(citizen: Citizen, today: datetime.date) -> list[UUID]:
     """The citizens ``citizen`` may act for today: an active power of attorney or party
     representation (forvaltningsloven § 8). A bisidder only assists and sees nothing."""
     reps = Representation.objects.filter(
-        representative=citizen, valid_from__lte=today,
+        in_force(today), representative=citizen,
         kind__in=[RepresentationKind.POWER_OF_ATTORNEY, RepresentationKind.PARTY_REPRESENTATIVE],
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    if hasattr(Representation, "revoked_at"):
-        reps = reps.filter(revoked_at__isnull=True)
+    )
     return list(reps.values_list("citizen_id", flat=True))
-
-
-def _own_citizen(user: User) -> Citizen:
-    citizen = Citizen.objects.filter(user=user).first() if user.role == Role.CITIZEN and user.is_active else None
-    if citizen is None:
-        raise Http404("Der er ingen borger knyttet til dit login.")
-    return citizen
 
 
 @dataclass
@@ -208,7 +200,7 @@ class Mailbox:
 def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
     """The citizen's Digital Post: every delivered letter to them, and to the citizens they
     represent; and their cases (for complaints and deadlines)."""
-    citizen = _own_citizen(user)
+    citizen = own_citizen(user)
     others = represented_by(citizen, today)
     found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("citizen", "case")
                  .filter(citizen_id__in=[citizen.pk, *others], status=LetterStatus.DELIVERED)
@@ -223,7 +215,7 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
 
 
 def own_case(*, user: User, case_id: UUID) -> Case:
-    citizen = _own_citizen(user)
+    citizen = own_citizen(user)
     case = Case.objects.filter(pk=case_id, citizen=citizen).first()
     if case is None:
         raise Http404("Sagen findes ikke.")
@@ -238,7 +230,7 @@ def letter_for_download(*, user: User, letter_id: UUID, today: datetime.date, ch
     if letter is None:
         raise Http404("Brevet findes ikke.")
     if user.role == Role.CITIZEN:
-        me = _own_citizen(user)
+        me = own_citizen(user)
         allowed = letter.status == LetterStatus.DELIVERED and (
             letter.citizen_id == me.pk or letter.citizen_id in represented_by(me, today))
         purpose = "Selvbetjening: brev i Digital Post"

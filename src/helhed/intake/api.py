@@ -20,6 +20,7 @@ from helhed.intake import selectors, services
 from helhed.intake.models import Application, HelpKind, Referral, SubmittedBy
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen, Representation, SpecialNeedsAssessment
+from helhed.registry.selectors import own_citizen
 
 router = Router(tags=["Ansøgninger"])
 
@@ -109,7 +110,7 @@ def create_application(request, payload: ApplicationIn, idempotency_key: str = H
 def list_applications(request, citizen_id: UUID | None = None):
     user = request.auth
     if user.role == Role.CITIZEN:
-        citizen = _citizen_for(user, citizen_id, "", "") if citizen_id else selectors.own_citizen(user)
+        citizen = _citizen_for(user, citizen_id, "", "") if citizen_id else own_citizen(user)
         return [_app_out(a) for a in selectors.applications_of(
             user=user, citizen=citizen, what="Ansøgninger", purpose="Ansøgninger via API", channel="api")]
     if not rules.has_perm("intake.view_applications", user):

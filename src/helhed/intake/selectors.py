@@ -19,7 +19,7 @@ from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
 from helhed.intake.models import Application, ApplicationStatus, Channel, Referral
 from helhed.registry.models import Citizen, Representation
-from helhed.registry.selectors import citizens_visible_to, current_assessment
+from helhed.registry.selectors import citizens_visible_to, current_assessment, in_force
 from helhed.registry.services import representation_permits
 
 NOT_FOUND = "Findes ikke eller er ikke tilgængelig for dig."
@@ -34,13 +34,6 @@ def citizen_for_staff(*, user: User, citizen_id: UUID, what: str, purpose: str, 
     return citizen
 
 
-def own_citizen(user: User) -> Citizen:
-    citizen = Citizen.objects.filter(user=user).select_related("home_municipality").first()
-    if citizen is None or user.role != Role.CITIZEN:
-        raise Http404("Der er ingen borger knyttet til dit login.")
-    return citizen
-
-
 @dataclass
 class Helped:
     citizen: Citizen
@@ -50,9 +43,7 @@ class Helped:
 
 def helped_citizens(*, user: User, today: datetime.date, channel: str) -> list[Helped]:
     """"Jeg hjælper": the citizens whose power of attorney (in force) ``user`` holds."""
-    reps = (Representation.objects.filter(representative__user=user, revoked_at__isnull=True,
-                                          valid_from__lte=today)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    reps = (Representation.objects.filter(in_force(today), representative__user=user)
             .select_related("citizen", "citizen__home_municipality").order_by("citizen__last_name"))
     by_citizen: dict[UUID, Helped] = {}
     for r in reps:

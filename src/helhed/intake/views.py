@@ -37,6 +37,7 @@ from helhed.intake.models import Channel, SubmittedBy
 from helhed.intake.questions import QUESTIONS, answers_as_text, answers_form, labelled_answers
 from helhed.registry import services as registry
 from helhed.registry.models import NeedsFactor, Representation
+from helhed.registry.selectors import own_citizen
 
 STAFF_PURPOSE = "Betjening af borgeren: ansøgning og hjælp"
 STATISTICS_MONTHS = 24
@@ -51,7 +52,7 @@ def _today():
 @never_cache
 @permission_required("intake.apply_self")
 def my_applications(request):
-    citizen = selectors.own_citizen(request.user)
+    citizen = own_citizen(request.user)
     apps = selectors.applications_of(user=request.user, citizen=citizen, what="Ansøgninger og kladder",
                                      purpose="Selvbetjening: egne ansøgninger", channel="web",
                                      include_drafts_of=request.user)
@@ -65,7 +66,7 @@ def new_application(request, citizen_id=None):
     """Step 1: choose the benefit. With ``citizen_id``: as a representative."""
     today = _today()
     if citizen_id is None:
-        citizen = selectors.own_citizen(request.user)
+        citizen = own_citizen(request.user)
     else:
         citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today)
     form = BenefitAreaForm(request.POST or None)
@@ -142,7 +143,7 @@ def detail(request, application_id):
 @never_cache
 @permission_required("intake.grant_representation_self")
 def my_representations(request):
-    citizen = selectors.own_citizen(request.user)
+    citizen = own_citizen(request.user)
     today = _today()
     form = GrantRepresentationForm(request.POST or None, initial={"valid_from": today})
     if request.method == "POST" and form.is_valid():

@@ -122,6 +122,13 @@ def _fit(what: str, limit: int = 200) -> str:
     return what if len(what) <= limit else what[: limit - 1] + "…"
 
 
+def in_force(today: datetime.date) -> Q:
+    """The representations in force on ``today``: started, not ended, not revoked (the
+    same rule as ``Representation.is_active``, as a query)."""
+    return (Q(valid_from__lte=today, revoked_at__isnull=True)
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)))
+
+
 def own_citizen(user: User) -> Citizen:
     """The citizen record behind a citizen's login."""
     citizen = citizens_visible_to(user).first() if user.role == Role.CITIZEN else None
