@@ -42,5 +42,10 @@ def record_read(
         )
         for citizen_uuid, citizen_what in dict.fromkeys([*((u, what) for u in citizen_uuids), *also])
     ]
-    AuditRecord.objects.bulk_create(records)
+    if len(records) == 1:
+        # One row is one statement, atomic by itself: bulk_create would wrap it in a
+        # transaction and pay two more round trips (BEGIN, COMMIT) on every audited read.
+        records[0].save(force_insert=True)
+    else:
+        AuditRecord.objects.bulk_create(records)
     return len(records)
