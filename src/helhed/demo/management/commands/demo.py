@@ -47,8 +47,11 @@ class Command(BaseCommand):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
         else:
-            call_command("migrate", verbosity=0, interactive=False)
-            call_command("flush", verbosity=0, interactive=False)
+            # Not ``flush``: it would also empty what data migrations load (the 98
+            # municipalities, Borgerservice's services), and migrate would not load it again.
+            with connections["default"].cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE")
+                cursor.execute("CREATE SCHEMA public")
 
     def _print_logins(self, host, port):
         out = self.stdout.write
