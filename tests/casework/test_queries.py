@@ -78,3 +78,64 @@ def test_the_case_page_costs_the_same_for_a_longer_case(client, worker, udk, kar
     services.record_complaint(case=case, actor=worker, received_on=TODAY, text="Uenig")
     with django_assert_num_queries(small):
         assert client.get(f"/sager/{case.pk}/").status_code == 200
+
+
+def _grow_on_paper(worker, udk, n, start):
+    """``n`` citizens exempt from Digital Post, each with a municipal and a UDK case whose
+    letters go to the print queue, and a task."""
+    from helhed.registry import services as registry
+
+    for i in range(start, start + n):
+        citizen = make_citizen(municipality=751, first_name=f"Papir{i}", last_name="Test",
+                               birth_date=datetime.date(1950 + i % 30, 1 + i % 12, 2 + i % 25))
+        registry.register_digital_post_exemption(citizen=citizen, ground="no_internet", registered_on=TODAY)
+        case_in(CaseStatus.HEARING, citizen=citizen, actor=worker)
+        c = case_in(CaseStatus.DECIDED, citizen=citizen, actor=udk, benefit_area=BenefitArea.BOLIGSTOETTE)
+        services.create_task(kind="other", title=f"Opgave {i}", citizen=citizen, case=c, municipality_id=751)
+    outbox.deliver(now=NOW)
+
+
+@pytest.mark.parametrize("page", ["print queue", "print queue (UDK)", "api cases", "api tasks"])
+def test_the_print_queue_and_the_api_lists_cost_the_same_for_more_cases(client, worker, udk, page,
+                                                                        django_assert_num_queries):
+    path = {"print queue": "/sager/udskrift/", "print queue (UDK)": "/sager/udskrift/",
+            "api cases": "/api/v1/casework/cases", "api tasks": "/api/v1/casework/tasks"}[page]
+    client.force_login(udk if "UDK" in page else worker)
+    _grow_on_paper(worker, udk, 2, 0)
+    _count(client, path)  # the session and the content types are cached after the first request
+    small = _count(client, path)
+    _grow_on_paper(worker, udk, 10, 2)
+    with django_assert_num_queries(small):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("what", ["events", "letters"])
+def test_a_cases_events_and_letters_in_the_api_cost_the_same_for_a_longer_case(client, worker, karen, what,
+                                                                               django_assert_num_queries):
+    case = case_in(CaseStatus.DECIDED, citizen=karen, actor=worker)
+    _more_on(case, worker, [2020])
+    client.force_login(worker)
+    path = f"/api/v1/casework/cases/{case.pk}/{what}"
+    _count(client, path)
+    small = _count(client, path)
+    _more_on(case, worker, range(2010, 2018))
+    with django_assert_num_queries(small):
+        assert client.get(path).status_code == 200
+
+
+def test_the_mailbox_costs_the_same_for_more_letters(client, worker, udk, karen, django_assert_num_queries):
+    """The citizen's own mailbox, grown with her own cases and letters (the list test above
+    grows other citizens' data)."""
+    def grow(n):
+        for _ in range(n):
+            case_in(CaseStatus.DECIDED, citizen=karen, actor=worker)
+            case_in(CaseStatus.HEARING, citizen=karen, actor=udk, benefit_area=BenefitArea.BOLIGSTOETTE)
+        outbox.deliver(now=NOW)
+
+    client.force_login(karen.user)
+    grow(1)
+    _count(client, "/sager/post/")
+    small = _count(client, "/sager/post/")
+    grow(8)
+    with django_assert_num_queries(small):
+        assert client.get("/sager/post/").status_code == 200

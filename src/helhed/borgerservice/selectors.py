@@ -106,45 +106,71 @@ def free_slots(
     *, point: ServicePoint, service: ServiceType, from_day: datetime.date, days: int, now: datetime.datetime,
     include_restricted: bool = False,
 ) -> list[SlotDay]:
-    """Free slots of one service at one point, day by day, in three queries whatever the
+    """Free slots of one service at one point, day by day, in four queries whatever the
     number of days. Days the point is restricted (acute only, closed) are left out unless
     ``include_restricted`` (staff approving an acute request book in acute-only days)."""
-    offer = ServiceOffer.objects.filter(service_point=point, service=service).first()
-    if offer is None:
-        return []
+    return free_slots_for([(point, service)], from_day=from_day, days=days, now=now,
+                          include_restricted=include_restricted)[point.pk, service.pk]
+
+
+def free_slots_for(
+    wanted: list[tuple[ServicePoint, ServiceType]], *, from_day: datetime.date, days: int, now: datetime.datetime,
+    include_restricted: bool = False,
+) -> dict[tuple[UUID, int], list[SlotDay]]:
+    """``free_slots`` for several (point, service) pairs, by (point id, service id), in four
+    queries whatever their number (the triage page and the waiting times list many)."""
+    result: dict[tuple[UUID, int], list[SlotDay]] = {(p.pk, s.pk): [] for p, s in wanted}
+    if not wanted:
+        return result
+    point_ids = {p.pk for p, _ in wanted}
+    offers = {(o.service_point_id, o.service_id): o
+              for o in ServiceOffer.objects.filter(service_point_id__in=point_ids)}
     until = from_day + datetime.timedelta(days=days)
-    hours: dict[int, list] = defaultdict(list)
-    for h in OpeningHours.objects.filter(service_point=point):
-        hours[h.weekday].append((h.opens, h.closes))
-    closed = set(ClosedDay.objects.filter(service_point=point, date__gte=from_day, date__lt=until)
-                 .values_list("date", flat=True))
+    hours: dict[UUID, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for h in OpeningHours.objects.filter(service_point_id__in=point_ids):
+        hours[h.service_point_id][h.weekday].append((h.opens, h.closes))
+    closed: dict[UUID, set] = defaultdict(set)
+    for point_id, date in ClosedDay.objects.filter(service_point_id__in=point_ids, date__gte=from_day,
+                                                   date__lt=until).values_list("service_point_id", "date"):
+        closed[point_id].add(date)
     start = datetime.datetime.combine(from_day, datetime.time(), tzinfo=COPENHAGEN)
     end = datetime.datetime.combine(until, datetime.time(), tzinfo=COPENHAGEN)
-    taken = dict(Appointment.objects.filter(
-        service_point=point, service=service, status__in=HOLDS_SLOT, starts_at__gte=start, starts_at__lt=end,
-    ).values_list("starts_at").annotate(n=Count("id")).values_list("starts_at", "n"))
-    result = []
-    for i in range(days):
-        day = from_day + datetime.timedelta(days=i)
-        mode = effective_mode(point=point, day=day)
-        if mode == Mode.CLOSED or (mode == Mode.ACUTE_ONLY and not include_restricted):
+    taken: dict[tuple, int] = {
+        (point_id, service_id, starts_at): n for point_id, service_id, starts_at, n in Appointment.objects.filter(
+            service_point_id__in=point_ids, status__in=HOLDS_SLOT, starts_at__gte=start, starts_at__lt=end,
+        ).values_list("service_point_id", "service_id", "starts_at").annotate(n=Count("id")).order_by()
+        .values_list("service_point_id", "service_id", "starts_at", "n")}
+    for point, service in wanted:
+        offer = offers.get((point.pk, service.pk))
+        if offer is None:
             continue
-        slots = [
-            Slot(starts_at=s, free=offer.capacity - taken.get(s, 0))
-            for s in slot_starts(day=day, hours=hours.get(day.weekday(), []), minutes=point.slot_minutes,
-                                 closed_days=closed)
-            if s > now and taken.get(s, 0) < offer.capacity
-        ]
-        if slots:
-            result.append(SlotDay(day=day, mode=mode, slots=slots))
+        found = result[point.pk, service.pk]
+        for i in range(days):
+            day = from_day + datetime.timedelta(days=i)
+            mode = effective_mode(point=point, day=day)
+            if mode == Mode.CLOSED or (mode == Mode.ACUTE_ONLY and not include_restricted):
+                continue
+            slots = []
+            for s in slot_starts(day=day, hours=hours[point.pk].get(day.weekday(), []), minutes=point.slot_minutes,
+                                 closed_days=closed[point.pk]):
+                n = taken.get((point.pk, service.pk, s), 0)
+                if s > now and n < offer.capacity:
+                    slots.append(Slot(starts_at=s, free=offer.capacity - n))
+            if slots:
+                found.append(SlotDay(day=day, mode=mode, slots=slots))
     return result
 
 
 def first_free_slot(*, point: ServicePoint, service: ServiceType, now: datetime.datetime) -> datetime.datetime | None:
     """The first free slot within ``WAITING_HORIZON_DAYS`` (the waiting time a citizen meets)."""
-    days = free_slots(point=point, service=service, from_day=now.astimezone(COPENHAGEN).date(),
-                      days=WAITING_HORIZON_DAYS, now=now)
-    return days[0].slots[0].starts_at if days else None
+    return first_free_slots([(point, service)], now=now)[point.pk, service.pk]
+
+
+def first_free_slots(wanted: list[tuple[ServicePoint, ServiceType]], *, now: datetime.datetime
+                     ) -> dict[tuple[UUID, int], datetime.datetime | None]:
+    """``first_free_slot`` for several (point, service) pairs, in four queries."""
+    found = free_slots_for(wanted, from_day=now.astimezone(COPENHAGEN).date(), days=WAITING_HORIZON_DAYS, now=now)
+    return {key: days[0].slots[0].starts_at if days else None for key, days in found.items()}
 
 
 # --- Appointments (staff) ------------------------------------------------------------------
@@ -315,12 +341,15 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
             municipality_id=municipality_id, given_on__gte=period_start, given_on__lte=period_end)
         .values_list("service_point__name").annotate(n=Count("id")).order_by("service_point__name")
     ]
+    wanted = [(point, offer.service)
+              for point in _with_details(ServicePoint.objects.filter(municipality_id=municipality_id)).order_by("name")
+              for offer in point.offers.all()]
+    firsts = first_free_slots(wanted, now=now)
     waiting = []
-    for point in _with_details(ServicePoint.objects.filter(municipality_id=municipality_id)).order_by("name"):
-        for offer in point.offers.all():
-            first = first_free_slot(point=point, service=offer.service, now=now)
-            days = (first.astimezone(COPENHAGEN).date() - now.astimezone(COPENHAGEN).date()).days if first else None
-            waiting.append(Waiting(point.name, offer.service.name, first, days))
+    for point, service in wanted:
+        first = firsts[point.pk, service.pk]
+        days = (first.astimezone(COPENHAGEN).date() - now.astimezone(COPENHAGEN).date()).days if first else None
+        waiting.append(Waiting(point.name, service.name, first, days))
     return Statistics(
         municipality_id=municipality_id, period_start=period_start, period_end=period_end,
         by_service_and_mode=_bars(by_service), attended=attended, no_shows=no_shows, no_show_rate=rate,

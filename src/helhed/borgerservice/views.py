@@ -206,13 +206,10 @@ def agenda(request, point_id):
 @permission_required("borgerservice.serve_counter")
 def triage(request):
     waiting = selectors.triage_queue(user=request.user, channel="web")
-    now = timezone.now()
-    items = []
-    for a in waiting:
-        slots = selectors.free_slots(point=a.service_point, service=a.service, from_day=_today(), days=SHOWN_DAYS,
-                                     now=now, include_restricted=True)
-        items.append((a, ApproveForm(slots=slots, initial={"version": a.version}),
-                      DeclineForm(initial={"version": a.version})))
+    slots = selectors.free_slots_for([(a.service_point, a.service) for a in waiting], from_day=_today(),
+                                     days=SHOWN_DAYS, now=timezone.now(), include_restricted=True)
+    items = [(a, ApproveForm(slots=slots[a.service_point_id, a.service_id], initial={"version": a.version}),
+              DeclineForm(initial={"version": a.version})) for a in waiting]
     return render(request, "borgerservice/triage.html", {"items": items})
 
 

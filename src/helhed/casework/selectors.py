@@ -265,8 +265,9 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date) -> O
     if not cases:
         return None
     open_cases = [c for c in cases if c.status != CaseStatus.CLOSED]
-    deadlines = sorted((c.hearing_deadline, "Svarfrist i partshøring", c) for c in open_cases
-                       if c.status == CaseStatus.HEARING and c.hearing_deadline)
+    # Sorted on the date alone: two hearings can end the same day, and cases do not compare.
+    deadlines = sorted(((c.hearing_deadline, "Svarfrist i partshøring", c) for c in open_cases
+                        if c.status == CaseStatus.HEARING and c.hearing_deadline), key=lambda d: d[0])
     latest = list(Letter.objects.defer(*_LETTER_FIELDS).filter(case__in=[c.pk for c in cases])
                   .order_by("-created_at")[:5])
     open_tasks = 0

@@ -145,7 +145,7 @@ def _in_scope(user, code: int) -> bool:
 @router.get("/pools", response={200: list[PoolOut], 403: ErrorOut}, summary="Puljer med raterne")
 def list_pools(request):
     _require(request)
-    return [_pool(p, request.auth) for p in selectors.pools_visible_to(request.auth).prefetch_related("tranches")]
+    return [_pool(p, request.auth) for p in selectors.pools_with_totals(request.auth)]
 
 
 @router.get("/pools/{pool_id}", response={200: PoolOut, 403: ErrorOut, 404: ErrorOut}, summary="Én pulje")

@@ -349,6 +349,8 @@ def unclaimed(pool: Pool) -> Decimal:
     fordeles efterfølgende via en ny pulje"."""
     if not pool.allocated_at:
         return Decimal(0)
+    if hasattr(pool, "granted_total"):  # summed for a list of pools (selectors.pools_with_totals)
+        return pool.total - (pool.granted_total or Decimal(0)) + (pool.forfeited_total or Decimal(0))
     granted = pool.allocations.filter(applied=True).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     forfeited = Forfeiture.objects.filter(tranche__pool=pool).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return pool.total - granted + forfeited

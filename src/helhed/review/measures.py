@@ -135,22 +135,33 @@ def effort_share_facts(cases: Iterable[CaseFacts], *, month: datetime.date, deno
 
 def load_facts(programme, *, until: datetime.date | None = None) -> list[CaseFacts]:
     """The facts of every case of ``programme`` in three queries, whatever its size."""
+    return load_facts_of([programme])[programme.pk]
+
+
+def load_facts_of(programmes) -> dict:
+    """``load_facts`` for several programmes at once (by programme id), in three queries
+    whatever their number and size."""
     from helhed.review.models import VIRKSOMHEDSRETTET, BenefitPeriod, Effort, ReviewCase
 
+    ids = [p.pk for p in programmes]
+    facts: dict = {pk: [] for pk in ids}
+    if not ids:
+        return facts
     benefits: dict[int, list] = defaultdict(list)
-    for case_id, ydelse, start, end in BenefitPeriod.objects.filter(case__programme=programme).values_list(
+    for case_id, ydelse, start, end in BenefitPeriod.objects.filter(case__programme__in=ids).values_list(
             "case_id", "ydelse", "starts_on", "ends_on"):
         benefits[case_id].append((ydelse, Interval(start, end)))
     efforts: dict[int, list] = defaultdict(list)
     for case_id, start, end in Effort.objects.filter(
-            case__programme=programme, kind__in=VIRKSOMHEDSRETTET).values_list("case_id", "starts_on", "ends_on"):
+            case__programme__in=ids, kind__in=VIRKSOMHEDSRETTET).values_list("case_id", "starts_on", "ends_on"):
         efforts[case_id].append(Interval(start, end))
-    return [
-        CaseFacts(number=number, status=status, visiteret_on=visiteret_on, closed_on=closed_on,
-                  benefits=tuple(benefits[pk]), business_efforts=tuple(efforts[pk]))
-        for pk, number, status, visiteret_on, closed_on in ReviewCase.objects.filter(programme=programme)
-        .order_by("number").values_list("pk", "number", "status", "visiteret_on", "closed_on")
-    ]
+    for programme_id, pk, number, status, visiteret_on, closed_on in ReviewCase.objects.filter(
+            programme__in=ids).order_by("number").values_list(
+            "programme_id", "pk", "number", "status", "visiteret_on", "closed_on"):
+        facts[programme_id].append(CaseFacts(number=number, status=status, visiteret_on=visiteret_on,
+                                             closed_on=closed_on, benefits=tuple(benefits[pk]),
+                                             business_efforts=tuple(efforts[pk])))
+    return facts
 
 
 def all_afklaret_og_visiteret(programme, *, on: datetime.date) -> Measure:
