@@ -131,3 +131,30 @@ def test_the_rate_limit_is_counted_in_the_shared_database_per_minute(ft):
     assert [count_call(key=key, now=start) for _ in range(3)] == [None, None, 50]
     assert count_call(key=key, now=start + datetime.timedelta(minutes=1)) is None  # a new minute
     assert sorted(KeyUsage.objects.filter(key=key).values_list("calls", flat=True)) == [1, 3]
+
+
+def test_outside_a_transaction_the_key_is_found_and_counted_in_one_statement(transactional_db, client, ft):
+    """Outside a transaction (as in production) PostgreSQL finds the key and counts the
+    call in one statement; the limit, the Retry-After and the counts are the same as on the
+    other path. A call with a revoked key is refused and still counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helhed.fasttrack.models import KeyUsage
+    from helhed.fasttrack.services import revoke_key
+
+    key = ft["keys"]["aarhus"]
+    key.key.rate_limit_per_minute = 2
+    key.key.save()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/fasttrack/me", **key.headers).status_code == 200
+    key_queries = [q["sql"] for q in ctx.captured_queries
+                   if "fasttrack_apikey" in q["sql"] and not q["sql"].startswith("UPDATE")]  # last used
+    if connection.vendor == "postgresql":
+        assert len(key_queries) == 1 and "fasttrack_keyusage" in key_queries[0]
+    assert client.get("/api/v1/fasttrack/me", **key.headers).status_code == 200
+    limited = client.get("/api/v1/fasttrack/me", **key.headers)
+    assert limited.status_code == 429 and 1 <= int(limited["Retry-After"]) <= 60
+    revoke_key(key=key.key)
+    assert client.get("/api/v1/fasttrack/me", **key.headers).status_code == 401
+    assert sum(KeyUsage.objects.filter(key=key.key).values_list("calls", flat=True)) == 4

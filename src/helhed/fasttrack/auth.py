@@ -1,6 +1,7 @@
 """How an organisation's key authenticates on the Kvik-linje routes: ``Authorization:
-Bearer hlk_…``. The key is found by its hash (one query), then counted against its
-per-minute limit (one upsert); over the limit the call is answered 429 with Retry-After.
+Bearer hlk_…``. The key is found by its hash and the call counted against its per-minute
+limit (``services.authenticate_call``); over the limit the call is answered 429 with
+Retry-After.
 Users' own tokens (hlh_…) and browser sessions do not open these routes, and organisation
 keys open no other route."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from helhed.fasttrack.services import count_call, find_key
+from helhed.fasttrack.services import authenticate_call
 
 
 class RateLimited(Exception):
@@ -25,11 +26,9 @@ class OrganisationKey(HttpBearer):
     )
 
     def authenticate(self, request, token):
-        now = timezone.now()
-        key = find_key(token, now=now)
+        key, retry_after = authenticate_call(token, now=timezone.now())
         if key is None:
             return None
-        retry_after = count_call(key=key, now=now)
         if retry_after is not None:
             raise RateLimited(retry_after)
         return key

@@ -109,19 +109,49 @@ _KEY_SQL = (
 )
 
 
-def find_key(secret: str, *, now: datetime.datetime) -> ApiKey | None:
-    """The usable key behind ``secret``, with its organisation, or None. One query (raw:
-    this is on every call's path); marks the key as used at most every five minutes."""
+# On PostgreSQL the key is found and the call counted in one statement: one round trip on
+# every call's path instead of two. The counter commits without waiting for the disk (see
+# _COUNT_SQL_POSTGRESQL below).
+_KEY_AND_COUNT_SQL_POSTGRESQL = (
+    "WITH async AS (SELECT set_config('synchronous_commit', 'off', true)), "  # noqa: S608  (constants only)
+    f"found AS ({_KEY_SQL}), "
+    "counted AS (INSERT INTO fasttrack_keyusage (key_id, minute, calls) SELECT found.id, %s, 1 FROM found, async "
+    "ON CONFLICT (key_id, minute) DO UPDATE SET calls = fasttrack_keyusage.calls + 1 RETURNING calls) "
+    "SELECT found.*, counted.calls FROM found LEFT JOIN counted ON true"
+)
+
+
+def authenticate_call(secret: str, *, now: datetime.datetime) -> tuple[ApiKey | None, int | None]:
+    """The usable key behind ``secret`` with its organisation (or None), and None or the
+    seconds until the call may be repeated (the Retry-After) when it is over the key's
+    per-minute limit.
+
+    Every call made with a known key is counted, also one refused because the key is revoked
+    or expired, so a key's statistics show who still tries it. Marks the key as used at most
+    every five minutes."""
     if not secret.startswith(KEY_PREFIX):
-        return None
-    key = next(iter(ApiKey.objects.raw(_KEY_SQL, [hash_token(secret)])), None)
+        return None, None
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        key = next(iter(ApiKey.objects.raw(_KEY_AND_COUNT_SQL_POSTGRESQL, [hash_token(secret), _minute(now)])), None)
+        retry_after = _retry_after(key, key.calls, now) if key is not None else None
+    else:
+        key = next(iter(ApiKey.objects.raw(_KEY_SQL, [hash_token(secret)])), None)
+        retry_after = count_call(key=key, now=now) if key is not None else None
     if key is None or not key.is_usable(now):
-        return None
+        return None, None
     key.organisation = Organisation(id=key.organisation_id, name=key.org_name, kind=key.org_kind,
                                     municipality_id=key.org_municipality, audit_actor_id=key.org_actor)
     if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(minutes=5):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key
+    return key, retry_after
+
+
+def _minute(now: datetime.datetime) -> int:
+    return int(now.timestamp()) // 60
+
+
+def _retry_after(key: ApiKey, calls: int, now: datetime.datetime) -> int | None:
+    return 60 - int(now.timestamp()) % 60 if calls > key.rate_limit_per_minute else None
 
 
 _COUNT_SQL = (
@@ -147,15 +177,10 @@ def count_call(*, key: ApiKey, now: datetime.datetime) -> int | None:
     so the limit holds however many processes serve the API; the same rows are the key's
     usage statistics.
     """
-    epoch = int(now.timestamp())
-    minute = epoch // 60
-    sql = _COUNT_SQL_POSTGRESQL if connection.vendor == "postgresql" and connection.get_autocommit() else _COUNT_SQL
+    asynchronous = connection.vendor == "postgresql" and connection.get_autocommit()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key.pk, minute])
-        calls = cursor.fetchone()[0]
-    if calls > key.rate_limit_per_minute:
-        return 60 - epoch % 60
-    return None
+        cursor.execute(_COUNT_SQL_POSTGRESQL if asynchronous else _COUNT_SQL, [key.pk, _minute(now)])
+        return _retry_after(key, cursor.fetchone()[0], now)
 
 
 @transaction.atomic
