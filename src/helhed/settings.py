@@ -100,12 +100,14 @@ MIDDLEWARE = [
     "helhed.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's own session, locale, CSRF, user and message middleware, which step aside
+    # for key-authenticated Kvik-linje calls (helhed.core.browser_middleware).
+    "helhed.core.browser_middleware.SessionMiddleware",
+    "helhed.core.browser_middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "helhed.core.browser_middleware.CsrfViewMiddleware",
+    "helhed.core.browser_middleware.AuthenticationMiddleware",
+    "helhed.core.browser_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

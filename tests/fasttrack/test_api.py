@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from helhed.core.models import AuditRecord
 from helhed.fasttrack.models import Question, QuestionStatus
 
@@ -133,7 +135,8 @@ def test_the_rate_limit_is_counted_in_the_shared_database_per_minute(ft):
     assert sorted(KeyUsage.objects.filter(key=key).values_list("calls", flat=True)) == [1, 3]
 
 
-def test_outside_a_transaction_the_key_is_found_and_counted_in_one_statement(transactional_db, client, ft):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_key_is_found_and_counted_in_one_statement(client, ft):
     """Outside a transaction (as in production) PostgreSQL finds the key and counts the
     call in one statement; the limit, the Retry-After and the counts are the same as on the
     other path. A call with a revoked key is refused and still counted."""
@@ -158,3 +161,14 @@ def test_outside_a_transaction_the_key_is_found_and_counted_in_one_statement(tra
     revoke_key(key=key.key)
     assert client.get("/api/v1/fasttrack/me", **key.headers).status_code == 401
     assert sum(KeyUsage.objects.filter(key=key.key).values_list("calls", flat=True)) == 4
+
+
+def test_a_key_call_runs_without_the_browser_middleware(client, ft):
+    """A Kvik-linje call gets no session, CSRF cookie or language negotiation; a page still does."""
+    response = client.post("/api/v1/fasttrack/cases/lookup", json.dumps({"cpr": ft["karen"].cpr}),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **ft["keys"]["aarhus"].headers)
+    assert response.status_code == 200
+    assert not response.cookies and "Accept-Language" not in response.get("Vary", "")
+    assert response["X-Request-ID"] and response["X-Frame-Options"] == "DENY"
+    page = client.get("/log-ind/")
+    assert "csrftoken" in page.cookies and "Accept-Language" in page["Vary"]
