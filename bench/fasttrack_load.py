@@ -7,9 +7,10 @@ from their number, so this script knows each one's CPR number and municipality).
    organisations are reused, fresh keys are issued on every run), with a rate limit far
    above the load so the limiter is exercised on every call but never refuses;
 2. starts gunicorn (gthread workers, keep-alive) on loopback with the same DATABASE_URL;
-3. runs 16 concurrent clients (threads, one keep-alive HTTP/1.1 connection each, one
-   municipality's key each) that POST ``/api/v1/fasttrack/cases/lookup`` with random citizens of their
-   municipality for ``--seconds`` after ``--warmup`` seconds;
+3. runs 16 concurrent clients (one keep-alive HTTP/1.1 connection each, all driven by one
+   thread through a selector, one municipality's key each) that POST
+   ``/api/v1/fasttrack/cases/lookup`` with random citizens of their municipality for
+   ``--seconds`` after ``--warmup`` seconds;
 4. writes throughput and latency percentiles to ``bench/results/fasttrack_load.json``.
 
 Every request does the whole production path: key look-up by hash, the shared per-key rate
@@ -27,12 +28,12 @@ import json
 import os
 import platform
 import random
+import selectors
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -41,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
-from national_data import citizen_cpr  # noqa: E402
+from national_data import citizen_cpr, citizen_numbers  # noqa: E402
 
 
 def _setup(clients: int):
@@ -78,81 +79,83 @@ def _setup(clients: int):
     return keys, citizens, cases, size, codes
 
 
-class _Connection:
-    """A minimal HTTP/1.1 keep-alive client over one socket: the request is written as
-    bytes and the answer read by Content-Length. http.client parses headers with the email
-    package, which costs more CPU than the server's handler on this machine; the load
-    generator shares the two cores with the server, so it must be cheap."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.sock = None
-
-    def request(self, payload: bytes) -> int:
-        if self.sock is None:
-            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.sock.sendall(payload)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        while len(body) < length:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            body += chunk
-        return status
-
-    def close(self):
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
+def _request(port: int, secret: str, cpr: str) -> bytes:
+    body = json.dumps({"cpr": cpr}).encode()
+    return (f"POST /api/v1/fasttrack/cases/lookup HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-def _client(port, secret, cprs, stop_at, measure_from, latencies, errors, seed, interval):
-    """One client on one keep-alive connection. With ``interval`` (seconds), requests are
-    sent on a fixed schedule (open loop) and latency is measured from the scheduled time,
-    so a slow answer also counts against the requests that had to wait for it; without
-    it, the client sends the next request as soon as the last is answered (closed loop)."""
-    rng = random.Random(seed)
-    conn = _Connection(port)
-    scheduled = time.perf_counter() + rng.random() * (interval or 0)
+def _complete(data: bytes) -> int | None:
+    """The status code once ``data`` holds a whole response (headers and Content-Length body)."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return None
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return int(head[9:12]) if len(body) >= length else None
+
+
+def _run_clients(port, clients, stop_at, measure_from, latencies, errors, interval):
+    """Every client on its own keep-alive connection, all driven by one thread through a
+    selector: the load generator shares the two cores with the server, so it must cost
+    little CPU, and one thread never waits for another's turn at the interpreter lock.
+
+    With ``interval`` (seconds), each client sends on a fixed schedule (open loop) and
+    latency is measured from the scheduled time, so a slow answer also counts against the
+    requests that had to wait for it; without it, a client sends its next request as soon as
+    the last is answered (closed loop)."""
+    sel = selectors.DefaultSelector()
+    idle = []
+    for n, (secret, cprs) in enumerate(clients):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)
+        rng = random.Random(n)
+        state = {"sock": sock, "secret": secret, "cprs": cprs, "rng": rng, "data": b"", "started": 0.0,
+                 "next": time.perf_counter() + rng.random() * (interval or 0)}
+        sel.register(sock, selectors.EVENT_READ, state)
+        idle.append(state)
+    busy = 0
     while True:
         now = time.perf_counter()
-        if now >= stop_at:
+        if now >= stop_at and not busy:
             break
-        body = json.dumps({"cpr": rng.choice(cprs)}).encode()
-        payload = (f"POST /api/v1/fasttrack/cases/lookup HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                   f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
-                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-        if interval:
-            if scheduled > now:
-                time.sleep(scheduled - now)
-            started = scheduled
-            scheduled += interval
-        else:
-            started = time.perf_counter()
-        try:
-            status = conn.request(payload)
-        except (OSError, ValueError):
-            conn.close()
-            status = 0
-        elapsed = time.perf_counter() - started
-        if started >= measure_from:
-            if status == 200:
-                latencies.append(elapsed)
-            else:
-                errors.append(status)
-    conn.close()
+        waiting = []
+        for state in idle:
+            if now >= state["next"] and now < stop_at:
+                state["started"] = state["next"] if interval else now
+                state["next"] += interval
+                state["sock"].sendall(_request(port, state["secret"], state["rng"].choice(state["cprs"])))
+                busy += 1
+            elif now < stop_at:
+                waiting.append(state)
+        idle = waiting
+        timeout = max(0.0, min((s["next"] for s in idle), default=now + 0.01) - time.perf_counter())
+        for key, _ in sel.select(min(timeout, 0.01)):
+            state = key.data
+            chunk = state["sock"].recv(65536)
+            if not chunk:
+                raise ConnectionError("the server closed a keep-alive connection")
+            state["data"] += chunk
+            status = _complete(state["data"])
+            if status is None:
+                continue
+            done = time.perf_counter()
+            if state["started"] >= measure_from:
+                if status == 200:
+                    latencies.append(done - state["started"])
+                else:
+                    errors.append(status)
+            state["data"] = b""
+            if not interval:
+                state["next"] = done
+            busy -= 1
+            idle.append(state)
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
 
 
 def _wait_for(port: int, timeout: float = 60) -> None:
@@ -185,11 +188,9 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database made by bench/national_data.py")
 
     keys, citizens, cases, size, codes = _setup(args.clients)
-    position = {code: n for n, code in enumerate(codes)}
     cprs_by_code = {}
     for code, _ in keys:
-        first = position[code]
-        cprs_by_code[code] = [citizen_cpr(i) for i in range(first, min(citizens, first + 98 * args.sample), 98)]
+        cprs_by_code[code] = [citizen_cpr(i) for i in citizen_numbers(code, citizens, args.sample)]
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
@@ -205,14 +206,8 @@ def main() -> None:
         start = time.perf_counter()
         measure_from = start + args.warmup
         stop_at = measure_from + args.seconds
-        threads = [threading.Thread(target=_client, args=(args.port, secret, cprs_by_code[code], stop_at, measure_from,
-                                                           latencies, errors, n,
-                                                           args.clients / args.rate if args.rate else 0))
-                   for n, (code, secret) in enumerate(keys)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _run_clients(args.port, [(secret, cprs_by_code[code]) for code, secret in keys], stop_at, measure_from,
+                     latencies, errors, args.clients / args.rate if args.rate else 0)
         load_after = os.getloadavg()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
