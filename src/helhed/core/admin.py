@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from helhed.core.models import ApiToken, AuditRecord, Municipality, User
+from helhed.core.models import ApiToken, AuditRecord, JobRun, Municipality, User
 from helhed.core.services import revoke_api_token
 
 
@@ -66,3 +66,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             revoke_api_token(token=token)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Read-only: the runs of ``helhed worker``'s scheduled jobs, as the worker recorded them."""
+
+    list_display = ["job", "scheduled_for", "started_at", "finished_at", "outcome", "message", "host"]
+    list_filter = ["job", "outcome"]
+    search_fields = ["job", "message", "host"]
+    date_hierarchy = "scheduled_for"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -122,3 +122,38 @@ class ApiToken(models.Model):
 
     def is_usable(self, now) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class JobRunOutcome(models.TextChoices):
+    RUNNING = "running", "Kører"
+    OK = "ok", "Gennemført"
+    FAILED = "failed", "Fejlet"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job of ``helhed worker`` (``helhed.core.worker``).
+
+    The unique constraint on (job, scheduled_for) is the claim: the worker that inserts the
+    row runs the job, every other worker gets an IntegrityError and leaves it, so a scheduled
+    run happens once however many workers run on however many machines.
+    """
+
+    job = models.CharField("opgave", max_length=64)
+    scheduled_for = models.DateTimeField("planlagt til")
+    started_at = models.DateTimeField("startet")
+    finished_at = models.DateTimeField("afsluttet", null=True, blank=True)
+    outcome = models.CharField("udfald", max_length=16, choices=JobRunOutcome.choices,
+                               default=JobRunOutcome.RUNNING)
+    message = models.CharField("besked", max_length=500, blank=True)
+    host = models.CharField("maskine og proces", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_for", "job"]
+        verbose_name = "kørsel af planlagt opgave"
+        verbose_name_plural = "kørsler af planlagte opgaver"
+        constraints = [
+            models.UniqueConstraint(fields=["job", "scheduled_for"], name="core_jobrun_once_per_scheduled_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.scheduled_for:%Y-%m-%d %H:%M}: {self.get_outcome_display()}"

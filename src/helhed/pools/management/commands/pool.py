@@ -9,7 +9,7 @@
 (``kommunekode,count``) by the largest-remainder method (``helhed.pools.allocation``) and
 writes ``kommunekode,count,amount``. Bad input stops it with a message on standard error,
 exit status 2 and no output file. ``evaluate`` and ``monthly-reports`` are meant for the
-scheduler (cron, or a django-tasks worker) and are safe to run again at any time.
+scheduler (``helhed worker``, or cron) and are safe to run again at any time.
 """
 
 from __future__ import annotations
