@@ -98,6 +98,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["authority", "status"]),
+            # The case lists, newest first (selectors.case_list): a municipality's own cases,
+            # and Udbetaling Danmark's (nationally, or checked against the citizen's home).
+            models.Index(fields=["municipality", "authority", "-opened_on"], name="case_list_municipal"),
+            models.Index(fields=["authority", "-opened_on"], name="case_list_authority"),
         ]
 
     def __str__(self) -> str:

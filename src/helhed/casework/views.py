@@ -233,7 +233,7 @@ def citizen_complaint(request, case_id):
 @permission_required("casework.view_print_queue")
 def print_queue(request):
     found = selectors.print_queue(user=request.user, channel="web")
-    return render(request, "casework/print_queue.html", {"letters": found})
+    return render(request, "casework/print_queue.html", {"letters": found, "limit": selectors.LIST_LIMIT})
 
 
 @require_POST
@@ -267,7 +267,7 @@ def work_queue(request):
     data = form.cleaned_data if form.is_valid() else {"status": "open"}
     found = selectors.work_queue(user=request.user, channel="web", status=data.get("status", ""),
                                  kind=data.get("kind", ""), mine=data.get("mine") == "1")
-    return render(request, "casework/work_queue.html", {"form": form, "tasks": found,
+    return render(request, "casework/work_queue.html", {"form": form, "tasks": found, "limit": selectors.LIST_LIMIT,
                                                         "today": timezone.localdate()})
 
 
