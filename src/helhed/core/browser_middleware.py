@@ -1,8 +1,8 @@
-"""Django's session, locale, CSRF, user and message middleware, made to step aside for
+"""Django's session, locale, user and message middleware, made to step aside for
 key-authenticated Kvik-linje calls.
 
 Those calls carry an organisation's key, never a browser session: sessions, language
-choice, CSRF cookies, the logged-in user and messages do nothing for them, yet cost about a
+choice, the logged-in user and messages do nothing for them, yet cost about a
 sixth of such a call's time in the server (bench/RESULTS.md, fasttrack_load). Each class is
 a subclass of Django's own, so Django's checks still recognise it. (A module of its own:
 ``helhed.core.middleware`` is imported by the logging set-up, before these can be.)"""
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.middleware import csrf, locale
+from django.middleware import locale
 
 KEY_API_PREFIX = "/api/v1/fasttrack/"
 
@@ -29,10 +29,6 @@ class SessionMiddleware(_StepAside, sessions.SessionMiddleware):
 
 
 class LocaleMiddleware(_StepAside, locale.LocaleMiddleware):
-    pass
-
-
-class CsrfViewMiddleware(_StepAside, csrf.CsrfViewMiddleware):
     pass
 
 
