@@ -77,13 +77,16 @@ class AuditRecord(AppendOnlyModel):
     """
 
     at = models.DateTimeField("tidspunkt", default=timezone.now, db_index=True)
+    # No foreign-key constraint in the database (Django still refuses to delete a user with
+    # records): its check share-locks the user's row on every insert, and all the records of
+    # one actor, such as a Kvik-linje organisation's, would queue on that one row.
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="bruger"
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="bruger", db_constraint=False
     )
     actor_name = models.CharField("brugerens navn", max_length=150)
     actor_role = models.CharField("rolle", max_length=32, choices=Role.choices)
     actor_organisation = models.CharField("organisation", max_length=256)
-    citizen_uuid = models.UUIDField("borger", db_index=True)
+    citizen_uuid = models.UUIDField("borger")  # indexed with ``at`` below
     what = models.CharField("hvad blev vist", max_length=200)
     purpose = models.CharField("formål", max_length=200)
     channel = models.CharField("kanal", max_length=16)  # web, api
