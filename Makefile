@@ -10,7 +10,7 @@ PG_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed
 VENDOR := src/helhed/static/vendor
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-sqlite test-postgres lint bench setup base-packages system-packages postgres static clean
+.PHONY: demo test test-sqlite test-postgres lint bench bench-national setup base-packages system-packages postgres static clean
 
 ## What `make demo` needs on a bare Debian: Python's venv module, npm, and the libraries
 ## WeasyPrint renders PDFs with.
@@ -82,6 +82,14 @@ lint: setup
 BENCHMARKS := bench/registry_lookup.py bench/register_targetgroup.py
 bench: setup
 	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
+
+## National scale on PostgreSQL (bench/RESULTS.md): the dataset of 1 million citizens (made
+## once, about 10 minutes and 7 GB), then the Kvik-linje and mixed load tests against gunicorn.
+NATIONAL_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed_bench_national
+bench-national: setup postgres
+	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/national_data.py --citizens 1000000 --if-empty
+	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/fasttrack_load.py --rate 400 --seconds 60
+	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/mixed_load.py --users 16 64 --rate 300 --seconds 60
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -69,7 +69,7 @@ def _setup(clients: int):
                                         days=1, rate_limit_per_minute=1_000_000)
         keys.append((code, secret))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'registry_citizen'")
+        cursor.execute("SELECT count(*) FROM registry_citizen")  # exact: the sample must exist
         citizens = cursor.fetchone()[0]
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'casework_case'")
         cases = cursor.fetchone()[0]
@@ -86,22 +86,28 @@ def _request(port: int, secret: str, cpr: str) -> bytes:
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-def _complete(data: bytes) -> int | None:
-    """The status code once ``data`` holds a whole response (headers and Content-Length body)."""
+def _complete(data: bytes) -> tuple[int, bool] | None:
+    """(status code, whether the server keeps the connection) once ``data`` holds a whole
+    response (headers and Content-Length body), else None."""
     head, sep, body = data.partition(b"\r\n\r\n")
     if not sep:
         return None
-    length = 0
+    length, keep = 0, True
     for line in head.split(b"\r\n")[1:]:
-        if line[:15].lower() == b"content-length:":
+        name = line[:15].lower()
+        if name == b"content-length:":
             length = int(line[15:])
-    return int(head[9:12]) if len(body) >= length else None
+        elif name[:11] == b"connection:":
+            keep = b"close" not in line.lower()
+    return (int(head[9:12]), keep) if len(body) >= length else None
 
 
 def _run_clients(port, clients, stop_at, measure_from, latencies, errors, interval):
-    """Every client on its own keep-alive connection, all driven by one thread through a
-    selector: the load generator shares the two cores with the server, so it must cost
-    little CPU, and one thread never waits for another's turn at the interpreter lock.
+    """Every client driven by one thread through a selector: the load generator shares the
+    two cores with the server, so it must cost little CPU, and one thread never waits for
+    another's turn at the interpreter lock. A client keeps its connection while the server
+    keeps it alive (gthread workers) and connects anew for each request when the server
+    closes it (sync workers).
 
     With ``interval`` (seconds), each client sends on a fixed schedule (open loop) and
     latency is measured from the scheduled time, so a slow answer also counts against the
@@ -110,14 +116,9 @@ def _run_clients(port, clients, stop_at, measure_from, latencies, errors, interv
     sel = selectors.DefaultSelector()
     idle = []
     for n, (secret, cprs) in enumerate(clients):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setblocking(False)
         rng = random.Random(n)
-        state = {"sock": sock, "secret": secret, "cprs": cprs, "rng": rng, "data": b"", "started": 0.0,
-                 "next": time.perf_counter() + rng.random() * (interval or 0)}
-        sel.register(sock, selectors.EVENT_READ, state)
-        idle.append(state)
+        idle.append({"sock": None, "secret": secret, "cprs": cprs, "rng": rng, "data": b"", "started": 0.0,
+                     "next": time.perf_counter() + rng.random() * (interval or 0)})
     busy = 0
     while True:
         now = time.perf_counter()
@@ -128,6 +129,12 @@ def _run_clients(port, clients, stop_at, measure_from, latencies, errors, interv
             if now >= state["next"] and now < stop_at:
                 state["started"] = state["next"] if interval else now
                 state["next"] += interval
+                if state["sock"] is None:
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    sock.setblocking(False)
+                    state["sock"] = sock
+                    sel.register(sock, selectors.EVENT_READ, state)
                 state["sock"].sendall(_request(port, state["secret"], state["rng"].choice(state["cprs"])))
                 busy += 1
             elif now < stop_at:
@@ -138,24 +145,42 @@ def _run_clients(port, clients, stop_at, measure_from, latencies, errors, interv
             state = key.data
             chunk = state["sock"].recv(65536)
             if not chunk:
-                raise ConnectionError("the server closed a keep-alive connection")
+                raise ConnectionError("the server closed a connection before answering")
             state["data"] += chunk
-            status = _complete(state["data"])
-            if status is None:
+            answer = _complete(state["data"])
+            if answer is None:
                 continue
             done = time.perf_counter()
+            status, keep = answer
             if state["started"] >= measure_from:
                 if status == 200:
                     latencies.append(done - state["started"])
                 else:
                     errors.append(status)
             state["data"] = b""
+            if not keep:
+                sel.unregister(state["sock"])
+                state["sock"].close()
+                state["sock"] = None
             if not interval:
                 state["next"] = done
             busy -= 1
             idle.append(state)
     for key in list(sel.get_map().values()):
         key.fileobj.close()
+
+
+def server_command(server: str, *, port: int, workers: int, threads: int, worker_class: str = "gthread") -> list[str]:
+    """The command line of a real server for ``helhed.wsgi`` on loopback: gunicorn (Python
+    HTTP handling; ``sync`` or ``gthread`` workers) or granian (HTTP handled in Rust, the
+    application in ``threads`` blocking threads per worker process)."""
+    if server == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers), "--blocking-threads", str(threads), "--backlog", "256",
+                "--log-level", "warning", "--no-ws", "helhed.wsgi:application"]
+    return [sys.executable, "-m", "gunicorn", "helhed.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--worker-class", worker_class, "--workers", str(workers), "--threads", str(threads),
+            "--keep-alive", "30", "--backlog", "256", "--log-level", "warning"]
 
 
 def _wait_for(port: int, timeout: float = 60) -> None:
@@ -176,8 +201,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
+                        help="sync: one request per process at a time, a connection per request; "
+                             "gthread: threads and keep-alive connections")
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument("--threads", type=int, default=2, help="per worker process")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--sample", type=int, default=20_000, help="citizens per municipality to draw from")
     parser.add_argument("--rate", type=float, default=0,
@@ -193,11 +222,9 @@ def main() -> None:
         cprs_by_code[code] = [citizen_cpr(i) for i in citizen_numbers(code, citizens, args.sample)]
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-        [sys.executable, "-m", "gunicorn", "helhed.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--keep-alive", "30", "--backlog", "256", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(server_command(args.server, port=args.port, workers=args.workers, threads=args.threads,  # noqa: S603
+                                             worker_class=args.worker_class),
+                              cwd=ROOT, env=env, start_new_session=True)
     try:
         _wait_for(args.port)
         load_before = os.getloadavg()
@@ -224,7 +251,8 @@ def main() -> None:
         "p50_ms": round(pct(50), 2), "p90_ms": round(pct(90), 2), "p99_ms": round(pct(99), 2),
         "max_ms": round(latencies[-1] * 1000, 2), "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
         "mode": f"open loop at {args.rate:g} req/s" if args.rate else "closed loop (as fast as possible)",
-        "clients": args.clients, "workers": args.workers, "threads": args.threads,
+        "clients": args.clients, "server": args.server, "worker_class": args.worker_class, "workers": args.workers,
+        "threads": args.threads if args.worker_class == "gthread" else 1,
         "citizens": citizens, "cases": cases, "database_bytes": size,
         "loadavg_before": load_before, "loadavg_after": load_after,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -1100,6 +1100,8 @@ def main() -> None:
     parser.add_argument("--letter-days", type=int, default=180,
                         help="letters are written for the cases opened in the last so many days")
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--if-empty", action="store_true",
+                        help="leave a database that already has citizens as it is (exit 0)")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -1119,6 +1121,9 @@ def main() -> None:
             cursor.execute(f"TRUNCATE {TRUNCATE} CASCADE")
         cursor.execute("SELECT count(*) FROM registry_citizen")
         if cursor.fetchone()[0]:
+            if args.if_empty:
+                print("The database already has citizens: left as it is.")
+                return
             raise SystemExit("The database already has citizens (use --reset to start again)")
 
     now = datetime.datetime.now(datetime.UTC)
