@@ -7,8 +7,6 @@ import datetime
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helhed.borgerservice import services
@@ -16,13 +14,7 @@ from helhed.borgerservice.models import AcuteReason, Mode
 from helhed.borgerservice.slots import COPENHAGEN
 from tests.borgerservice.conftest import book, make_point, service
 from tests.factories import make_citizen
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
+from tests.query_counts import count_queries
 
 
 class World:
@@ -95,8 +87,8 @@ def test_borgerservice_pages_cost_the_same_for_more_data(client, odense_staff, a
     if who != "anonymous":
         client.force_login(odense_staff if who == "staff" else amira.user)
     world.grow(2)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     world.grow(12)  # past one morning's twelve slots
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200

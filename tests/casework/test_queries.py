@@ -5,13 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helhed.casework import letters, outbox, services
 from helhed.casework.models import BenefitArea, CaseStatus
 from tests.casework.conftest import NOW, TODAY, case_in
 from tests.factories import make_citizen
+from tests.query_counts import count_queries
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +31,6 @@ def _grow(worker, udk, n):
     outbox.deliver(now=NOW)
 
 
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("page", ["list", "queue", "mailbox"])
 def test_lists_cost_the_same_for_more_cases(client, worker, udk, karen, page, django_assert_num_queries):
     own = case_in(CaseStatus.DECIDED, citizen=karen, actor=worker)
@@ -46,7 +38,7 @@ def test_lists_cost_the_same_for_more_cases(client, worker, udk, karen, page, dj
     path = {"list": "/sager/", "queue": "/sager/opgaver/", "mailbox": "/sager/post/"}[page]
     client.force_login(karen.user if page == "mailbox" else worker)
     _grow(worker, udk, 2)
-    small = _count(client, path)
+    small = count_queries(client, path)
     _grow(worker, udk, 8)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200
@@ -73,7 +65,7 @@ def test_the_case_page_costs_the_same_for_a_longer_case(client, worker, udk, kar
     case = case_in(CaseStatus.DECIDED, citizen=karen, actor=actor, benefit_area=area)
     _more_on(case, actor, [2020])
     client.force_login(worker)  # for the UDK case: the municipality reads it
-    small = _count(client, f"/sager/{case.pk}/")
+    small = count_queries(client, f"/sager/{case.pk}/")
     _more_on(case, actor, range(2010, 2018))
     services.record_complaint(case=case, actor=worker, received_on=TODAY, text="Uenig")
     with django_assert_num_queries(small):
@@ -102,8 +94,8 @@ def test_the_print_queue_and_the_api_lists_cost_the_same_for_more_cases(client, 
             "api cases": "/api/v1/casework/cases", "api tasks": "/api/v1/casework/tasks"}[page]
     client.force_login(udk if "UDK" in page else worker)
     _grow_on_paper(worker, udk, 2, 0)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     _grow_on_paper(worker, udk, 10, 2)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200
@@ -116,8 +108,8 @@ def test_a_cases_events_and_letters_in_the_api_cost_the_same_for_a_longer_case(c
     _more_on(case, worker, [2020])
     client.force_login(worker)
     path = f"/api/v1/casework/cases/{case.pk}/{what}"
-    _count(client, path)
-    small = _count(client, path)
+    count_queries(client, path)
+    small = count_queries(client, path)
     _more_on(case, worker, range(2010, 2018))
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200
@@ -134,8 +126,8 @@ def test_the_mailbox_costs_the_same_for_more_letters(client, worker, udk, karen,
 
     client.force_login(karen.user)
     grow(1)
-    _count(client, "/sager/post/")
-    small = _count(client, "/sager/post/")
+    count_queries(client, "/sager/post/")
+    small = count_queries(client, "/sager/post/")
     grow(8)
     with django_assert_num_queries(small):
         assert client.get("/sager/post/").status_code == 200

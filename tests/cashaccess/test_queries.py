@@ -6,23 +6,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helhed.cashaccess import services
 from helhed.cashaccess.models import SolutionType
 from tests.cashaccess.conftest import START, arrange, hand_out
 from tests.factories import make_citizen
+from tests.query_counts import count_queries
 
 KINDS = [SolutionType.PARTNER_BANK_OUTREACH, SolutionType.CASH_CARD, SolutionType.SERVICE_POINT_PAYOUT,
          SolutionType.BANK_TENDER]
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
 
 
 class World:
@@ -76,8 +68,8 @@ def test_cash_access_pages_cost_the_same_for_more_data(client, kbh_caseworker, p
     path = path.format(arrangement=arrangement.pk, citizen=newcomer.pk)
     client.force_login(kbh_caseworker if who == "caseworker" else partner)
     world.grow(2)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     world.grow(12)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200

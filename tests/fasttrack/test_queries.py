@@ -5,8 +5,6 @@ with its consents and organisations, and the organisation's list of questions in
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helhed.casework.models import BenefitArea
@@ -15,13 +13,7 @@ from helhed.core.roles import Role
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ConsentKind, ConsentScope, OrganisationKind
 from tests.factories import UserFactory
-
-
-def _count(client, path, **headers) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path, **headers)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
+from tests.query_counts import count_queries
 
 
 def _grow(ft, udk, n, start):
@@ -64,8 +56,8 @@ def test_kvik_linje_pages_cost_the_same_for_more_data(client, ft, page, django_a
     if who != "key":
         client.force_login({"udk": udk, "member": member, "staff": ft["staff"]}[who])
     _grow(ft, udk, 2, 0)
-    _count(client, path, **headers)  # the session and the content types are cached after the first request
-    small = _count(client, path, **headers)
+    count_queries(client, path, **headers)  # the session and the content types are cached after the first request
+    small = count_queries(client, path, **headers)
     _grow(ft, udk, 12, 2)
     with django_assert_num_queries(small):
         assert client.get(path, **headers).status_code == 200

@@ -4,8 +4,6 @@ amount of data: applications, referrals, representations and helhedsvurderinger.
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helhed.intake import services
@@ -13,15 +11,9 @@ from helhed.intake.models import Channel, SubmittedBy
 from helhed.registry import services as registry
 from tests.factories import UserFactory, make_citizen
 from tests.intake.conftest import FOLKEPENSION_ANSWERS, TODAY
+from tests.query_counts import count_queries
 
 CASEWORKER = "caseworker"
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
 
 
 def _phone_application(udk, citizen, received_on=TODAY):
@@ -88,8 +80,8 @@ def test_intake_pages_cost_the_same_for_more_data(client, udk, counter, karen, m
     client.force_login(user)
     grow = dict(udk=udk, karen=karen, mette=mette, contact=caseworker)
     _grow(n=2, start=0, **grow)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     _grow(n=18, start=2, **grow)  # past the staff list's 15 newest
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200

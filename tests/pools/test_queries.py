@@ -6,8 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helhed.core.models import Municipality
 from helhed.pools import reports, services
@@ -23,6 +21,7 @@ from tests.pools.conftest import (
     on_benefit,
     resolve,
 )
+from tests.query_counts import count_queries
 
 D = datetime.date
 
@@ -31,13 +30,6 @@ D = datetime.date
 def _quick_pdfs(monkeypatch):
     # Rendering is tested elsewhere; here only the number of queries counts.
     monkeypatch.setattr(reports, "dashboard_pdf", lambda *args, **kwargs: b"%PDF-1.7")
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
 
 
 def build(officer, manager, *, municipalities, members, months, name="Flere skal med"):
@@ -91,8 +83,8 @@ def test_pool_pages_cost_the_same_for_a_bigger_pool(client, officer, aarhus_mana
     client.force_login(officer if who == "officer" else aarhus_manager)
     small_pool = build(officer, aarhus_manager, **SMALL, name="Lille pulje")
     large_pool = build(officer, aarhus_manager, **LARGE, name="Stor pulje")
-    _count(client, path.format(pool=small_pool.pk))  # the session and the content types are cached
-    small = _count(client, path.format(pool=small_pool.pk))
+    count_queries(client, path.format(pool=small_pool.pk))  # the session and the content types are cached
+    small = count_queries(client, path.format(pool=small_pool.pk))
     with django_assert_num_queries(small):
         assert client.get(path.format(pool=large_pool.pk)).status_code == 200
 
@@ -102,8 +94,8 @@ def test_the_pool_list_costs_the_same_for_more_pools(client, officer, aarhus_man
                                                      django_assert_num_queries):
     client.force_login(officer)
     build(officer, aarhus_manager, **SMALL, name="Pulje 0")
-    _count(client, path)
-    small = _count(client, path)
+    count_queries(client, path)
+    small = count_queries(client, path)
     for i in range(1, 5):
         build(officer, aarhus_manager, **SMALL, name=f"Pulje {i}")
     with django_assert_num_queries(small):

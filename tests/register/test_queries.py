@@ -6,20 +6,12 @@ import datetime
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.roles import Role
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
 from tests.factories import UserFactory, make_citizen
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
+from tests.query_counts import count_queries
 
 
 @pytest.fixture
@@ -60,8 +52,8 @@ def _members(result, n, start):
 def test_the_result_list_costs_the_same_for_more_results(client, pool_officer, path, django_assert_num_queries):
     client.force_login(pool_officer)
     made = [_result(pool_officer, i) for i in range(2)]
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     made += [_result(pool_officer, i) for i in range(2, 12)]
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200
@@ -83,8 +75,8 @@ def test_a_result_costs_the_same_for_more_members(client, pool_officer, aarhus_m
     path = path.format(result=result.pk)
     client.force_login(pool_officer if who == "officer" else aarhus_manager)
     _members(result, 2, 0)
-    _count(client, path)
-    small = _count(client, path)
+    count_queries(client, path)
+    small = count_queries(client, path)
     _members(result, 15, 2)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200

@@ -7,8 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helhed.casework import letters, outbox
@@ -29,6 +27,7 @@ from tests.casework.conftest import case_in
 from tests.cashaccess.conftest import arrange, hand_out
 from tests.factories import UserFactory, make_citizen
 from tests.intake.conftest import FOLKEPENSION_ANSWERS
+from tests.query_counts import count_queries
 from tests.review.conftest import make_result
 
 
@@ -36,13 +35,6 @@ from tests.review.conftest import make_result
 def _quick_pdfs(monkeypatch):
     # Rendering is tested elsewhere; here only the number of queries counts.
     monkeypatch.setattr(letters, "render_pdf", lambda **kwargs: b"%PDF-1.7")
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
 
 
 class World:
@@ -117,8 +109,8 @@ def test_citizen_pages_cost_the_same_for_a_fuller_life(client, db, page, django_
     user = world.worker if "overview" in page else world.karen.user
     client.force_login(user)
     world.grow(2)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     world.grow(10)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200

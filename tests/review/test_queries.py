@@ -5,27 +5,19 @@ efforts and benefit periods, and the effort import page."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helhed.review import measures, services
 from helhed.review.models import EffortImport, Status
 from tests.factories import make_citizen
+from tests.query_counts import count_queries
 from tests.review.conftest import make_programme, make_result
-
-
-def _count(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(ctx.captured_queries)
 
 
 def _assert_constant(client, path, grow, small_n, large_n, django_assert_num_queries):
     grow(small_n)
-    _count(client, path)  # the session and the content types are cached after the first request
-    small = _count(client, path)
+    count_queries(client, path)  # the session and the content types are cached after the first request
+    small = count_queries(client, path)
     grow(large_n - small_n)
     with django_assert_num_queries(small):
         assert client.get(path).status_code == 200
@@ -84,8 +76,8 @@ def test_programme_pages_cost_the_same_for_more_cases(client, manager, worker, p
     client.force_login(worker if page == "my cases" else manager)
     grow(2)
     path = PROGRAMME_PAGES[page].format(programme=programme.pk)
-    _count(client, path)
-    small = _count(client, path)
+    count_queries(client, path)
+    small = count_queries(client, path)
     grow(10)
     path = PROGRAMME_PAGES[page].format(programme=programme.pk)
     with django_assert_num_queries(small):
