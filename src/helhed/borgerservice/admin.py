@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from helhed.borgerservice.models import AcuteReason, OutboxMessage, ServicePoint, ServiceType
+from helhed.core.admin import ReadOnlyAdmin
 
 
 @admin.register(ServiceType)
@@ -29,19 +30,10 @@ class ServicePointAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """Delivery status only: recipient and text are personal data and are not shown."""
 
     list_display = ["created_at", "channel", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["channel", "status"]
     fields = ["created_at", "channel", "status", "attempts", "sent_at", "last_error"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

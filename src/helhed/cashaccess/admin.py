@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from helhed.cashaccess.models import Handout, Solution
+from helhed.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Solution)
@@ -13,7 +14,7 @@ class SolutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Handout)
-class HandoutAdmin(admin.ModelAdmin):
+class HandoutAdmin(ReadOnlyAdmin):
     """Read-only, like the read log: a hand-out can be neither changed nor deleted. Only the
     arrangement's id is listed, never the citizen (administrators do not read citizens)."""
 
@@ -21,12 +22,3 @@ class HandoutAdmin(admin.ModelAdmin):
     list_filter = ["kind", "acknowledgement"]
     fields = ["handed_out_on", "kind", "amount", "card", "staff_name", "acknowledgement", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,14 +34,8 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-@admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only: the log can be inspected here, never changed or deleted."""
-
-    list_display = ["at", "actor_name", "actor_role", "actor_organisation", "citizen_uuid", "what", "channel"]
-    list_filter = ["actor_role", "channel"]
-    search_fields = ["citizen_uuid", "actor_name", "request_id"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through the services, or never: shown, not edited."""
 
     def has_add_permission(self, request):
         return False
@@ -51,6 +45,16 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    """Read-only: the log can be inspected here, never changed or deleted."""
+
+    list_display = ["at", "actor_name", "actor_role", "actor_organisation", "citizen_uuid", "what", "channel"]
+    list_filter = ["actor_role", "channel"]
+    search_fields = ["citizen_uuid", "actor_name", "request_id"]
+    date_hierarchy = "at"
 
 
 @admin.register(ApiToken)
@@ -69,19 +73,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     """Read-only: the runs of ``helhed worker``'s scheduled jobs, as the worker recorded them."""
 
     list_display = ["job", "scheduled_for", "started_at", "finished_at", "outcome", "message", "host"]
     list_filter = ["job", "outcome"]
     search_fields = ["job", "message", "host"]
     date_hierarchy = "scheduled_for"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,21 +1,11 @@
 from django.contrib import admin
 
+from helhed.core.admin import ReadOnlyAdmin
 from helhed.review.models import Measurement, Programme
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Programme)
-class ProgrammeAdmin(ReadOnly):
+class ProgrammeAdmin(ReadOnlyAdmin):
     """Programmes are municipal facts (counts, dates); their cases hold health information and
     are not in the admin at all (administrators do not read citizens)."""
 
@@ -24,7 +14,7 @@ class ProgrammeAdmin(ReadOnly):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ReadOnly):
+class MeasurementAdmin(ReadOnlyAdmin):
     """Stored milestone measures; the evidence lists case numbers, never a citizen."""
 
     list_display = ["programme", "measure", "period", "numerator", "denominator", "met", "computed_at"]
