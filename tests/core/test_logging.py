@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from helhed.core.logging import RedactCprFilter, redact_cpr
 
@@ -22,3 +23,13 @@ def test_every_configured_log_handler_redacts_cpr():
         record = logging.LogRecord("helhed", logging.ERROR, __file__, 1, "fejl for %s", ("2110625629",), None)
         assert all(f.filter(record) for f in handler.filters)
         assert "2110625629" not in handler.format(record)
+
+
+def test_log_filter_blanks_cpr_in_a_traceback():
+    try:
+        raise ValueError("ukendt borger 211062-5629")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "fejl", (), sys.exc_info())
+    assert RedactCprFilter().filter(record)
+    written = logging.Formatter().format(record)
+    assert "ValueError: ukendt borger [CPR]" in written and "211062-5629" not in written

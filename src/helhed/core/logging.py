@@ -14,11 +14,23 @@ def redact_cpr(text: str) -> str:
 
 
 class RedactCprFilter(logging.Filter):
+    """Redacts the message, and the traceback and stack a record carries: an exception's
+    text (a failed validation, a database error quoting a row) can hold a CPR number too."""
+
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact_cpr(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Formatters use exc_text once it is set, so the traceback is written redacted.
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_cpr(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_cpr(record.stack_info)
         return True
 
 
