@@ -266,7 +266,7 @@ def test_the_admin_shows_runs_read_only(client, admin_user):
     assert JobRun.objects.filter(pk=run.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_running_at_once_make_each_run_once():
     """Four workers in their own threads (own database connections) start the same round
     together: every job runs once."""
