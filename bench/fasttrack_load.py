@@ -183,17 +183,19 @@ def server_command(server: str, *, port: int, workers: int, threads: int, worker
             "--keep-alive", "30", "--backlog", "256", "--log-level", "warning"]
 
 
-def _wait_for(port: int, timeout: float = 60) -> None:
+def wait_for(port: int, timeout: float = 60) -> None:
+    """Until the server answers its health check (the database reached) with 200."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return
+            if conn.getresponse().status == 200:
+                return
         except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not start")
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not start")
 
 
 def main() -> None:
@@ -226,7 +228,7 @@ def main() -> None:
                                              worker_class=args.worker_class),
                               cwd=ROOT, env=env, start_new_session=True)
     try:
-        _wait_for(args.port)
+        wait_for(args.port)
         load_before = os.getloadavg()
         latencies: list[float] = []
         errors: list[int] = []

@@ -46,7 +46,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
-from fasttrack_load import server_command  # noqa: E402
+from fasttrack_load import server_command, wait_for  # noqa: E402
 
 # Requests per task of the mix (a review save and a booking are a GET and a POST each), by
 # user kind, from the task weights in locust_mixed.py: used to turn --rate into a task rate.
@@ -233,22 +233,6 @@ def _num(value: str) -> float | None:
     return None if value in ("", "N/A") else float(value)
 
 
-def _wait_for(port: int, timeout: float = 60) -> None:
-    import http.client
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not start")
-
-
 def _task_rate(rate: float, users: int) -> float:
     """Tasks per second per virtual user so the whole mix offers about ``rate`` requests/s."""
     if not rate:
@@ -300,7 +284,7 @@ def main() -> None:
                               cwd=ROOT, env=env, start_new_session=True)
     runs = []
     try:
-        _wait_for(args.port)
+        wait_for(args.port)
         process = psutil.Process(server.pid)
         load = {"before": os.getloadavg()}
         _run_locust(port=args.port, users=max(args.users), seconds=args.warmup,
