@@ -13,6 +13,7 @@ from django.utils import timezone
 from helhed.casework.models import Authority, Case, Task, TaskKind, TaskStatus
 from helhed.casework.services import create_task
 from helhed.core.calendar import local_date
+from helhed.core.db import prepared_cursor
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.services import hash_token
@@ -101,6 +102,8 @@ def revoke_key(*, key: ApiKey, now: datetime.datetime | None = None) -> ApiKey:
     return key
 
 
+_KEY_COLUMNS = ("id", "organisation_id", "name", "prefix", "scopes", "rate_limit_per_minute", "expires_at",
+                "revoked_at", "last_used_at")  # in the model's field order, for ApiKey.from_db
 _KEY_SQL = (
     "SELECT k.id, k.organisation_id, k.name, k.prefix, k.scopes, k.rate_limit_per_minute, k.expires_at, "
     "k.revoked_at, k.last_used_at, o.name AS org_name, o.kind AS org_kind, o.municipality_id AS org_municipality, "
@@ -132,8 +135,14 @@ def authenticate_call(secret: str, *, now: datetime.datetime) -> tuple[ApiKey | 
     if not secret.startswith(KEY_PREFIX):
         return None, None
     if connection.vendor == "postgresql" and connection.get_autocommit():
-        key = next(iter(ApiKey.objects.raw(_KEY_AND_COUNT_SQL_POSTGRESQL, [hash_token(secret), _minute(now)])), None)
-        retry_after = _retry_after(key, key.calls, now) if key is not None else None
+        with prepared_cursor() as cursor:
+            cursor.execute(_KEY_AND_COUNT_SQL_POSTGRESQL, [hash_token(secret), _minute(now)])
+            row = cursor.fetchone()
+        key, retry_after = None, None
+        if row is not None:
+            key = ApiKey.from_db(connection.alias, _KEY_COLUMNS, row[:len(_KEY_COLUMNS)])
+            key.org_name, key.org_kind, key.org_municipality, key.org_actor, calls = row[len(_KEY_COLUMNS):]
+            retry_after = _retry_after(key, calls, now)
     else:
         key = next(iter(ApiKey.objects.raw(_KEY_SQL, [hash_token(secret)])), None)
         retry_after = count_call(key=key, now=now) if key is not None else None
