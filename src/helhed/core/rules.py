@@ -25,7 +25,7 @@ def municipality_scope(user) -> frozenset[int] | None:
     if user.role in MUNICIPAL_ROLES:
         cached = getattr(user, "_municipality_scope", None)
         if cached is None:
-            cached = frozenset(user.municipalities.values_list("code", flat=True))
+            cached = frozenset(m.code for m in user.municipalities.all())  # prefetched per request
             user._municipality_scope = cached
         return cached
     return frozenset()

@@ -292,11 +292,12 @@ class SupportOverview:
 
 def overview_support(*, user: User, citizen: Citizen, today: datetime.date) -> SupportOverview | None:
     """Special needs, powers of attorney with their scope, Digital Post exemption and
-    referrals (not audited: the overview audits once)."""
+    referrals (not audited: the overview audits once). Exemptions and representations come
+    from the overview's prefetch of the citizen."""
     exemption = next((e for e in citizen.digital_post_exemptions.all() if e.is_active(today)), None)
     return SupportOverview(
         citizen=citizen, assessment=current_assessment(citizen),
-        representations=list(citizen.representations.select_related("representative", "revoked_by")),
+        representations=list(citizen.representations.all()),
         exemption=exemption,
         referrals=list(citizen.referrals.all()[:10]) if user.role != Role.CITIZEN else [],
         is_citizen=user.role == Role.CITIZEN, today=today,

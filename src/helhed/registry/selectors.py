@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from helhed.core.audit import record_read
@@ -86,11 +86,15 @@ def citizen_overview(
 ) -> CitizenOverview:
     """The whole citizen, as far as the user may see it. A citizen outside the user's scope
     is reported as not found, so that its existence is not revealed."""
-    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
+    # Exemptions and representations are fetched once here: sections read them too.
+    citizen = (citizens_visible_to(user).filter(pk=citizen_id).prefetch_related(
+        "digital_post_exemptions",
+        Prefetch("representations", Representation.objects.select_related("representative", "revoked_by")))
+        .first())
     if citizen is None:
         raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
     exemptions = list(citizen.digital_post_exemptions.all())
-    representations = list(citizen.representations.select_related("representative"))
+    representations = list(citizen.representations.all())
     represents = list(citizen.represents.select_related("citizen"))
     sections = load_sections(user=user, citizen=citizen, today=today)
     others = [r.representative_id for r in representations] + [r.citizen_id for r in represents]
