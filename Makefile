@@ -84,7 +84,7 @@ bench: setup
 	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
 
 ## National scale on PostgreSQL (bench/RESULTS.md): the dataset of 1 million citizens (made
-## once, about 10 minutes and 7 GB), then the Kvik-linje and mixed load tests against gunicorn.
+## once, about 10 minutes and 7 GB), then the Kvik-linje and mixed load tests against granian.
 NATIONAL_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed_bench_national
 bench-national: setup postgres
 	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/national_data.py --citizens 1000000 --if-empty
