@@ -15,6 +15,7 @@ import random
 import re
 import uuid
 
+import gevent
 from locust import FastHttpUser, constant_throughput, task
 
 PLAN = json.loads(open(os.environ["MIXED_PLAN"], encoding="utf-8").read())  # noqa: SIM115
@@ -30,6 +31,14 @@ def _wait():
     return constant_throughput(TASKS_PER_SECOND) if TASKS_PER_SECOND else (lambda self: 0)
 
 
+def _stagger(rng: random.Random) -> None:
+    """When paced, start a user at a random point of its period: users that all start at
+    once keep their phase under ``constant_throughput`` and would arrive in bursts, which
+    measures the bursts' queue rather than the server."""
+    if TASKS_PER_SECOND:
+        gevent.sleep(rng.uniform(0, 1 / TASKS_PER_SECOND))
+
+
 def _take(kind: str) -> dict:
     slots = PLAN[kind]
     return slots[next(_SLOTS[kind]) % len(slots)]
@@ -42,6 +51,7 @@ class _Staff(FastHttpUser):
     def on_start(self):
         self.slot = _take(self.kind)
         self.rng = random.Random(self.slot["seed"])
+        _stagger(self.rng)
         self.client.cookiejar.set_cookie(_cookie("sessionid", self.slot["session"]))
         page = self.client.get("/borgere/", name="(forberedelse)")
         self.csrf = _CSRF.search(page.text).group(1)
@@ -143,6 +153,7 @@ class KvikClient(FastHttpUser):
     def on_start(self):
         self.slot = _take("kvik")
         self.rng = random.Random(self.slot["seed"])
+        _stagger(self.rng)
 
     @task
     def lookup(self):
