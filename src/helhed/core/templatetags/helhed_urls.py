@@ -17,7 +17,7 @@ from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
-_PLACEHOLDER = UUID("00000000-0000-4000-8000-0000000c0ffe")
+_PLACEHOLDER = UUID(int=0xC0FFEE)
 
 
 @lru_cache(maxsize=512)
