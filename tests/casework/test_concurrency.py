@@ -1,16 +1,16 @@
 """Two senders running the outbox at the same moment on two database connections: every
 letter is delivered exactly once (rows one sender holds are skipped by the other)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from helhed.casework import letters, outbox
 from helhed.casework.models import CaseEvent, CaseStatus, EventKind, Letter, LetterStatus
 from helhed.core.roles import Role
 from tests.casework.conftest import NOW, case_in
+from tests.concurrency import at_once
 from tests.factories import UserFactory, make_citizen
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -32,21 +32,8 @@ def test_two_senders_deliver_every_letter_once(monkeypatch):
         return b"%PDF-1.7"
 
     monkeypatch.setattr(letters, "render_pdf", slow_render)
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def send():
-        try:
-            barrier.wait(timeout=10)
-            counts.append(outbox.deliver(now=NOW))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    counts, errors = at_once(*[lambda: outbox.deliver(now=NOW)] * 2)
+    assert not errors, errors
     assert len(counts) == 2
     assert sum(c["digital_post"] for c in counts) == 12
     assert all(c["digital_post"] > 0 for c in counts), counts  # both senders worked, on different letters

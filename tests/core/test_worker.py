@@ -13,6 +13,7 @@ from helhed.core import worker
 from helhed.core.calendar import COPENHAGEN
 from helhed.core.models import JobRun, JobRunOutcome
 from helhed.core.worker import Daily, EveryMinute, Job, Monthly
+from tests.concurrency import at_once
 
 UTC = datetime.UTC
 
@@ -284,25 +285,8 @@ def test_workers_running_at_once_make_each_run_once():
         return ""
 
     jobs = [Job(f"opgave{i}", "", EveryMinute(), job) for i in range(3)]
-    barrier = threading.Barrier(4)
-    made, errors = [], []
-
-    def one_worker():
-        from django.db import connection as own
-
-        try:
-            barrier.wait()
-            made.extend(worker.run_due(now=utc(2026, 5, 4, 10, 0), jobs=jobs))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=one_worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    runs, errors = at_once(*[lambda: worker.run_due(now=utc(2026, 5, 4, 10, 0), jobs=jobs)] * 4)
+    made = [run for made_by_one in runs for run in made_by_one]
     assert errors == []
     assert len(calls) == 3 and len(made) == 3
     assert JobRun.objects.count() == 3

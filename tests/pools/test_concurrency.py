@@ -2,15 +2,15 @@
 tranche is paid exactly once (the allocation row is locked, and a unique constraint backs it)."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from helhed.core.roles import Role
 from helhed.pools import services
 from helhed.pools.models import Forfeiture, Payout
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 from tests.pools.conftest import allocated_pool, resolve
 
@@ -19,23 +19,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
 
 
 def _race(pool, today, n=4):
-    barrier = threading.Barrier(n)
-    summaries, errors = [], []
-
-    def evaluate():
-        try:
-            barrier.wait(timeout=10)
-            summaries.append(services.evaluate_pool(pool=pool, today=today))
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=evaluate) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    summaries, errors = at_once(*[lambda: services.evaluate_pool(pool=pool, today=today)] * n)
     assert not errors, errors
     return summaries
 
