@@ -68,7 +68,13 @@ class Decision(models.TextChoices):
 
 class Case(models.Model):
     """One case. Changed only through ``helhed.casework.services``; ``version`` is the
-    optimistic lock; ``reference`` is the case number shown to people (no personal data)."""
+    optimistic lock; ``reference`` is the case number shown to people (no personal data).
+
+    ``municipality`` is the citizen's home municipality when the case opens: for the
+    municipality's own cases the one that decides, for Udbetaling Danmark's cases the one
+    that helps the citizen take part and so may read the case (lov om Udbetaling Danmark § 3
+    stk. 3; ``rules.may_read_case``). Nothing in helhed moves a citizen yet; whatever does
+    must give the citizen's Udbetaling Danmark cases the new home in the same transaction."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField("sagsnummer", max_length=20, unique=True)

@@ -4,7 +4,9 @@
 - Municipal staff (caseworkers, jobcentre managers) work the municipality's own cases in
   their municipalities; they may read (not work) Udbetaling Danmark's cases of their own
   citizens, because the municipality helps citizens with special needs take part in them
-  (lov om Udbetaling Danmark § 3 stk. 3). Borgerservice staff read, like the contact person.
+  (lov om Udbetaling Danmark § 3 stk. 3). An Udbetaling Danmark case's municipality is
+  that helping municipality, the citizen's home (``Case``), so both kinds of case are read
+  by ``Case.municipality``. Borgerservice staff read, like the contact person.
 - Staff who may read a case may record a complaint on the citizen's behalf.
 - Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
 - A citizen reads their own letters and cases (and those of citizens they represent) and
@@ -26,10 +28,7 @@ def may_read_case(user, case) -> bool:
     if user.role == Role.UDK_STAFF:
         return case.authority == Authority.UDK
     if user.role in MUNICIPAL_ROLES:
-        scope = municipality_scope(user)
-        if case.authority == Authority.MUNICIPALITY:
-            return case.municipality_id in scope
-        return case.citizen.home_municipality_id in scope
+        return case.municipality_id in municipality_scope(user)
     return False
 
 

@@ -43,10 +43,10 @@ _LETTER_FIELDS = ("pdf", "body_html", "text")
 # --- Cases ---------------------------------------------------------------------------------------
 
 def _case_scopes(user: User) -> list[Q]:
-    """What the user may see, as parts that each one index answers: UDK staff see Udbetaling
-    Danmark's cases, nationally; municipal staff their municipalities' own cases and
-    Udbetaling Danmark's cases of their citizens; everybody else none (citizens use
-    ``own_cases``)."""
+    """What the user may see (``rules.may_read_case``), as parts that each one index answers
+    in date order: UDK staff see Udbetaling Danmark's cases, nationally; municipal staff
+    their municipalities' own cases and Udbetaling Danmark's cases of their citizens (whose
+    municipality is the citizen's home); everybody else none (citizens use ``own_cases``)."""
     if not rules.has_perm("casework.view_cases", user):
         return []
     if user.role == Role.UDK_STAFF:
@@ -54,7 +54,7 @@ def _case_scopes(user: User) -> list[Q]:
     if user.role in MUNICIPAL_ROLES:
         scope = municipality_scope(user)
         return [Q(authority=Authority.MUNICIPALITY, municipality_id__in=scope),
-                Q(authority=Authority.UDK, citizen__home_municipality_id__in=scope)]
+                Q(authority=Authority.UDK, municipality_id__in=scope)]
     return []
 
 
