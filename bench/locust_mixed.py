@@ -3,7 +3,8 @@
 Started by ``bench/mixed_load.py``, which prepares the plan (sessions, keys and sample ids,
 ``MIXED_PLAN``) and the server. Every virtual user takes the next slot of its kind in the
 plan, so no two users save the same review case or book on the same days, and each action
-is named in Danish as it appears in the results.
+is named in Danish as it appears in the results. The mix is ``Caseworker``, ``Borgerservice``
+and ``KvikClient``; ``Baseline`` is run alone.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 
 import gevent
-from locust import FastHttpUser, constant_throughput, task
+from locust import FastHttpUser, task
 
 PLAN = json.loads(open(os.environ["MIXED_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 TASKS_PER_SECOND = float(os.environ.get("MIXED_TASKS_PER_USER_PER_SECOND", "0"))
@@ -28,15 +30,29 @@ _SLOT = re.compile(r'name="starts_at" id="[^"]+" value="([^"]+)"')
 
 
 def _wait():
-    return constant_throughput(TASKS_PER_SECOND) if TASKS_PER_SECOND else (lambda self: 0)
+    """As fast as possible, or paced: each user starts a task every ``1 / TASKS_PER_SECOND``
+    seconds on its own schedule, begun at a random point of the period (``_stagger``); a
+    user that falls behind starts the next task at once. Locust's ``constant_throughput``
+    counts from the moment the user was made, so after the first task every user fell back
+    into the phase of its creation: all users were made together and then arrived in bursts,
+    which measured the bursts' queue rather than the server."""
+    if not TASKS_PER_SECOND:
+        return lambda user: 0
+    period = 1 / TASKS_PER_SECOND
+
+    def paced(user):
+        now = time.perf_counter()
+        user.next_task_at = max(now, user.next_task_at + period)
+        return user.next_task_at - now
+
+    return paced
 
 
-def _stagger(rng: random.Random) -> None:
-    """When paced, start a user at a random point of its period: users that all start at
-    once keep their phase under ``constant_throughput`` and would arrive in bursts, which
-    measures the bursts' queue rather than the server."""
+def _stagger(user, rng: random.Random) -> None:
+    """When paced, begin the user's schedule at a random point of its period."""
     if TASKS_PER_SECOND:
         gevent.sleep(rng.uniform(0, 1 / TASKS_PER_SECOND))
+    user.next_task_at = time.perf_counter()
 
 
 def _take(kind: str) -> dict:
@@ -51,10 +67,10 @@ class _Staff(FastHttpUser):
     def on_start(self):
         self.slot = _take(self.kind)
         self.rng = random.Random(self.slot["seed"])
-        _stagger(self.rng)
         self.client.cookiejar.set_cookie(_cookie("sessionid", self.slot["session"]))
         page = self.client.get("/borgere/", name="(forberedelse)")
         self.csrf = _CSRF.search(page.text).group(1)
+        _stagger(self, self.rng)
 
     def _post_form(self, path, data, name, expect=302):
         with self.client.post(path, data={"csrfmiddlewaretoken": self.csrf, **data}, name=name,
@@ -144,6 +160,20 @@ class Borgerservice(_Staff):
                                "starts_at": self.rng.choice(slots)}, "Book tid")
 
 
+class Baseline(_Staff):
+    """The baseline, run on its own: the cheapest page a caseworker opens, the empty citizen
+    search (session, user, layout and a form, no data), as fast as possible. No page of the
+    system is served faster, so its throughput bounds what any mix of pages can reach on the
+    same machine."""
+
+    kind = "caseworker"
+    wait_time = _wait()
+
+    @task
+    def empty_search(self):
+        self.client.get("/borgere/", name="Grundlinje: tom søgeside")
+
+
 class KvikClient(FastHttpUser):
     """A municipality's system on the Kvik-linje, asking for case status."""
 
@@ -153,7 +183,7 @@ class KvikClient(FastHttpUser):
     def on_start(self):
         self.slot = _take("kvik")
         self.rng = random.Random(self.slot["seed"])
-        _stagger(self.rng)
+        _stagger(self, self.rng)
 
     @task
     def lookup(self):

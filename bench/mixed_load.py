@@ -53,6 +53,8 @@ from fasttrack_load import server_command, wait_for  # noqa: E402
 REQUESTS_PER_TASK = {"caseworker": (3 + 1 + 4 + 2 + 3 + 2 + 2 * 1) / (3 + 1 + 4 + 2 + 3 + 2 + 1),
                      "borgerservice": (1 + 2) / 2, "kvik": 1.0}
 USER_WEIGHTS = {"caseworker": 11, "borgerservice": 3, "kvik": 2}
+MIX = ["Caseworker", "Borgerservice", "KvikClient"]
+BASELINE = ["Baseline"]
 
 
 def _setup(municipalities: int, slots: int, seed: int) -> dict:
@@ -191,11 +193,11 @@ class _Usage:
 
 
 def _run_locust(*, port: int, users: int, seconds: float, task_rate: float, plan_path: Path, prefix: Path,
-                server: psutil.Process) -> dict:
+                server: psutil.Process, classes: list[str] = MIX) -> dict:
     env = dict(os.environ, MIXED_PLAN=str(plan_path), MIXED_TASKS_PER_USER_PER_SECOND=str(task_rate))
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "locust_mixed.py"), "--headless",
                "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(users), "-t", f"{int(seconds)}s",
-               "--reset-stats", "--only-summary", "--csv", str(prefix), "--loglevel", "WARNING"]
+               "--reset-stats", "--only-summary", "--csv", str(prefix), "--loglevel", "WARNING", *classes]
     usage = _Usage()
     usage.sample(_processes(server), baseline=True)
     started = time.perf_counter()
@@ -295,8 +297,13 @@ def main() -> None:
                               task_rate=_task_rate(args.rate, users), plan_path=plan_path,
                               prefix=work / f"mixed_{users}", server=process)
             run["loadavg_after"] = os.getloadavg()
-            runs.append(run)
             print(json.dumps(run["actions"].get("I alt", {})), file=sys.stderr)
+            run["baseline"] = _run_locust(port=args.port, users=users, seconds=args.seconds, task_rate=0,
+                                          plan_path=plan_path, prefix=work / f"baseline_{users}", server=process,
+                                          classes=BASELINE)
+            run["share_of_baseline"] = round(run["actions"]["I alt"]["rps"]
+                                             / run["baseline"]["actions"]["I alt"]["rps"], 3)
+            runs.append(run)
         load["after"] = os.getloadavg()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -313,6 +320,10 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(_table(runs))
     for run in runs:
+        base = run["baseline"]["actions"]["I alt"]
+        print(f"{run['users']} users, baseline (empty search, as fast as possible): {base['rps']} req/s, "
+              f"p50 {base['p50_ms']:g} ms, p99 {base['p99_ms']:g} ms, server {run['baseline']['server_cpu_cores']} "
+              f"cores; the mix reached {run['share_of_baseline']:.0%} of its throughput")
         print(f"{run['users']} users: server {run['server_cpu_cores']} cores, {run['server_peak_rss_mb']} MB; "
               f"PostgreSQL {run['postgres_cpu_cores']} cores, {run['postgres_peak_rss_mb']} MB; "
               f"locust {run['locust_cpu_cores']} cores; failures {run['failures']}")
