@@ -283,7 +283,8 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date) -> O
         cases_qs = Case.objects.filter(citizen=citizen) if citizen.user_id == user.pk else Case.objects.none()
     else:
         cases_qs = cases_visible_to(user).filter(citizen=citizen)
-    cases = list(cases_qs.select_related("municipality").order_by("-opened_on")[:50])
+    # The citizen is known and no caseworker is shown: only the municipality is joined.
+    cases = list(cases_qs.select_related(None).select_related("municipality").order_by("-opened_on")[:50])
     if not cases:
         return None
     open_cases = [c for c in cases if c.status != CaseStatus.CLOSED]
