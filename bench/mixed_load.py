@@ -298,6 +298,9 @@ def main() -> None:
                               prefix=work / f"mixed_{users}", server=process)
             run["loadavg_after"] = os.getloadavg()
             print(json.dumps(run["actions"].get("I alt", {})), file=sys.stderr)
+            if args.rate:
+                runs.append(run)
+                continue
             run["baseline"] = _run_locust(port=args.port, users=users, seconds=args.seconds, task_rate=0,
                                           plan_path=plan_path, prefix=work / f"baseline_{users}", server=process,
                                           classes=BASELINE)
@@ -320,10 +323,12 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(_table(runs))
     for run in runs:
-        base = run["baseline"]["actions"]["I alt"]
-        print(f"{run['users']} users, baseline (empty search, as fast as possible): {base['rps']} req/s, "
-              f"p50 {base['p50_ms']:g} ms, p99 {base['p99_ms']:g} ms, server {run['baseline']['server_cpu_cores']} "
-              f"cores; the mix reached {run['share_of_baseline']:.0%} of its throughput")
+        if "baseline" in run:
+            base = run["baseline"]["actions"]["I alt"]
+            print(f"{run['users']} users, baseline (empty search, as fast as possible): {base['rps']} req/s, "
+                  f"p50 {base['p50_ms']:g} ms, p99 {base['p99_ms']:g} ms, server "
+                  f"{run['baseline']['server_cpu_cores']} cores; the mix reached {run['share_of_baseline']:.0%} "
+                  "of its throughput")
         print(f"{run['users']} users: server {run['server_cpu_cores']} cores, {run['server_peak_rss_mb']} MB; "
               f"PostgreSQL {run['postgres_cpu_cores']} cores, {run['postgres_peak_rss_mb']} MB; "
               f"locust {run['locust_cpu_cores']} cores; failures {run['failures']}")
