@@ -29,7 +29,7 @@ _IDEMPOTENCY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 _SLOT = re.compile(r'name="starts_at" id="[^"]+" value="([^"]+)"')
 
 
-def _wait():
+def _wait(clock=time.perf_counter):
     """As fast as possible, or paced: each user starts a task every ``1 / TASKS_PER_SECOND``
     seconds on its own schedule, begun at a random point of the period (``_stagger``); a
     user that falls behind starts the next task at once. Locust's ``constant_throughput``
@@ -41,7 +41,7 @@ def _wait():
     period = 1 / TASKS_PER_SECOND
 
     def paced(user):
-        now = time.perf_counter()
+        now = clock()
         user.next_task_at = max(now, user.next_task_at + period)
         return user.next_task_at - now
 
