@@ -258,9 +258,13 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
     appointments and face-to-face help. No audit here: the overview writes it."""
     if not rules.has_perm("registry.view_citizen", user, citizen):
         return None
+    # Only the columns the section shows (building a query costs per column joined).
     appointments = list(Appointment.objects.select_related("service", "service_point")
+                        .only("citizen", "status", "starts_at", "service__name", "service_point__name")
                         .filter(citizen=citizen).order_by("-starts_at", "-created_at")[:10])
-    help_sessions = list(HelpSession.objects.select_related("service_point").filter(citizen=citizen)[:10])
+    help_sessions = list(HelpSession.objects.select_related("service_point").only(
+        "citizen", "given_on", "topic", "description", "legal_basis", "staff_name", "service_point__name")
+        .filter(citizen=citizen)[:10])
     can_book = rules.has_perm("borgerservice.book_for_citizen", user, citizen)
     if not appointments and not help_sessions and not can_book:
         return None

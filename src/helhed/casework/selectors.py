@@ -283,8 +283,11 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date) -> O
         cases_qs = Case.objects.filter(citizen=citizen) if citizen.user_id == user.pk else Case.objects.none()
     else:
         cases_qs = cases_visible_to(user).filter(citizen=citizen)
-    # The citizen is known and no caseworker is shown: only the municipality is joined.
-    cases = list(cases_qs.select_related(None).select_related("municipality").order_by("-opened_on")[:50])
+    # Only the columns the section shows (building a query costs per column joined): the
+    # citizen is known and no caseworker is shown.
+    cases = list(cases_qs.select_related(None).select_related("municipality").only(
+        "citizen", "reference", "benefit_area", "authority", "status", "hearing_deadline", "municipality__name")
+        .order_by("-opened_on")[:50])
     if not cases:
         return None
     open_cases = [c for c in cases if c.status != CaseStatus.CLOSED]
