@@ -132,9 +132,13 @@ TEMPLATES = [
 ]
 
 _default_db = VAR_DIR / ("demo.sqlite3" if DEMO_MODE else "helhed.sqlite3")
+# Each server thread keeps its connection for the life of the process, checked before
+# reuse: a new one costs a request 20 to 30 ms (a fresh PostgreSQL backend and its caches),
+# and an age limit of a minute put that into one request in 30 at a caseworker's pace
+# (bench/RESULTS.md).
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{_default_db}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{_default_db}", conn_max_age=None, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
