@@ -89,7 +89,10 @@ NATIONAL_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed_bench_national
 bench-national: setup postgres
 	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/national_data.py --citizens 1000000 --if-empty
 	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/fasttrack_load.py --rate 400 --seconds 60
-	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/mixed_load.py --users 16 64 --rate 300 --seconds 60
+	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/mixed_load.py --users 16 64 --rate 0 \
+		--out bench/results/mixed_load_closed.json
+	DATABASE_URL=$(NATIONAL_URL) $(BIN)/python bench/mixed_load.py --users 16 --rate 16 \
+		--out bench/results/mixed_load_paced_16.json
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

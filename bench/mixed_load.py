@@ -1,5 +1,5 @@
 """Mixed load test: what caseworkers, Borgerservice and Kvik-linje clients do all day,
-against a real server (gunicorn, several workers) on loopback and PostgreSQL.
+against a real server (granian or gunicorn, several workers) on loopback and PostgreSQL.
 
 1. Prepares a plan (``var/bench/mixed_plan.json``) in the database named by DATABASE_URL,
    normally the national dataset of ``bench/national_data.py``: in the municipalities
@@ -17,7 +17,7 @@ against a real server (gunicorn, several workers) on loopback and PostgreSQL.
    ``bench/results/mixed_load.json`` and prints them as a Markdown table.
 
     DATABASE_URL=postgres://helhed:helhed@127.0.0.1:5432/helhed_bench_national \\
-        .venv/bin/python bench/mixed_load.py --users 16 64 --rate 300 --seconds 60
+        .venv/bin/python bench/mixed_load.py --users 16 64 --rate 0 --seconds 60
 
 ``--rate`` paces the whole mix at about that many requests per second (each virtual user
 runs its tasks at an even share of it; a user that falls behind runs as fast as it can);
@@ -262,7 +262,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=15)
     parser.add_argument("--municipalities", type=int, default=16)
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--seed", type=int, default=2017)
