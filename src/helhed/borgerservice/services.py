@@ -414,7 +414,8 @@ def approve_request(*, appointment: Appointment, starts_at: datetime.datetime, a
     _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
     locked.refresh_from_db()
     _tell(locked, kind="approved", subject="Du har fået en tid i Borgerservice",
-          body=f"Din akutte anmodning er godkendt. Du har fået en tid til {locked.service} {_when(locked)}.")
+          body=(f"Vi har sagt ja til din akutte anmodning. Du har fået en tid. Den er til {locked.service}. "
+                f"Du skal komme {_when(locked)}."))
     return locked
 
 
@@ -460,7 +461,7 @@ def move(*, appointment: Appointment, starts_at: datetime.datetime, now: datetim
     _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
     locked.refresh_from_db()
     _tell(locked, kind="moved", subject="Din tid i Borgerservice er flyttet",
-          body=f"Din tid til {locked.service} er flyttet til {_when(locked)}.")
+          body=f"Vi har flyttet din tid. Den er til {locked.service}. Du skal nu komme {_when(locked)}.")
     return locked
 
 
@@ -562,8 +563,9 @@ def queue_reminders(*, now: datetime.datetime) -> int:
         if target is None:
             continue
         name = appointment.citizen.first_name if appointment.citizen_id else appointment.contact_name
-        body = (f"Kære {name}\n\nHusk din tid til {appointment.service} {_when(appointment)} hos "
-                f"{appointment.service_point.name}, {appointment.service_point.address}.\n\n"
+        body = (f"Kære {name}\n\nHusk din tid. Den er til {appointment.service}. Du skal komme "
+                f"{_when(appointment)}. Stedet er {appointment.service_point.name}, "
+                f"{appointment.service_point.address}.\n\n"
                 "Venlig hilsen\nBorgerservice")
         outbox.queue(channel=target[0], recipient=target[1], subject="Påmindelse om din tid i Borgerservice",
                      body=body, key=f"reminder:{appointment.pk}", appointment=appointment)
