@@ -10,7 +10,7 @@ PG_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed
 VENDOR := src/helhed/static/vendor
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-sqlite test-postgres lint bench bench-national setup base-packages system-packages postgres static clean
+.PHONY: demo test test-sqlite test-postgres test-dates lint bench bench-national setup base-packages system-packages postgres static clean
 
 ## What `make demo` needs on a bare Debian: Python's venv module, npm, and the libraries
 ## WeasyPrint renders PDFs with.
@@ -66,16 +66,37 @@ postgres: system-packages
 demo: setup
 	$(BIN)/helhed demo --port $(PORT) --citizens $(CITIZENS)
 
-test: system-packages setup postgres test-sqlite test-postgres
+## The two engines run side by side, each printing its report when it is done; the browser
+## tests do not test the database and run on SQLite only.
+test: system-packages setup postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-dates
 
 test-sqlite: setup
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" --durations=25
+
+## Every test runs on a named day (tests/conftest.py). The date-sensitive ones (the demo,
+## statistics, letters, deadlines, reports) run again on other days: a Monday in December,
+## 29 February, the day summer time starts, and today's date.
+TEST_DAYS ?= 2026-12-14 2028-02-29 2027-03-28 real
+DATE_TESTS := tests/demo/test_demo.py tests/core/test_lix.py \
+	tests/borgerservice/test_demo.py tests/borgerservice/test_views.py tests/borgerservice/test_services.py \
+	tests/cashaccess/test_demo.py tests/intake/test_demo.py tests/fasttrack/test_views.py \
+	tests/casework/test_demo.py tests/casework/test_letters.py tests/casework/test_calendar_and_deadlines.py \
+	tests/pools/test_demo.py tests/pools/test_views.py tests/pools/test_export_reports.py tests/review/test_demo.py
+test-dates: setup
+	for day in $(TEST_DAYS); do \
+	  echo "Date-sensitive tests on $$day"; \
+	  HELHED_TEST_DAY=$$day $(BIN)/pytest -q -m "not e2e" $(DATE_TESTS) || exit 1; \
+	done
 
 lint: setup
 	$(BIN)/ruff check src tests
+	@if grep -rnE --include='*.py' '(^|[^.[:alnum:]_])assert True\b|\bor True[[:space:]]*(#.*)?$$' tests; then \
+	  echo "A test that cannot fail (assert True, or True) is a defect."; exit 1; fi
 	$(BIN)/helhed makemigrations --check --dry-run
 
 ## Benchmarks write their figures to bench/results/ and are summarised in bench/RESULTS.md.

@@ -1,7 +1,44 @@
-import pytest
+import datetime
+import os
 
+import pytest
+import time_machine
+from django.utils import timezone
+
+from helhed.core.calendar import COPENHAGEN
 from helhed.core.roles import Role
 from tests.factories import UserFactory, make_citizen
+
+#: The day every test runs on: a Tuesday in November, away from holidays, month ends and
+#: summer time. ``HELHED_TEST_DAY`` names another (``make test-dates`` runs the date-sensitive
+#: tests on several), or ``real`` for the wall clock.
+NAMED_DAY = datetime.date(2026, 11, 24)
+
+
+def the_test_day() -> datetime.date | None:
+    value = os.environ.get("HELHED_TEST_DAY", "")
+    if value == "real":
+        return None
+    return datetime.date.fromisoformat(value) if value else NAMED_DAY
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """Every test reads the clock at 10.00 Danish time on the test day, and time goes on from
+    there, so a test passes or fails the same whatever day it is run."""
+    day = the_test_day()
+    if day is None:
+        yield
+        return
+    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=COPENHAGEN)
+    with time_machine.travel(start.astimezone(datetime.UTC), tick=True):
+        yield
+
+
+@pytest.fixture
+def today(_clock) -> datetime.date:
+    """The test day, in Danish time."""
+    return timezone.localdate()
 
 
 @pytest.fixture

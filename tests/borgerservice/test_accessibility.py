@@ -30,10 +30,10 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback, settings, live_server):
+def demo(transactional_db, django_db_serialized_rollback, settings, live_server, today):
     settings.DEMO_MODE = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    build_demo_universe(citizens=50, seed=2017, today=timezone.localdate())
+    build_demo_universe(citizens=50, seed=2017, today=today)
     return live_server.url
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from helhed.borgerservice.models import Appointment, HelpSession, Mode, OutboxMessage, ServicePoint, Status
 from helhed.borgerservice.selectors import statistics
@@ -9,11 +10,11 @@ from helhed.demo.services import build_demo_universe
 
 
 @pytest.fixture
-def universe(db):
-    return build_demo_universe(citizens=50, seed=2017, today=datetime.date(2026, 11, 24))
+def universe(db, today):
+    return build_demo_universe(citizens=50, seed=2017, today=today)
 
 
-def test_the_demo_has_odense_service_points_bookings_requests_and_help(universe):
+def test_the_demo_has_odense_service_points_bookings_requests_and_help(universe, today):
     points = {p.name: p for p in ServicePoint.objects.filter(municipality_id=461)}
     assert len(points) == 3
     assert {p.mode for p in points.values()} == {Mode.OPEN, Mode.ACUTE_ONLY}
@@ -25,17 +26,16 @@ def test_the_demo_has_odense_service_points_bookings_requests_and_help(universe)
     assert Appointment.objects.filter(status=Status.REQUESTED).count() == 2
     assert Appointment.objects.filter(status=Status.NO_SHOW).exists()
     assert Appointment.objects.filter(status=Status.CHECKED_IN).exists()
-    today = datetime.date(2026, 11, 24)
     assert Appointment.objects.filter(status=Status.BOOKED, starts_at__date=today).exists()
     assert HelpSession.objects.count() >= 3
     assert not OutboxMessage.objects.filter(body__regex=r"\d{6}-?\d{4}").exists()
 
 
-def test_the_demo_statistics_have_figures(universe):
+def test_the_demo_statistics_have_figures(universe, today):
     user = User.objects.get(username="borgerservice.odense")
-    import django.utils.timezone as tz
-    s = statistics(user=user, municipality_id=461, period_start=datetime.date(2026, 11, 1),
-                   period_end=datetime.date(2026, 11, 30), now=tz.now())
+    month = datetime.timedelta(days=31)
+    s = statistics(user=user, municipality_id=461, period_start=today - month, period_end=today + month,
+                   now=timezone.now())
     assert s.by_service_and_mode and s.attended and s.no_shows
     assert [f.value for f in s.acute] == [1, 1, 2]
     assert s.help_by_point and s.waiting

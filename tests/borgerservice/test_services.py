@@ -212,7 +212,7 @@ def test_triage_approves_with_a_time_and_the_citizen_is_told(point, odense_staff
     approved = services.approve_request(appointment=a, starts_at=at(TOMORROW, 9), actor=odense_staff, now=NOW)
     assert approved.status == Status.BOOKED and approved.seat == 1 and approved.staff == odense_staff
     message = OutboxMessage.objects.get(appointment=a, subject="Du har fået en tid i Borgerservice")
-    assert "godkendt" in message.body and "kl. 09.00" in message.body
+    assert "sagt ja" in message.body and "kl. 09.00" in message.body
     with pytest.raises(ValidationError, match="kan ikke blive »akut anmodning afvist«"):
         services.decline_request(appointment=a, reason="x", advice="y", actor=odense_staff)
 

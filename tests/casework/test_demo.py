@@ -2,7 +2,6 @@
 something."""
 
 import pytest
-from django.utils import timezone
 
 from helhed.casework.models import (
     Case,
@@ -19,8 +18,8 @@ from helhed.demo.services import build_demo_universe
 
 
 @pytest.fixture
-def universe(db):
-    return build_demo_universe(citizens=120, seed=7, today=timezone.localdate())
+def universe(db, today):
+    return build_demo_universe(citizens=120, seed=7, today=today)
 
 
 def test_demo_cases_cover_every_state_and_letters_are_delivered(universe):

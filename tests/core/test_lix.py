@@ -1,7 +1,6 @@
 """Plain Danish, measured: every text the demo universe sends or shows citizens is easy to read."""
 
 import pytest
-from django.utils import timezone
 
 from helhed.core.lix import EASY_BELOW, lix
 
@@ -22,13 +21,13 @@ def test_empty_text_is_zero():
     assert lix("") == 0.0
 
 
-def test_every_citizen_message_and_decision_in_the_demo_is_easy(db):
+def test_every_citizen_message_and_decision_in_the_demo_is_easy(db, today):
     from helhed.borgerservice.models import OutboxMessage
     from helhed.demo.services import build_demo_universe
     from helhed.review.models import ReviewCase
     from helhed.review.selectors import decision_in_plain_danish
 
-    build_demo_universe(citizens=20, today=timezone.localdate())
+    build_demo_universe(citizens=20, today=today)
     texts = [m.body for m in OutboxMessage.objects.all()]
     texts += ["\n".join(decision_in_plain_danish(c)) for c in ReviewCase.objects.all()]
     assert len(texts) > 20

@@ -3,7 +3,6 @@ import random
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,8 +31,8 @@ def test_demo_cpr_refuses_1_january():
 
 
 @pytest.fixture
-def universe(db):
-    return build_demo_universe(citizens=150, seed=7, today=timezone.localdate())
+def universe(db, today):
+    return build_demo_universe(citizens=150, seed=7, today=today)
 
 
 def test_universe_has_personas_staff_and_citizens_in_all_98_municipalities(universe):
@@ -57,9 +56,9 @@ def test_personas_are_in_their_life_situations(universe):
     assert universe.personas["amira"].preferred_language == "ar"
 
 
-def test_universe_is_built_in_an_empty_database_only(universe):
+def test_universe_is_built_in_an_empty_database_only(universe, today):
     with pytest.raises(ImproperlyConfigured):
-        build_demo_universe(citizens=1, today=timezone.localdate())
+        build_demo_universe(citizens=1, today=today)
 
 
 def test_picking_a_persona_logs_in_to_self_service(client, universe, settings):

@@ -25,7 +25,6 @@ from collections import deque
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -50,7 +49,7 @@ IDENTITIES = [ANONYMOUS, *STAFF_BY_NAME, *PERSONA_BY_LOGIN]
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback, settings, live_server):
+def demo(transactional_db, django_db_serialized_rollback, settings, live_server, today):
     """The demo universe in the test database, served by the live server in demo mode.
 
     Serialized rollback brings back the municipalities (loaded by a data migration) that the
@@ -58,7 +57,7 @@ def demo(transactional_db, django_db_serialized_rollback, settings, live_server)
     from dominating the run time; the login form works the same way with it."""
     settings.DEMO_MODE = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    build_demo_universe(citizens=50, seed=2017, today=timezone.localdate())
+    build_demo_universe(citizens=50, seed=2017, today=today)
     return live_server.url
 
 

@@ -165,11 +165,11 @@ def test_the_admin_shows_a_new_key_once(admin_client, ft):
     assert admin_client.get(f"/admin/fasttrack/apikey/{key.pk}/change/").content.decode().count("hlk_") == 0
 
 
-def test_the_demo_has_organisations_consent_and_questions(db, settings, tmp_path):
+def test_the_demo_has_organisations_consent_and_questions(db, settings, tmp_path, today):
     from helhed.demo.services import build_demo_universe
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    universe = build_demo_universe(citizens=20, seed=2017, today=datetime.date(2026, 11, 24))
+    universe = build_demo_universe(citizens=20, seed=2017, today=today)
     jan = universe.personas["jan"]
     assert Consent.objects.get(citizen=jan).organisation.name == "Hus Forbi"
     statuses = sorted(Question.objects.values_list("status", flat=True))

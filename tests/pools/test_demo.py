@@ -7,23 +7,22 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from helhed.core.models import User
 from helhed.demo.services import build_demo_universe
 from helhed.pools import services
 from helhed.pools.models import Application, MonthlyReport, Payout, Pool
 
-TODAY = datetime.date(2026, 11, 24)
-
 
 @pytest.fixture
-def universe(db, settings, tmp_path):
+def universe(db, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEMO_MODE = True
-    return build_demo_universe(citizens=50, seed=2017, today=TODAY)
+    return build_demo_universe(citizens=50, seed=2017, today=today)
 
 
-def test_the_demo_pool(universe, client):
+def test_the_demo_pool(universe, client, today):
     pool = Pool.objects.get(name="Flere skal med")
     assert pool.total == Decimal("262500000")
     assert Application.objects.filter(pool=pool).count() == 89
@@ -37,5 +36,6 @@ def test_the_demo_pool(universe, client):
     assert "Aarhus" in body and "Søgte ikke" in body
     client.force_login(User.objects.get(username="jobcenterleder.aarhus"))
     body = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
-    assert "Udbetalt" in body and "Månedsrapport for oktober 2026" in body
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    assert "Udbetalt" in body and f"Månedsrapport for {date_format(last_month, 'F Y')}" in body
     assert client.get(reverse("pools:pool", args=[follow_up.pk])).content.decode().count("Søg puljen") == 1

@@ -1,4 +1,3 @@
-import datetime
 
 import pytest
 
@@ -6,16 +5,14 @@ from helhed.demo.services import build_demo_universe
 from helhed.review import measures
 from helhed.review.models import Programme, ReviewCase, Status
 
-TODAY = datetime.date(2026, 11, 24)
-
 
 @pytest.fixture
-def universe(db, settings, tmp_path):
+def universe(db, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return build_demo_universe(citizens=50, seed=2017, today=TODAY)
+    return build_demo_universe(citizens=50, seed=2017, today=today)
 
 
-def test_the_demo_has_an_aarhus_programme_with_cases_in_every_state(universe):
+def test_the_demo_has_an_aarhus_programme_with_cases_in_every_state(universe, today):
     programme = Programme.objects.get(municipality_id=751)
     assert programme.gross_target_group == 12
     statuses = set(programme.cases.values_list("status", flat=True))
@@ -24,6 +21,6 @@ def test_the_demo_has_an_aarhus_programme_with_cases_in_every_state(universe):
     assert karen.status == Status.IN_REVIEW and karen.caseworker.username == "sagsbehandler.aarhus"
     assert programme.cases.filter(caseworker__username="jobcenterleder.aarhus").count() == 2
     assert programme.cases.filter(citizen__isnull=True).count() == 1
-    shares = [measures.monthly_effort_share(programme, m) for m in measures.last_months(TODAY, 6)]
+    shares = [measures.monthly_effort_share(programme, m) for m in measures.last_months(today, 6)]
     assert any(s.numerator for s in shares) and all(s.denominator for s in shares)
-    assert not measures.all_afklaret_og_visiteret(programme, on=TODAY).met
+    assert not measures.all_afklaret_og_visiteret(programme, on=today).met
