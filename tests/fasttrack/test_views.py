@@ -146,7 +146,8 @@ def test_the_cli_makes_organisations_and_keys_and_revokes_them(db, capsys):
     secret = out.strip().splitlines()[-1]
     key = ApiKey.objects.get()
     assert secret.startswith("hlk_") and key.key_hash != secret and key.scopes == "case-status:read"
-    call_command("fasttrack", "revoke-key", key.prefix)
+    # As list-keys shows it: a bare prefix may begin with "-" and be read as an option.
+    call_command("fasttrack", "revoke-key", f"hlk_{key.prefix}")
     key.refresh_from_db()
     assert key.revoked_at is not None
     call_command("fasttrack", "list-keys")
