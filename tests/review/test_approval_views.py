@@ -100,3 +100,12 @@ def test_the_programme_page_offers_the_extract_import(client, programme_and_citi
     again = client.post(url, {"file": SimpleUploadedFile("perioder.csv", content), "extract_on": "2026-11-02",
                               "kind": "periods"}).content.decode()
     assert "allerede indlæst" in again
+
+
+@pytest.mark.parametrize(("kind", "pk"), [("event", "abc"), ("effort", "abc"), ("nothing", "1")])
+def test_a_bad_fact_reference_is_a_message_not_an_error(client, programme, worker, kind, pk):
+    client.force_login(worker)
+    response = client.post(f"/gennemgang/program/{programme.pk}/godkendelser/",
+                           {"kind": kind, "pk": pk, "decision": "approve", "decision_reason": "x"})
+    assert response.status_code == 200
+    assert "findes ikke" in response.content.decode() or "Ukendt" in response.content.decode()

@@ -533,6 +533,10 @@ def decide_fact(*, kind: str, pk, approve: bool, reason: str, actor: User) -> ob
     model = FACT_MODELS.get(kind)
     if model is None:
         raise ValidationError("Ukendt slags oplysning.")
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        raise ValidationError("Oplysningen findes ikke.") from None
     fact = model.objects.select_for_update().select_related("case__programme").filter(pk=pk).first()
     if fact is None:
         raise ValidationError("Oplysningen findes ikke.")
