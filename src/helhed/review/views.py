@@ -304,9 +304,10 @@ def approvals(request, programme_id):
         failed[(kind, pk)] = form
     rows = selectors.pending_facts(user=request.user, programme=p, channel="web")
     for row in rows:
-        row.form = failed.get((row.kind, str(row.fact.pk))) or DecisionForm()
-    return render(request, "review/approvals.html", {"p": p, "rows": rows,
-                                                     "has_errors": any(f.errors for f in failed.values())})
+        row.form = failed.pop((row.kind, str(row.fact.pk)), None) or DecisionForm()
+    return render(request, "review/approvals.html", {
+        "p": p, "rows": rows, "has_errors": bool(failed) or any(r.form.errors for r in rows),
+        "orphan": next(iter(failed.values()), None)})
 
 
 @require_http_methods(["GET", "POST"])
