@@ -104,15 +104,23 @@ def on_benefit(programme, since=datetime.date(2020, 1, 1)):
         BenefitPeriod.objects.create(case=case, ydelse="kontanthjaelp_aktivitetsparat", starts_on=since)
 
 
-def in_effort(case, starts_on, ends_on=None, kind="praktik"):
+def _entered(day, entered_on=None):
+    """The moment a fact was entered: on its own day unless ``entered_on`` says otherwise."""
+    return datetime.datetime.combine(entered_on or day, datetime.time(12), tzinfo=COPENHAGEN)
+
+
+def in_effort(case, starts_on, ends_on=None, kind="praktik", *, entered_on=None):
     from helhed.review.models import Effort
 
-    Effort.objects.create(case=case, kind=kind, starts_on=starts_on, ends_on=ends_on)
+    Effort.objects.create(case=case, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                          created_at=_entered(starts_on, entered_on))
 
 
-def resolve(case, on, *, closed=False):
-    from helhed.review.models import Status
+def resolve(case, on, *, closed=False, entered_on=None):
+    """The case resolved on ``on``, the change entered on ``entered_on`` (default: the same day)."""
+    from helhed.review.models import CaseEvent, Status
 
-    type(case).objects.filter(pk=case.pk).update(
-        status=Status.CLOSED if closed else Status.VISITERET,
-        **({"closed_on": on} if closed else {"visiteret_on": on}))
+    to = Status.CLOSED if closed else Status.VISITERET
+    type(case).objects.filter(pk=case.pk).update(status=to, **({"closed_on": on} if closed else {"visiteret_on": on}))
+    CaseEvent.objects.create(case=case, on=on, at=_entered(on, entered_on), actor_name="test",
+                             from_status=case.status, to_status=to, text="Status")

@@ -86,7 +86,9 @@ def test_all_afklaret_og_visiteret_met_late_is_forfeited(officer, aarhus_manager
         resolve(case, day)
     services.evaluate_pool(pool=pool, today=D(2026, 10, 10))
     assert 2 not in payouts(pool)
-    assert forfeits(pool)[2].met_on == D(2026, 10, 5)
+    # Resolved after the latest date, and entered then: not a fact by the deadline.
+    assert forfeits(pool)[2].met_on is None
+    assert forfeits(pool)[2].evidence["not_resolved"] == [3]
 
 
 def test_effort_share_met_in_three_consecutive_months(officer, aarhus_manager):

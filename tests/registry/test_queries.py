@@ -92,8 +92,9 @@ class World:
                                                 started_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i))
             case = programme.cases.get()
             case = review.assign_case(case=case, caseworker=self.worker, actor=self.manager, on=today)
-            review.add_effort(case=case, actor=self.manager, kind="praktik", starts_on=datetime.date(2026, 2, 1),
-                              employer="Fiktiv A/S")
+            review.add_effort(
+                reason="Registreret sent", case=case, actor=self.manager, kind="praktik",
+                starts_on=datetime.date(2026, 2, 1), employer="Fiktiv A/S")
             record_read(actor=self.worker, citizen_uuids=[karen.pk], what="x", purpose="y", channel="web")
         outbox.deliver(now=timezone.now())
 

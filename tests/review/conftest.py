@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from helhed.core.calendar import COPENHAGEN
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.roles import Role
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
@@ -10,6 +11,36 @@ from tests.factories import UserFactory, fictional_cpr, make_citizen
 
 TODAY = datetime.date(2026, 11, 24)
 STARTED = datetime.date(2026, 3, 1)
+NOON = datetime.time(12, 0)
+
+
+def moment(day: datetime.date, time: datetime.time = NOON) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, tzinfo=COPENHAGEN)
+
+
+@pytest.fixture(autouse=True)
+def clock_at_today(time_machine):
+    """Facts are entered on the server's clock: every review test runs on ``TODAY``."""
+    time_machine.move_to(moment(TODAY), tick=False)
+    return time_machine
+
+
+def extract_csv(rows) -> bytes:
+    """A register extract: rows of (cpr, kommunekode, ydelse, start, slut or None)."""
+    lines = ["cpr,kommunekode,ydelse,start,slut"]
+    lines += [f"{cpr.replace('-', '')},{k},{y},{a.isoformat()},{b.isoformat() if b else ''}"
+              for cpr, k, y, a, b in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_extract(programme, actor, citizens, *, extract_on, ended=None, name="udtraek.csv", since=None):
+    """Import an extract in which every citizen has received kontanthjælp since ``since``;
+    ``ended`` maps a citizen to the last day of their period."""
+    ended = ended or {}
+    since = since or datetime.date(2020, 1, 1)
+    rows = [(c.cpr, 751, "kontanthjaelp_aktivitetsparat", since, ended.get(c.pk)) for c in citizens]
+    return services.import_register_extract(programme=programme, actor=actor, name=name, content=extract_csv(rows),
+                                            extract_on=extract_on)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import datetime
 from helhed.review import measures, services
 from helhed.review.measures import CaseFacts, Interval, effort_share_facts, resolved_facts
 from helhed.review.models import Measurement, Status
-from tests.review.conftest import case_of
+from tests.review.conftest import TODAY, case_of, moment
 from tests.review.test_state_machine import bring_to
 
 D = datetime.date
@@ -24,7 +24,7 @@ def test_one_day_of_effort_while_on_the_benefit_counts():
     ]
     march = effort_share_facts(cases, month=D(2026, 3, 1))
     assert (march.numerator, march.denominator) == (1, 3)
-    assert march.evidence == {"recipients": [1, 2, 3], "in_virksomhedsrettet_indsats": [1]}
+    assert march.evidence["recipients"] == [1, 2, 3] and march.evidence["in_virksomhedsrettet_indsats"] == [1]
     february = effort_share_facts(cases, month=D(2026, 2, 1))
     assert (february.numerator, february.denominator) == (1, 3)
     april = effort_share_facts(cases, month=D(2026, 4, 1))
@@ -71,21 +71,26 @@ def test_all_afklaret_og_visiteret_on_a_date():
     assert resolved_facts([], on=D(2026, 6, 2)).met is False
 
 
-def test_programme_measures_and_stored_evidence(programme_and_citizens, worker, manager):
+def test_programme_measures_and_stored_evidence(programme_and_citizens, worker, manager, clock_at_today):
     programme, citizens = programme_and_citizens
     a, b, c = (case_of(programme, x) for x in citizens)
-    for case in (a, b, c):
-        services.add_benefit_period(case=case, actor=worker, ydelse=KH, starts_on=D(2020, 1, 1))
+    clock_at_today.move_to(moment(D(2026, 6, 30)))
     services.add_effort(case=a, actor=worker, kind="praktik", starts_on=D(2026, 6, 30), ends_on=D(2026, 7, 2),
                         employer="Fiktiv ApS")
-    services.add_effort(case=b, actor=worker, kind="mentor", starts_on=D(2026, 6, 1))  # not virksomhedsrettet
+    services.add_effort(case=b, actor=worker, kind="mentor", starts_on=D(2026, 6, 20))  # not virksomhedsrettet
     june = measures.monthly_effort_share(programme, D(2026, 6, 1))
     assert (june.numerator, june.denominator) == (1, 3)
+    clock_at_today.move_to(moment(TODAY))
     bring_to(a, Status.VISITERET, worker)
     bring_to(b, Status.CLOSED, worker)
-    assert not measures.all_afklaret_og_visiteret(programme, on=D(2026, 6, 1)).met
+    assert not measures.all_afklaret_og_visiteret(programme, on=TODAY).met
     bring_to(c, Status.VISITERET, worker)
-    done = measures.all_afklaret_og_visiteret(programme, on=D(2026, 6, 1))
+    assert not measures.all_afklaret_og_visiteret(programme, on=TODAY - datetime.timedelta(days=1)).met
+    done = measures.all_afklaret_og_visiteret(programme, on=TODAY)
     assert done.met
     stored = services.record_measurement(programme=programme, measure=done, actor=manager)
-    assert Measurement.objects.get(pk=stored.pk).evidence["resolved"] == [1, 2, 3]
+    evidence = Measurement.objects.get(pk=stored.pk).evidence
+    assert evidence["resolved"] == [1, 2, 3]
+    assert evidence["entered_by"] == "2026-11-24 23:59:59 Europe/Copenhagen"
+    assert evidence["extract"]["extract_on"] == "2026-11-23" and len(evidence["extract"]["sha256"]) == 64
+    assert stored.rule_version == "2"

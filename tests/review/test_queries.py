@@ -29,17 +29,19 @@ def _work_on(programme, citizens, manager, worker):
     services.assign_in_bulk(programme=programme, caseworkers=[worker, manager], actor=manager)
     for i, citizen in enumerate(citizens):
         case = programme.cases.get(citizen=citizen)
-        services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
-                                    starts_on=datetime.date(2020, 1, 1))
-        services.add_effort(case=case, actor=worker, kind="praktik", starts_on=datetime.date(2026, 1, 1),
-                            employer="Fiktiv A/S")
+        services.add_benefit_period(
+            reason="Registreret sent", case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
+            starts_on=datetime.date(2020, 1, 1))
+        services.add_effort(
+            reason="Registreret sent", case=case, actor=worker, kind="praktik", starts_on=datetime.date(2026, 3, 2),
+            employer="Fiktiv A/S")
         case.refresh_from_db()
         services.save_case(case=case, version=case.version, actor=worker, on=datetime.date(2026, 4, 1),
                            skaanehensyn="Ingen.")
         if i % 2:
             case.refresh_from_db()
             services.change_status(case=case, version=case.version, to=Status.IN_REVIEW, actor=worker,
-                                   on=datetime.date(2026, 4, 2))
+                                   on=datetime.date(2026, 4, 2), reason="Registreret sent")
 
 
 PROGRAMME_PAGES = {
@@ -107,9 +109,11 @@ def test_a_case_page_costs_the_same_for_a_longer_case(client, manager, worker, p
         for _ in range(n):
             day[0] += 1
             on = datetime.date(2026, 3, 1) + datetime.timedelta(days=day[0])
-            services.add_effort(case=case, actor=worker, kind="praktik", starts_on=on, employer="Fiktiv A/S")
-            services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
-                                        starts_on=on, ends_on=on)
+            services.add_effort(
+                reason="Registreret sent", case=case, actor=worker, kind="praktik", starts_on=on, employer="Fiktiv A/S")
+            services.add_benefit_period(
+                reason="Registreret sent", case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
+                starts_on=on, ends_on=on)
             case.refresh_from_db()
             services.save_case(case=case, version=case.version, actor=worker, on=on, skaanehensyn=f"Note {day[0]}")
 

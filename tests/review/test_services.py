@@ -56,28 +56,34 @@ def test_bulk_assignment_balances_the_load(manager, worker):
 def test_an_effort_posted_twice_is_one_effort_and_bad_values_are_refused(programme, worker):
     case = programme.cases.first()
     key = uuid.uuid4()
-    e1, created1 = services.add_effort(case=case, actor=worker, kind="praktik", starts_on=D(2026, 5, 1),
-                                       employer="Fiktiv ApS", hours_per_week=Decimal("10"), idempotency_key=key)
-    e2, created2 = services.add_effort(case=case, actor=worker, kind="praktik", starts_on=D(2026, 5, 1),
-                                       employer="Fiktiv ApS", hours_per_week=Decimal("10"), idempotency_key=key)
+    e1, created1 = services.add_effort(
+        reason="Registreret sent", case=case, actor=worker, kind="praktik", starts_on=D(2026, 5, 1),
+        employer="Fiktiv ApS", hours_per_week=Decimal("10"), idempotency_key=key)
+    e2, created2 = services.add_effort(
+        reason="Registreret sent", case=case, actor=worker, kind="praktik", starts_on=D(2026, 5, 1),
+        employer="Fiktiv ApS", hours_per_week=Decimal("10"), idempotency_key=key)
     assert created1 and not created2 and e1.pk == e2.pk and Effort.objects.count() == 1
     with pytest.raises(ValidationError) as error:
-        services.add_effort(case=case, actor=worker, kind="loentilskud", starts_on=D(2026, 5, 1),
-                            ends_on=D(2026, 4, 1), hours_per_week=Decimal("50"))
+        services.add_effort(
+            reason="Registreret sent", case=case, actor=worker, kind="loentilskud", starts_on=D(2026, 5, 1),
+            ends_on=D(2026, 4, 1), hours_per_week=Decimal("50"))
     assert set(error.value.message_dict) == {"ends_on", "hours_per_week", "employer"}
     assert Effort.objects.count() == 1
 
 
 def test_overlapping_benefit_periods_are_refused(programme, worker):
     case = programme.cases.first()
-    services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
-                                starts_on=D(2020, 1, 1), ends_on=D(2026, 1, 31))
+    services.add_benefit_period(
+        reason="Registreret sent", case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
+        starts_on=D(2020, 1, 1), ends_on=D(2026, 1, 31))
     with pytest.raises(ValidationError):
-        services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_jobparat",
+        services.add_benefit_period(reason="Registreret sent", case=case, actor=worker, ydelse="kontanthjaelp_jobparat",
                                     starts_on=D(2026, 1, 31))
-    services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_jobparat", starts_on=D(2026, 2, 1))
+    services.add_benefit_period(
+        reason="Registreret sent", case=case, actor=worker, ydelse="kontanthjaelp_jobparat", starts_on=D(2026, 2, 1))
     with pytest.raises(ValidationError):
-        services.add_benefit_period(case=case, actor=worker, ydelse="findes_ikke", starts_on=D(2026, 2, 1))
+        services.add_benefit_period(
+            reason="Registreret sent", case=case, actor=worker, ydelse="findes_ikke", starts_on=D(2026, 2, 1))
 
 
 def _csv(*rows, header="cpr,type,start,slut,timer,arbejdsgiver"):

@@ -94,9 +94,9 @@ def test_the_progress_page_uses_the_same_number_of_queries_whatever_the_size(cli
         for c in citizens:
             case = case_of(programme, c)
             services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
-                                        starts_on=datetime.date(2020, 1, 1))
+                                        starts_on=datetime.date(2020, 1, 1), reason="Bevilling fra 2020")
             services.add_effort(case=case, actor=worker, kind="praktik", starts_on=datetime.date(2026, 1, 1),
-                                employer="X")
+                                employer="X", reason="Sent registreret")
         client.force_login(manager)
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(f"/gennemgang/program/{programme.pk}/").status_code == 200
@@ -126,11 +126,11 @@ def test_an_illegal_transition_in_the_browser_shows_the_message(client, programm
     case = programme.cases.first()
     client.force_login(worker)
     response = client.post(f"/gennemgang/sager/{case.pk}/status/", {
-        "status-version": case.version, "status-to": Status.VISITERET, "status-on": "2026-05-01"})
+        "status-version": case.version, "status-to": Status.VISITERET, "status-on": "2026-11-20"})
     assert "En sag, der er ikke påbegyndt, kan ikke blive visiteret." in response.content.decode()
     assert ReviewCase.objects.get(pk=case.pk).status == Status.NOT_STARTED
     ok = client.post(f"/gennemgang/sager/{case.pk}/status/", {
-        "status-version": case.version, "status-to": Status.IN_REVIEW, "status-on": "2026-05-01"})
+        "status-version": case.version, "status-to": Status.IN_REVIEW, "status-on": "2026-11-20"})
     assert ok.status_code == 302 and ReviewCase.objects.get(pk=case.pk).status == Status.IN_REVIEW
 
 
@@ -138,7 +138,7 @@ def test_an_effort_form_posted_twice_is_one_effort(client, programme, worker):
     case = programme.cases.first()
     client.force_login(worker)
     data = {"indsats-idempotency_key": str(uuid.uuid4()), "indsats-kind": "praktik",
-            "indsats-starts_on": "2026-05-01", "indsats-employer": "Fiktiv ApS", "indsats-hours_per_week": "10,5"}
+            "indsats-starts_on": "2026-11-20", "indsats-employer": "Fiktiv ApS", "indsats-hours_per_week": "10,5"}
     assert client.post(f"/gennemgang/sager/{case.pk}/indsats/", data).status_code == 302
     assert client.post(f"/gennemgang/sager/{case.pk}/indsats/", data).status_code == 302
     assert Effort.objects.filter(case=case).count() == 1

@@ -19,7 +19,7 @@ from helhed.pools.allocation import largest_remainder
 from helhed.review import measures
 from helhed.review.measures import CaseFacts
 
-MILESTONE_RULE_VERSION = "1"
+MILESTONE_RULE_VERSION = "2"
 
 
 def rule_version() -> str:
@@ -71,12 +71,24 @@ def at_start(*, period_start: datetime.date, allocated_on: datetime.date) -> Out
                                                      "allocated_on": allocated_on.isoformat()})
 
 
-def all_resolved(facts: Sequence[CaseFacts] | None, *, today: datetime.date) -> Outcome:
+def entered_by(*, latest_on: datetime.date, today: datetime.date) -> datetime.date:
+    """The cut-off for the facts a tranche may count: those entered (and, where a second
+    person must approve, approved) by the end of the tranche's latest date in Danish time,
+    or of today before then. Source: issue 17 ("A milestone counts a fact only if it was
+    entered by the tranche's deadline (Danish time)"); DOMAIN.md ("deadlines are Danish
+    (Europe/Copenhagen)")."""
+    return min(latest_on, today)
+
+
+def all_resolved(facts: Sequence[CaseFacts] | None, *, today: datetime.date,
+                 entered_by: datetime.date | None = None) -> Outcome:
     """The day the whole gross target group became afklaret og visiteret (or closed), if it
-    has by ``today``: the last of the cases' resolution days. The test is
+    has by ``today``: the last of the cases' resolution days, counting only the facts known
+    at the end of ``entered_by`` (``measures.known_by``). The test is
     ``helhed.review.measures.resolved_facts`` on that day (seed 002, second tranche)."""
     if not facts:
         return Outcome(None, {"programme": False, "reason": "Ingen gennemgang med sager for kommunen."})
+    facts = measures.known_by(facts, entered_by or today)
     days = []
     for c in facts:
         candidates = [d for d in (c.visiteret_on, c.closed_on) if d is not None]
@@ -84,7 +96,8 @@ def all_resolved(facts: Sequence[CaseFacts] | None, *, today: datetime.date) -> 
     met_on = max(days) if all(days) and max(days) <= today else None
     m = measures.resolved_facts(facts, on=met_on or today)
     return Outcome(met_on, {"programme": True, "measure": m.name, "on": m.period, "resolved": m.numerator,
-                            "gross_target_group": m.denominator})
+                            "gross_target_group": m.denominator, "not_resolved": m.evidence["not_resolved"],
+                            **measures.facts_evidence(facts)})
 
 
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -103,14 +116,17 @@ def share_reached(numerator: int, denominator: int, threshold: Decimal) -> bool:
 
 
 def consecutive_months(facts: Sequence[CaseFacts] | None, *, start: datetime.date, today: datetime.date,
-                       threshold: Decimal, months: int, denominator: str = "system") -> Outcome:
+                       threshold: Decimal, months: int, denominator: str = "system",
+                       entered_by: datetime.date | None = None) -> Outcome:
     """The end of the first run of ``months`` consecutive complete months in which at least
     ``threshold`` % of the month's recipients were in virksomhedsrettet indsats (the monthly
     measure is ``helhed.review.measures.effort_share_facts``). Only months that have ended by
-    ``today`` count. Source: seed 002, third tranche ("mindst 40 pct. ... i tre
-    sammenhængende måneder")."""
+    ``today`` count, and only the facts known at the end of ``entered_by``
+    (``measures.known_by``: efforts entered by then, the newest extract imported by then).
+    Source: seed 002, third tranche ("mindst 40 pct. ... i tre sammenhængende måneder")."""
     if not facts:
         return Outcome(None, {"programme": False, "reason": "Ingen gennemgang med sager for kommunen."})
+    facts = measures.known_by(facts, entered_by or today)
     last_complete = today.replace(day=1) - datetime.timedelta(days=1)
     rows, run = [], 0
     met_on = None
@@ -118,10 +134,13 @@ def consecutive_months(facts: Sequence[CaseFacts] | None, *, start: datetime.dat
         m = measures.effort_share_facts(facts, month=month, denominator=denominator, target=float(threshold) / 100)
         reached = share_reached(m.numerator, m.denominator, threshold)
         rows.append({"month": m.period, "recipients": m.denominator, "in_virksomhedsrettet_indsats": m.numerator,
-                     "reached": reached})
+                     "reached": reached, "recipient_cases": m.evidence["recipients"],
+                     "cases_in_effort": m.evidence["in_virksomhedsrettet_indsats"],
+                     "shown_out_of_benefit": m.evidence["shown_out_of_benefit"]})
         run = run + 1 if reached else 0
         if run >= months:
             met_on = measures.month_bounds(month)[1]
             break
     return Outcome(met_on, {"programme": True, "threshold_percent": str(threshold), "months_required": months,
-                            "denominator": denominator, "months": rows})
+                            "denominator": denominator, "gross_target_group": len(facts), "months": rows,
+                            **measures.facts_evidence(facts)})

@@ -261,10 +261,11 @@ def milestone_outcome(*, tranche: Tranche, pool: Pool, allocated_on: datetime.da
                       today: datetime.date) -> milestones.Outcome:
     if tranche.kind == MilestoneKind.AT_START:
         return milestones.at_start(period_start=pool.period_start, allocated_on=allocated_on)
+    cutoff = milestones.entered_by(latest_on=tranche.latest_on, today=today)
     if tranche.kind == MilestoneKind.ALL_RESOLVED:
-        return milestones.all_resolved(facts, today=today)
+        return milestones.all_resolved(facts, today=today, entered_by=cutoff)
     return milestones.consecutive_months(facts, start=pool.period_start, today=today, threshold=tranche.threshold,
-                                         months=tranche.months, denominator=denominator)
+                                         months=tranche.months, denominator=denominator, entered_by=cutoff)
 
 
 @dataclass
@@ -296,7 +297,7 @@ def evaluate_pool(*, pool: Pool, today: datetime.date, actor: User | None = None
         if not open_tranches:
             continue
         programme = programme_for(pool, allocation.municipality_id)
-        facts = measures.load_facts(programme) if programme else None
+        facts = measures.load_facts(programme, until=today) if programme else None
         denominator = programme.denominator if programme else "system"
         amounts = milestones.tranche_amounts(allocation.amount, percents, pool.unit)
         for tranche in open_tranches:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from helhed.core.admin import ReadOnlyAdmin
-from helhed.review.models import Measurement, Programme
+from helhed.review.models import Measurement, Programme, RegisterImport
 
 
 @admin.register(Programme)
@@ -19,3 +19,11 @@ class MeasurementAdmin(ReadOnlyAdmin):
 
     list_display = ["programme", "measure", "period", "numerator", "denominator", "met", "computed_at"]
     list_filter = ["measure"]
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(ReadOnlyAdmin):
+    """Register extracts read into a programme: file name, hash, date and counts, never a period."""
+
+    list_display = ["programme", "original_name", "extract_on", "members_found", "imported_by_name", "imported_at"]
+    readonly_fields = ["sha256"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 import rules
@@ -17,7 +18,7 @@ from ninja.errors import HttpError
 
 from helhed.core.api import ErrorOut
 from helhed.review import selectors, services
-from helhed.review.models import EffortKind
+from helhed.review.models import Approval, EffortKind
 from helhed.review.models import Status as CaseStatus
 
 router = Router(tags=["Gennemgang"])
@@ -76,10 +77,48 @@ class ProgressOut(Schema):
 class EffortOut(Schema):
     id: UUID
     kind: str
-    starts_on: datetime.date
+    starts_on: datetime.date = Field(..., description="Gælder fra (indsatsens start)")
     ends_on: datetime.date | None
     hours_per_week: Decimal | None
     employer: str
+    entered_at: datetime.datetime = Field(..., description="Registreret (serverens ur)")
+    approval: Approval = Field(..., description="Tæller uden godkendelse, afventer, godkendt eller afvist")
+    entered_reason: str
+
+
+class CaseEventOut(Schema):
+    id: int
+    entered_at: datetime.datetime = Field(..., description="Registreret (serverens ur)")
+    effective_on: datetime.date = Field(..., description="Gælder fra")
+    actor: str
+    from_status: str
+    to_status: str
+    text: str
+    approval: Approval
+    entered_reason: str
+
+
+class BenefitCorrectionOut(Schema):
+    id: int
+    ydelse: str
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    entered_at: datetime.datetime
+    approval: Approval
+    entered_reason: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = Field(..., description="Begrundelse for godkendelsen eller afvisningen")
+
+
+class DecisionOut(Schema):
+    kind: str
+    id: str
+    approval: Approval
+    decided_by: str
+    decided_at: datetime.datetime
 
 
 class ReviewCaseOut(Schema):
@@ -100,6 +139,8 @@ class ReviewCaseOut(Schema):
     closed_on: datetime.date | None
     close_reason: str
     efforts: list[EffortOut]
+    events: list[CaseEventOut]
+    benefit_corrections: list[BenefitCorrectionOut]
 
 
 class StatusIn(Schema):
@@ -108,6 +149,7 @@ class StatusIn(Schema):
     on: datetime.date | None = None
     close_reason: str = ""
     close_note: str = ""
+    reason: str = Field("", description="Begrundelse, når datoen ligger mere end 14 dage tilbage")
 
 
 class EffortIn(Schema):
@@ -117,6 +159,7 @@ class EffortIn(Schema):
     ends_on: datetime.date | None = None
     hours_per_week: Decimal | None = None
     employer: str = ""
+    reason: str = Field("", description="Begrundelse, når startdatoen ligger mere end 14 dage tilbage")
 
 
 def _programme(row) -> ProgrammeOut:
@@ -128,7 +171,8 @@ def _programme(row) -> ProgrammeOut:
 
 def _effort(e) -> EffortOut:
     return EffortOut(id=e.pk, kind=e.kind, starts_on=e.starts_on, ends_on=e.ends_on,
-                     hours_per_week=e.hours_per_week, employer=e.employer)
+                     hours_per_week=e.hours_per_week, employer=e.employer, entered_at=e.created_at,
+                     approval=e.approval, entered_reason=e.entered_reason)
 
 
 def _case(detail) -> ReviewCaseOut:
@@ -140,6 +184,12 @@ def _case(detail) -> ReviewCaseOut:
         status=c.status, version=c.version, exemption=c.exemption, track=c.track, effort_kind=c.effort_kind,
         rehab_outcome=c.rehab_outcome, afklaret_on=c.afklaret_on, visiteret_on=c.visiteret_on,
         closed_on=c.closed_on, close_reason=c.close_reason, efforts=[_effort(e) for e in detail.efforts],
+        events=[CaseEventOut(id=e.pk, entered_at=e.at, effective_on=e.on, actor=e.actor_name,
+                             from_status=e.from_status, to_status=e.to_status, text=e.text, approval=e.approval,
+                             entered_reason=e.entered_reason) for e in detail.events],
+        benefit_corrections=[BenefitCorrectionOut(id=b.pk, ydelse=b.ydelse, starts_on=b.starts_on, ends_on=b.ends_on,
+                                                  entered_at=b.created_at, approval=b.approval,
+                                                  entered_reason=b.entered_reason) for b in detail.benefit_periods],
     )
 
 
@@ -201,7 +251,7 @@ def change_status(request, case_id: UUID, payload: StatusIn):
     try:
         services.change_status(case=detail.case, version=payload.version, to=payload.to, actor=request.auth,
                                on=payload.on or timezone.localdate(), close_reason=payload.close_reason,
-                               close_note=payload.close_note)
+                               close_note=payload.close_note, reason=payload.reason)
     except ValidationError as error:
         raise HttpError(409 if getattr(error, "code", None) == "stale" else 422, " ".join(error.messages)) from None
     return _case(selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: statusskift via API",
@@ -220,3 +270,25 @@ def create_effort(request, case_id: UUID, payload: EffortIn):
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from None
     return Status(201 if created else 200, _effort(effort))
+
+
+@router.post("/review/facts/{kind}/{fact_id}/decision",
+             response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Godkend eller afvis en oplysning, der venter (aldrig din egen)")
+def decide_fact(request, kind: Literal["event", "effort", "period"], fact_id: str, payload: DecisionIn):
+    _require(request)
+    model = services.FACT_MODELS[kind]
+    try:
+        model._meta.pk.to_python(fact_id)
+    except ValidationError:
+        raise HttpError(404, "Oplysningen findes ikke.") from None
+    fact = model.objects.select_related("case__programme").filter(pk=fact_id).first()
+    if fact is None or not rules.has_perm("review.work_case", request.auth, fact.case):
+        raise HttpError(404, "Oplysningen findes ikke eller er ikke tilgængelig for dig.")
+    try:
+        fact = services.decide_fact(kind=kind, pk=fact.pk, approve=payload.approve, reason=payload.reason,
+                                    actor=request.auth)
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    return DecisionOut(kind=kind, id=str(fact.pk), approval=fact.approval, decided_by=fact.decided_by_name,
+                       decided_at=fact.decided_at)

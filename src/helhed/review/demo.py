@@ -6,7 +6,12 @@ problems, her case in review), ten fictional Aarhus citizens and one member not 
 registry. Its benefit periods are written as a register extract (a real CSV file in
 MEDIA_ROOT with its SHA-256, so the extract can be run again on the register page). The
 cases are assigned to ``sagsbehandler.aarhus`` and ``jobcenterleder.aarhus`` and are worked
-into every state, with efforts in the last months. Deterministic for a given ``today``."""
+into every state, with efforts in the last months. Deterministic for a given ``today``.
+
+The history is entered as the story tells it: each fact is entered on the day it takes
+effect (``clock.simulated``), the programme's benefit periods come from two imported
+register extracts (the second shows the citizen who moved leaving the kontanthjælp system,
+so her case can be closed), and one effort entered late waits for a colleague's approval."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from helhed.core.calendar import COPENHAGEN
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.models import User
 from helhed.demo.cpr import demo_cpr
@@ -24,7 +30,7 @@ from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGro
 from helhed.register.targetgroups import get_rule
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen
-from helhed.review import services
+from helhed.review import clock, services
 from helhed.review.models import CloseReason, EffortKind, Exemption, RehabOutcome, Status, Track
 
 AARHUS = 751
@@ -59,12 +65,23 @@ def _new_cpr(born, sex, rng, taken) -> str:
             return cpr
 
 
+def _extract_csv(members: list[tuple[str, datetime.date]], ended: dict[str, datetime.date] | None = None) -> bytes:
+    ended = ended or {}
+    lines = ["cpr,kommunekode,ydelse,start,slut"]
+    lines += [f"{cpr},{AARHUS},kontanthjaelp_aktivitetsparat,{start.isoformat()},"
+              f"{ended[cpr].isoformat() if cpr in ended else ''}" for cpr, start in members]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _entered(day: datetime.date, hour: int = 10):
+    """Enter the facts inside the block as on ``day`` (the demo's history)."""
+    return clock.simulated(datetime.datetime.combine(day, datetime.time(hour), tzinfo=COPENHAGEN))
+
+
 def _register_result(*, manager: User, members: list[tuple[str, datetime.date]], as_of: datetime.date
                      ) -> TargetGroupResult:
     """A register extract and a result for Aarhus, made by hand from the members' periods."""
-    lines = ["cpr,kommunekode,ydelse,start,slut"]
-    lines += [f"{cpr},{AARHUS},kontanthjaelp_aktivitetsparat,{start.isoformat()}," for cpr, start in members]
-    content = ("\n".join(lines) + "\n").encode()
+    content = _extract_csv(members)
     extract = RegisterExtract(original_name="demo-aarhus-perioder.csv", description="Demo: Aarhus (fiktive borgere)",
                               sha256=hashlib.sha256(content).hexdigest(), size=len(content), periods=len(members),
                               uploaded_by=manager)
@@ -117,27 +134,31 @@ def build_review_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> 
         if state not in ("rehabilitation", "jobparat", "not_started"):
             services.assign_case(case=cases[citizen.pk], caseworker=worker, actor=manager, on=started)
 
-    def benefit(case, start, end=None):
-        services.add_benefit_period(case=case, actor=worker, ydelse="kontanthjaelp_aktivitetsparat",
-                                    starts_on=start, ends_on=end)
-
-    for case in programme.cases.all():
-        start = datetime.date.fromisoformat(case.member.figures["stay_start"])
-        benefit(case, start)
+    # Benefit periods come from the registers: the extract the target group was found in,
+    # imported when the programme started.
+    with _entered(started):
+        services.import_register_extract(programme=programme, actor=manager, name="demo-aarhus-perioder.csv",
+                                         content=_extract_csv(members), extract_on=as_of)
 
     def work(citizen, *, state, actor, months_ago_afklaret, **content):
         case = cases[citizen.pk]
         on = _months_back(today, months_ago_afklaret + 1, 10)
-        case = services.change_status(case=case, version=case.version, to=Status.IN_REVIEW, actor=actor, on=on)
+        with _entered(on):
+            case = services.change_status(case=case, version=case.version, to=Status.IN_REVIEW, actor=actor,
+                                          on=on)
+            case = services.save_case(case=case, version=case.version, actor=actor, on=on, **content)
         if state == "in_review":
-            return services.save_case(case=case, version=case.version, actor=actor, on=on, **content)
-        case = services.save_case(case=case, version=case.version, actor=actor, on=on, **content)
+            return case
         afklaret = _months_back(today, months_ago_afklaret, 5)
-        case = services.change_status(case=case, version=case.version, to=Status.AFKLARET, actor=actor, on=afklaret)
+        with _entered(afklaret):
+            case = services.change_status(case=case, version=case.version, to=Status.AFKLARET, actor=actor,
+                                          on=afklaret)
         if state == "afklaret":
             return case
-        return services.change_status(case=case, version=case.version, to=Status.VISITERET, actor=actor,
-                                      on=afklaret + datetime.timedelta(days=7))
+        visiteret = afklaret + datetime.timedelta(days=7)
+        with _entered(visiteret):
+            return services.change_status(case=case, version=case.version, to=Status.VISITERET, actor=actor,
+                                          on=visiteret)
 
     health = dict(exemption=Exemption.HEALTH, exemption_grounds="Ondt i ryggen; fritaget siden 2015.",
                   health_information="Kroniske rygsmerter. Egen læge: kan sidde og stå skiftevis.",
@@ -154,13 +175,15 @@ def build_review_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> 
              **health, track=Track.VIRKSOMHEDSRETTET, effort_kind=kind,
              visitation_note="Borgeren og socialoverlægen er enige om en afprøvning med skånehensyn.")
         start = _months_back(today, months_ago - 1, 3)
-        services.add_effort(case=cases[citizens[state].pk], actor=worker, kind=kind, starts_on=start,
-                            ends_on=None if state != "ordinaere_timer" else _months_back(today, 1, 20),
-                            hours_per_week=hours, employer=employer)
+        with _entered(start):
+            services.add_effort(case=cases[citizens[state].pk], actor=worker, kind=kind, starts_on=start,
+                                ends_on=None if state != "ordinaere_timer" else _months_back(today, 1, 20),
+                                hours_per_week=hours, employer=employer)
     work(citizens["mentor"], state="visiteret", actor=worker, months_ago_afklaret=4, **health,
          track=Track.OTHER_ACTIVE, effort_kind=EffortKind.MENTOR)
-    services.add_effort(case=cases[citizens["mentor"].pk], actor=worker, kind=EffortKind.MENTOR,
-                        starts_on=_months_back(today, 3, 1), hours_per_week=Decimal("2"))
+    with _entered(_months_back(today, 3, 1)):
+        services.add_effort(case=cases[citizens["mentor"].pk], actor=worker, kind=EffortKind.MENTOR,
+                            starts_on=_months_back(today, 3, 1), hours_per_week=Decimal("2"))
     work(citizens["rehabilitation"], state="visiteret", actor=manager, months_ago_afklaret=7,
          **(health | {"medical_assessment": "Varigt nedsat arbejdsevne; bør ses af rehabiliteringsteamet."}),
          track=Track.REHABILITATION, rehab_outcome=RehabOutcome.RESSOURCEFORLOEB)
@@ -169,17 +192,33 @@ def build_review_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> 
     work(citizens["afklaret"], state="afklaret", actor=worker, months_ago_afklaret=1, **health)
     work(citizens["in_review"], state="in_review", actor=worker, months_ago_afklaret=0,
          exemption=Exemption.SOCIAL, exemption_grounds="Hjemløs i 2019.")
+    # A newer extract shows Nadia leaving Aarhus's kontanthjælp system; her case is closed from it.
+    nadia = members[list(citizens).index("closed") + 1][0]
+    left_on = _months_back(today, 9, 15)
+    with _entered(left_on + datetime.timedelta(days=6)):
+        services.import_register_extract(programme=programme, actor=manager, name="demo-aarhus-perioder-2.csv",
+                                         content=_extract_csv(members, {nadia: left_on}),
+                                         extract_on=left_on + datetime.timedelta(days=5))
     closed = cases[citizens["closed"].pk]
-    services.change_status(case=closed, version=closed.version, to=Status.CLOSED, actor=worker,
-                           on=_months_back(today, 9, 15), close_reason=CloseReason.MOVED,
-                           close_note="Flyttet til Randers Kommune.")
+    with _entered(left_on + datetime.timedelta(days=7)):
+        services.change_status(case=closed, version=closed.version, to=Status.CLOSED, actor=worker,
+                               close_reason=CloseReason.MOVED, close_note="Flyttet til Randers Kommune.")
+    # An effort entered late, with a reason: it counts once a colleague has approved it.
+    late = _months_back(today, 1, 2)
+    with _entered(late + datetime.timedelta(days=20)):
+        services.add_effort(case=cases[citizens["afklaret"].pk], actor=worker, kind=EffortKind.PRAKTIK,
+                            starts_on=late, ends_on=late + datetime.timedelta(days=13),
+                            hours_per_week=Decimal("8"), employer="Fiktiv Cykelværksted",
+                            reason="Praktikaftalen kom først fra virksomheden tre uger efter start.")
 
     # Karen's case is in review: exemption and health recorded, waiting for the medical officer.
     k = cases[karen.pk]
-    k = services.change_status(case=k, version=k.version, to=Status.IN_REVIEW, actor=worker,
-                               on=today - datetime.timedelta(days=21))
-    services.save_case(case=k, version=k.version, actor=worker, on=today - datetime.timedelta(days=20),
-                       exemption=Exemption.HEALTH,
-                       exemption_grounds="Fritaget for beskæftigelsesrettede tilbud af helbredsgrunde siden 2016.",
-                       health_information="Ondt i ryggen og en depression. Går til egen læge og psykolog.",
-                       citizen_view="Vil gerne arbejde lidt, hvis det kan ske i hendes eget tempo.")
+    with _entered(today - datetime.timedelta(days=21)):
+        k = services.change_status(case=k, version=k.version, to=Status.IN_REVIEW, actor=worker,
+                                   on=today - datetime.timedelta(days=21))
+    with _entered(today - datetime.timedelta(days=20)):
+        services.save_case(case=k, version=k.version, actor=worker, on=today - datetime.timedelta(days=20),
+                           exemption=Exemption.HEALTH,
+                           exemption_grounds="Fritaget for beskæftigelsesrettede tilbud af helbredsgrunde siden 2016.",
+                           health_information="Ondt i ryggen og en depression. Går til egen læge og psykolog.",
+                           citizen_view="Vil gerne arbejde lidt, hvis det kan ske i hendes eget tempo.")

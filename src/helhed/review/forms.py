@@ -4,18 +4,22 @@ from django import forms
 
 from helhed.core.forms import date_field
 from helhed.register.vocabulary import YDELSER
+from helhed.review.measures import BACKDATE_DAYS
 from helhed.review.models import (
     ALLOWED_TRANSITIONS,
     CloseReason,
     Denominator,
     EffortKind,
     Exemption,
+    RegisterImport,
     RehabOutcome,
     Status,
     Track,
 )
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+BACKDATE_LABEL = f"Begrundelse, hvis datoen ligger mere end {BACKDATE_DAYS} dage tilbage"
+BACKDATE_HELP = "Oplysningen tæller først, når en kollega har godkendt den."
 
 
 def _blank(label, choices):
@@ -70,6 +74,7 @@ class StatusForm(forms.Form):
     close_reason = forms.ChoiceField(label="Årsag (kun ved lukning)", required=False,
                                      choices=_blank("Ikke lukket", CloseReason.choices))
     close_note = forms.CharField(label="Bemærkning (kun ved lukning)", required=False, max_length=300)
+    reason = forms.CharField(label=BACKDATE_LABEL, required=False, max_length=500, help_text=BACKDATE_HELP)
 
     def __init__(self, *args, status, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +93,7 @@ class EffortForm(forms.Form):
                                         error_messages={"invalid": "Skriv et antal timer, fx 12,5."})
     employer = forms.CharField(label="Arbejdsgiver eller sted", required=False, max_length=150,
                                help_text="Skal udfyldes ved praktik, løntilskud og ordinære timer.")
+    reason = forms.CharField(label=BACKDATE_LABEL, required=False, max_length=500, help_text=BACKDATE_HELP)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
@@ -100,6 +106,10 @@ class BenefitForm(forms.Form):
     ydelse = forms.ChoiceField(label="Ydelse", choices=sorted(YDELSER.items(), key=lambda kv: kv[1]))
     starts_on = date_field("Første dag")
     ends_on = date_field("Sidste dag", required=False, help_text="Tom, hvis borgeren stadig får ydelsen.")
+    reason = forms.CharField(label="Begrundelse for rettelsen", max_length=500, widget=TEXT,
+                             help_text="Hvad viser perioden, fx en afgørelse med dato. En kollega skal godkende "
+                                       "rettelsen, før den tæller.",
+                             error_messages={"required": "Skriv en begrundelse for rettelsen."})
 
 
 class AssignForm(forms.Form):
@@ -124,3 +134,23 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="CSV-fil med indsatser",
                            help_text="Kolonnerne cpr, type, start, slut, timer, arbejdsgiver (UTF-8).",
                            error_messages={"required": "Vælg en fil.", "empty": "Filen er tom."})
+
+
+class DecisionForm(forms.Form):
+    decision_reason = forms.CharField(label="Begrundelse", max_length=500, widget=TEXT,
+                                      error_messages={"required": "Skriv en begrundelse for godkendelsen eller "
+                                                                  "afvisningen."})
+    # Set by the button pressed ("Godkend" or "Afvis"); not rendered as a field.
+    decision = forms.ChoiceField(choices=[("approve", "Godkend"), ("reject", "Afvis")],
+                                 error_messages={"required": "Vælg godkend eller afvis."})
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(label="Registerudtræk",
+                           help_text="CSV (UTF-8) eller Parquet med kolonnerne cpr, kommunekode, ydelse, start, slut "
+                                     "– eller et DREAM-udtræk.",
+                           error_messages={"required": "Vælg en fil.", "empty": "Filen er tom."})
+    extract_on = date_field("Udtrækkets dato", help_text="Den dag, udtrækket viser ydelserne til og med.")
+    kind = forms.ChoiceField(label="Format", choices=RegisterImport.Kind.choices, initial=RegisterImport.Kind.PERIODS)
+    codes = forms.FileField(label="Kodeoversættelse (kun DREAM)", required=False,
+                            help_text="CSV med kolonnerne code, ydelse.")

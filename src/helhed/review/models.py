@@ -25,6 +25,7 @@ from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupMember, TargetGroupResult
 from helhed.register.vocabulary import YDELSER
 from helhed.registry.models import Citizen
+from helhed.review import clock
 
 
 class Denominator(models.TextChoices):
@@ -203,13 +204,49 @@ class ReviewCase(models.Model):
         return self.status in RESOLVED
 
 
-class CaseEvent(models.Model):
+class Approval(models.TextChoices):
+    """Whether a fact needs a second person's approval before it counts (docs/review.md,
+    "Facts carry two dates")."""
+
+    NOT_NEEDED = "not_needed", "Tæller uden godkendelse"
+    PENDING = "pending", "Afventer godkendelse"
+    APPROVED = "approved", "Godkendt"
+    REJECTED = "rejected", "Afvist"
+
+
+class TwoDatedFact(models.Model):
+    """A fact the milestones count carries two dates: when it was entered (the server's
+    clock, set on insert, never editable; each model's own timestamp field) and the date it
+    takes effect. One dated too far back, and every typed correction, waits for a second
+    person's approval with a reason (``measures.needs_second_approval``)."""
+
+    approval = models.CharField("godkendelse", max_length=12, choices=Approval.choices,
+                                default=Approval.NOT_NEEDED, editable=False)
+    entered_reason = models.CharField("begrundelse fra den, der registrerede", max_length=500, blank=True,
+                                      editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False)
+    decided_by_name = models.CharField(max_length=150, blank=True, editable=False)
+    decided_at = models.DateTimeField("godkendt/afvist", null=True, blank=True, editable=False)
+    decision_reason = models.CharField("begrundelse for godkendelse/afvisning", max_length=500, blank=True,
+                                       editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approval == Approval.PENDING
+
+
+class CaseEvent(TwoDatedFact):
     """The case's history: every status change and save, with who and when (the evidence
-    behind ``measures.all_afklaret_og_visiteret``). Append-only by convention of the services."""
+    behind ``measures.all_afklaret_og_visiteret``). Append-only by convention of the services;
+    ``at`` is the server's clock when it was entered, ``on`` the date it takes effect."""
 
     case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    on = models.DateField("dato")
+    at = models.DateTimeField("registreret", default=clock.now, editable=False)
+    on = models.DateField("gælder fra")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_name = models.CharField(max_length=150)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
@@ -230,8 +267,9 @@ class Source(models.TextChoices):
     IMPORT = "import", "Indlæst fra fil"
 
 
-class Effort(models.Model):
-    """An effort (indsats) the citizen takes part in: type, period, hours and employer."""
+class Effort(TwoDatedFact):
+    """An effort (indsats) the citizen takes part in: type, period, hours and employer. It
+    takes effect on its start date; ``created_at`` is when it was entered."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="efforts")
@@ -245,7 +283,7 @@ class Effort(models.Model):
                                      related_name="efforts")
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("registreret", default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -267,17 +305,21 @@ class Effort(models.Model):
         return self.kind in VIRKSOMHEDSRETTET
 
 
-class BenefitPeriod(models.Model):
-    """A period in which the citizen received a benefit (the register engine's vocabulary,
-    ``register.vocabulary.YDELSER``). There is no benefit table in the application yet, so
-    the review keeps the periods it needs for the monthly measure, per case."""
+class BenefitPeriod(TwoDatedFact):
+    """A typed correction of the register: a period in which the citizen received a benefit
+    (the register engine's vocabulary, ``register.vocabulary.YDELSER``) that the imported
+    extract lacks. Benefit periods come from register extracts (``RegisterImport``); a typed
+    one is a documented correction with a reason and counts only once a second person has
+    approved it."""
 
+    approval = models.CharField("godkendelse", max_length=12, choices=Approval.choices, default=Approval.PENDING,
+                                editable=False)
     case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="benefit_periods")
     ydelse = models.CharField("ydelse", max_length=40, choices=sorted(YDELSER.items(), key=lambda kv: kv[1]))
     starts_on = models.DateField("første dag")
     ends_on = models.DateField("sidste dag", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("registreret", default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -340,3 +382,59 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.period}"
+
+
+class RegisterImport(models.Model):
+    """A register extract of benefit periods read into a programme: the periods of the gross
+    target group's members are kept (``RegisterPeriod``) with the file's SHA-256 and the date
+    the extract describes, so that a later reader can replay every measure made from it. The
+    milestones use the newest extract entered by their cut-off (``measures.known_by``)."""
+
+    class Kind(models.TextChoices):
+        PERIODS = "periods", "Ydelsesperioder (cpr,kommunekode,ydelse,start,slut)"
+        DREAM = "dream", "DREAM (bred fil, én kolonne pr. uge)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="register_imports")
+    kind = models.CharField("format", max_length=8, choices=Kind.choices, default=Kind.PERIODS)
+    original_name = models.CharField("filnavn", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    extract_on = models.DateField("udtrækkets dato",
+                                  help_text="Den dag, udtrækket viser ydelserne til og med.")
+    rows_read = models.BigIntegerField("perioder i filen")
+    members_found = models.PositiveIntegerField("borgere fra målgruppen i udtrækket")
+    periods_kept = models.PositiveIntegerField("perioder gemt for målgruppen")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_by_name = models.CharField(max_length=150)
+    imported_at = models.DateTimeField("indlæst", default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "indlæst registerudtræk"
+        verbose_name_plural = "indlæste registerudtræk"
+        constraints = [models.UniqueConstraint(fields=["programme", "sha256"], name="review_register_import_once")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} pr. {self.extract_on}"
+
+
+class RegisterPeriod(models.Model):
+    """One benefit period of a member of the gross target group, as an imported extract shows
+    it (the register's own municipality code; an end on or after the extract's date means the
+    period was still running)."""
+
+    register_import = models.ForeignKey(RegisterImport, on_delete=models.CASCADE, related_name="periods")
+    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="register_periods")
+    kommunekode = models.PositiveSmallIntegerField("kommunekode")
+    ydelse = models.CharField("ydelse", max_length=40)
+    starts_on = models.DateField("første dag")
+    ends_on = models.DateField("sidste dag", null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "starts_on"]
+        verbose_name = "registerperiode"
+        verbose_name_plural = "registerperioder"
+        indexes = [models.Index(fields=["register_import", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.ydelse} fra {self.starts_on}"

@@ -37,3 +37,7 @@ rules.add_perm("review.import_efforts", works_cases & programme_in_scope)
 rules.add_perm("review.record_measurement", (is_manager & programme_in_scope) | is_pool_officer)
 # Object: a review case.
 rules.add_perm("review.work_case", works_cases & programme_in_scope)
+# Object: a review case. The service also refuses the person who entered the fact.
+rules.add_perm("review.approve_facts", works_cases & programme_in_scope)
+# Object: a programme. Pool officers, and jobcentre managers for their own municipality.
+rules.add_perm("review.import_register", (is_manager & programme_in_scope) | is_pool_officer)

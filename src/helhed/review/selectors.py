@@ -23,6 +23,8 @@ from helhed.registry.models import Citizen
 from helhed.review import measures
 from helhed.review.models import (
     RESOLVED,
+    Approval,
+    BenefitPeriod,
     CaseEvent,
     CloseReason,
     Effort,
@@ -250,6 +252,9 @@ class CaseDetail:
     events: list[CaseEvent]
     caseworkers: list[User]
     plain: list[str]
+    register_import: object = None  # the newest imported extract of the programme
+    register_periods: list = field(default_factory=list)  # the case's periods in it
+    pending: list = field(default_factory=list)  # the case's facts waiting for a colleague
 
 
 def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> CaseDetail:
@@ -260,9 +265,13 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
     caseworkers = []
     if rules.has_perm("review.assign_cases", user, case.programme):
         caseworkers = assignable_caseworkers(case.programme)
+    latest = case.programme.register_imports.order_by("-extract_on", "-imported_at").first()
     detail = CaseDetail(case=case, efforts=list(case.efforts.all()), benefit_periods=list(case.benefit_periods.all()),
                         events=list(case.events.all()[:100]), caseworkers=caseworkers,
-                        plain=decision_in_plain_danish(case))
+                        plain=decision_in_plain_danish(case), register_import=latest,
+                        register_periods=list(latest.periods.filter(case=case)) if latest else [])
+    detail.pending = [f for f in (*detail.events, *detail.efforts, *detail.benefit_periods)
+                      if f.approval == Approval.PENDING]
     if case.citizen_id:
         record_read(actor=user, citizen_uuids=[case.citizen_id],
                     what="Gennemgang: fritagelse, helbred, skånehensyn, egen vurdering, visitation og indsatser",
@@ -323,3 +332,51 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
         "today": today,
         "effort_labels": dict(EffortKind.choices),
     }
+
+
+@dataclass
+class PendingFact:
+    """A fact waiting for a colleague's approval, as the approvals page lists it."""
+
+    kind: str  # "event", "effort" or "period" (``services.FACT_MODELS``)
+    fact: object
+    case: ReviewCase
+    what: str
+    effective_on: datetime.date
+    entered_at: datetime.datetime
+    entered_by: str
+    reason: str
+    can_decide: bool
+
+
+def pending_facts(*, user: User, programme: Programme, channel: str) -> list[PendingFact]:
+    """Every fact of the programme waiting for approval (backdated facts and typed register
+    corrections), oldest entry first, in three queries. Each citizen shown is audited."""
+    if not rules.has_perm("review.view_cases", user, programme):
+        raise Http404("Programmet findes ikke eller er ikke tilgængeligt for dig.")
+    rows = []
+    for e in CaseEvent.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
+            "case__citizen"):
+        rows.append(PendingFact("event", e, e.case, e.text, e.on, e.at, e.actor_name, e.entered_reason,
+                                e.actor_id != user.pk))
+    for e in Effort.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
+            "case__citizen", "created_by"):
+        rows.append(PendingFact("effort", e, e.case, f"Indsats: {e.get_kind_display()}"
+                                f"{', ' + e.employer if e.employer else ''}", e.starts_on, e.created_at,
+                                _user_name(e.created_by), e.entered_reason, e.created_by_id != user.pk))
+    for b in BenefitPeriod.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
+            "case__citizen", "created_by"):
+        end = f"{b.ends_on:%d.%m.%Y}" if b.ends_on else "løber endnu"
+        rows.append(PendingFact("period", b, b.case, f"Rettelse af registeret: {b.get_ydelse_display()} til {end}",
+                                b.starts_on, b.created_at, _user_name(b.created_by), b.entered_reason,
+                                b.created_by_id != user.pk))
+    rows.sort(key=lambda r: (r.entered_at, r.case.number))
+    citizens = {r.case.citizen_id for r in rows if r.case.citizen_id}
+    if citizens:
+        record_read(actor=user, citizen_uuids=citizens, what="Oplysninger, der venter på godkendelse",
+                    purpose="Gennemgang: godkendelse af oplysninger", channel=channel)
+    return rows
+
+
+def _user_name(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "systemet"

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from helhed.core.cpr import cpr_blind_index
 from helhed.core.models import User
 from helhed.core.roles import Role
+from helhed.register import imports as register_import
 from helhed.register.models import TargetGroupResult
 from helhed.register.vocabulary import SYSTEM, YDELSER
 from helhed.registry.models import Citizen
-from helhed.review import imports
+from helhed.review import clock, imports, measures
 from helhed.review.measures import Measure
 from helhed.review.models import (
     ALLOWED_TRANSITIONS,
@@ -26,6 +28,7 @@ from helhed.review.models import (
     OTHER_ACTIVE,
     RESOLVED,
     VIRKSOMHEDSRETTET,
+    Approval,
     BenefitPeriod,
     CaseEvent,
     CloseReason,
@@ -36,6 +39,8 @@ from helhed.review.models import (
     Exemption,
     Measurement,
     Programme,
+    RegisterImport,
+    RegisterPeriod,
     RehabOutcome,
     ReviewCase,
     Source,
@@ -51,9 +56,33 @@ def _name(user: User | None) -> str:
 
 
 def _event(case: ReviewCase, *, actor: User | None, on: datetime.date, text: str,
-           from_status: str = "", to_status: str = "") -> None:
-    CaseEvent.objects.create(case=case, actor=actor, actor_name=_name(actor), on=on, text=text[:500],
-                             from_status=from_status, to_status=to_status)
+           from_status: str = "", to_status: str = "", approval: str = Approval.NOT_NEEDED,
+           entered_reason: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(case=case, actor=actor, actor_name=_name(actor), on=on, text=text[:500],
+                                    from_status=from_status, to_status=to_status, approval=approval,
+                                    entered_reason=entered_reason[:500])
+
+
+def _today() -> datetime.date:
+    """The server's day in Denmark: the entry day of a fact (never a parameter)."""
+    return clock.today()
+
+
+def _dated(programme: Programme, effective: datetime.date, *, reason: str, field: str) -> str:
+    """Check a fact's effective date against the day it is entered now; return its approval
+    state (``measures.effective_date_problem``, ``measures.needs_second_approval``)."""
+    entered_on = _today()
+    problem = measures.effective_date_problem(effective, entered_on=entered_on,
+                                              programme_start=programme.started_on)
+    if problem:
+        raise ValidationError({field: problem}, code="effective_date")
+    if measures.needs_second_approval(effective, entered_on=entered_on):
+        if not reason.strip():
+            raise ValidationError({"reason": (
+                f"Datoen ligger mere end {measures.BACKDATE_DAYS} dage tilbage. Skriv en begrundelse; "
+                "oplysningen tæller først, når en kollega har godkendt den.")}, code="backdated")
+        return Approval.PENDING
+    return Approval.NOT_NEEDED
 
 
 # --- Programmes -------------------------------------------------------------------------
@@ -256,18 +285,36 @@ def save_case(*, case: ReviewCase, version: int, actor: User, on: datetime.date,
 
 
 @transaction.atomic
-def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: datetime.date,
-                  close_reason: str = "", close_note: str = "") -> ReviewCase:
+def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: datetime.date | None = None,
+                  close_reason: str = "", close_note: str = "", reason: str = "") -> ReviewCase:
     """Move a case through the review: not started → in review → afklaret → visiteret, back
-    from afklaret to in review, or closed (the citizen left the target group before the
-    review was done). Only ``ALLOWED_TRANSITIONS`` are possible. Closing ends the citizen's
-    open benefit periods on ``on``."""
+    from afklaret to in review, or closed. Only ``ALLOWED_TRANSITIONS`` are possible.
+
+    The change is entered now (server clock) and takes effect on ``on``, which can be neither
+    in the future nor before the programme's start; more than ``measures.BACKDATE_DAYS``
+    back it needs ``reason`` and counts only once a colleague has approved it
+    (``decide_fact``). Closing takes its date from the register: the newest imported extract
+    must show the citizen out of the kontanthjælp system (``measures.register_exit``);
+    ``on`` is ignored then."""
     current = _locked(case, version)
+    programme = current.programme
     source = Status(current.status)
     if to not in ALLOWED_TRANSITIONS[source]:
         target = Status(to).label.lower() if to in Status.values else to
         raise ValidationError(f"En sag, der er {source.label.lower()}, kan ikke blive {target}.",
                               code="illegal_transition")
+    approval = Approval.NOT_NEEDED
+    if to == Status.CLOSED:
+        if close_reason not in CloseReason.values:
+            raise ValidationError({"close_reason": "Vælg, hvorfor borgeren er ude af målgruppen."})
+        exit_on, evidence = register_exit_of(current)
+        if exit_on is None:
+            raise ValidationError({"close_reason": evidence}, code="no_register_evidence")
+        on = max(exit_on, programme.started_on)
+    else:
+        if on is None:
+            raise ValidationError({"on": "Skriv datoen."})
+        approval = _dated(programme, on, reason=reason, field="on")
     fields = ["status"]
     if to == Status.IN_REVIEW:
         if source == Status.NOT_STARTED:
@@ -278,6 +325,8 @@ def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: d
         problems = afklaring_problems(current)
         if problems:
             raise ValidationError(problems, code="incomplete")
+        if current.started_on and on < current.started_on:
+            raise ValidationError("Afklaringen kan ikke ligge før gennemgangen blev påbegyndt.")
         current.afklaret_on = on
         fields.append("afklaret_on")
     elif to == Status.VISITERET:
@@ -290,18 +339,36 @@ def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: d
         current.visiteret_on = on
         fields.append("visiteret_on")
     elif to == Status.CLOSED:
-        if close_reason not in CloseReason.values:
-            raise ValidationError({"close_reason": "Vælg, hvorfor borgeren er ude af målgruppen."})
-        current.closed_on, current.close_reason, current.close_note = on, close_reason, close_note.strip()[:300]
+        current.closed_on, current.close_reason = on, close_reason
+        current.close_note = (close_note.strip() + " " + evidence).strip()[:300]
         fields += ["closed_on", "close_reason", "close_note"]
-        current.benefit_periods.filter(ends_on__isnull=True, starts_on__lte=on).update(ends_on=on)
     current.status = to
     current = _commit(current, version=version, actor=actor, fields=fields)
     text = f"Status: {source.label} → {Status(to).label}."
     if to == Status.CLOSED:
-        text += f" Årsag: {CloseReason(close_reason).label}."
-    _event(current, actor=actor, on=on, text=text, from_status=source, to_status=to)
+        text += f" Årsag: {CloseReason(close_reason).label}. {evidence}"
+    _event(current, actor=actor, on=on, text=text, from_status=source, to_status=to, approval=approval,
+           entered_reason=reason.strip())
     return current
+
+
+def register_exit_of(case: ReviewCase) -> tuple[datetime.date | None, str]:
+    """The day the newest imported extract of the case's programme shows the citizen out of
+    the kontanthjælp system of the programme's municipality, with the evidence as a Danish
+    sentence (or, without a date, why the case cannot be closed)."""
+    latest = case.programme.register_imports.order_by("-extract_on", "-imported_at").first()
+    if latest is None:
+        return None, ("Sagen kan kun lukkes, når et registerudtræk viser, at borgeren har forladt "
+                      "kontanthjælpssystemet. Der er ikke indlæst noget udtræk i programmet.")
+    periods = [(p.kommunekode, p.ydelse, measures.Interval(p.starts_on, p.ends_on))
+               for p in latest.periods.filter(case=case)]
+    exit_on = measures.register_exit(periods, extract_on=latest.extract_on,
+                                     municipality=case.programme.municipality_id)
+    if exit_on is None:
+        return None, (f"Registerudtrækket pr. {latest.extract_on:%d.%m.%Y} viser ikke, at borgeren har forladt "
+                      "kontanthjælpssystemet i kommunen. Sagen kan ikke lukkes.")
+    return exit_on, (f"Registerudtrækket pr. {latest.extract_on:%d.%m.%Y} (SHA-256 {latest.sha256[:12]}…) viser "
+                     f"borgeren ude af kontanthjælpssystemet fra {exit_on:%d.%m.%Y}.")
 
 
 # --- Efforts and benefit periods -----------------------------------------------------
@@ -323,9 +390,12 @@ def effort_problems(*, kind: str, starts_on, ends_on, hours_per_week, employer: 
 
 def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.date,
                ends_on: datetime.date | None = None, hours_per_week: Decimal | None = None, employer: str = "",
-               idempotency_key: uuid.UUID | None = None) -> tuple[Effort, bool]:
-    """Record an effort. The same ``idempotency_key`` twice (a form posted twice) gives the
-    first effort back. Returns ``(effort, created)``."""
+               idempotency_key: uuid.UUID | None = None, reason: str = "") -> tuple[Effort, bool]:
+    """Record an effort. It takes effect on its start date, which can be neither in the
+    future nor before the programme's start; more than ``measures.BACKDATE_DAYS`` back it
+    needs ``reason`` and a colleague's approval before it counts. The same
+    ``idempotency_key`` twice (a form posted twice) gives the first effort back. Returns
+    ``(effort, created)``."""
     if idempotency_key is not None:
         existing = Effort.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -336,8 +406,10 @@ def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.
                                employer=employer)
     if problems:
         raise ValidationError(problems)
+    approval = _dated(case.programme, starts_on, reason=reason, field="starts_on")
     effort = Effort(case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, hours_per_week=hours_per_week,
-                    employer=employer.strip()[:150], idempotency_key=idempotency_key, created_by=actor)
+                    employer=employer.strip()[:150], idempotency_key=idempotency_key, created_by=actor,
+                    approval=approval, entered_reason=reason.strip()[:500])
     try:
         with transaction.atomic():
             effort.save(force_insert=True)
@@ -352,8 +424,15 @@ def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.
 
 @transaction.atomic
 def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on: datetime.date,
-                       ends_on: datetime.date | None = None) -> BenefitPeriod:
-    """Record a period in which the citizen received a benefit (the register vocabulary)."""
+                       ends_on: datetime.date | None = None, reason: str = "") -> BenefitPeriod:
+    """Type a correction of the register: a period in which the citizen received a benefit
+    (the register vocabulary) that the imported extract lacks. Benefit periods come from
+    register extracts (``import_register_extract``); a typed one needs a reason and counts
+    only once a colleague has approved it (``decide_fact``). Source: issue 17 ("a typed
+    period is a documented correction with a reason and a second approver")."""
+    if not reason.strip():
+        raise ValidationError({"reason": "En rettelse af registeret skal have en begrundelse (fx hvilket "
+                               "dokument der viser perioden)."})
     if ydelse not in YDELSER:
         raise ValidationError({"ydelse": "Vælg en ydelse fra listen."})
     if ends_on is not None and ends_on < starts_on:
@@ -362,10 +441,15 @@ def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on:
                                               ydelse__in=SYSTEM)
     if ends_on is not None:
         overlapping = overlapping.filter(starts_on__lte=ends_on)
-    if ydelse in SYSTEM and overlapping.exists():
+    if ydelse in SYSTEM and overlapping.exclude(approval=Approval.REJECTED).exists():
         raise ValidationError("Perioden overlapper en anden periode i kontanthjælpssystemet.", code="overlap")
+    if starts_on > _today():
+        raise ValidationError({"starts_on": f"Datoen {starts_on:%d.%m.%Y} ligger i fremtiden."})
     period = BenefitPeriod.objects.create(case=case, ydelse=ydelse, starts_on=starts_on, ends_on=ends_on,
-                                          created_by=actor)
+                                          created_by=actor, approval=Approval.PENDING,
+                                          entered_reason=reason.strip()[:500])
+    _event(case, actor=actor, on=_today(),
+           text=f"Rettelse af registeret: {YDELSER[ydelse]} fra {starts_on:%d.%m.%Y} afventer godkendelse.")
     return period
 
 
@@ -385,12 +469,23 @@ def import_efforts(*, programme: Programme, actor: User, name: str, content: byt
         rows = imports.parse_efforts(content, name=name, case_for_index=cases.get)
     except imports.EffortInputError as error:
         raise ValidationError(str(error), code="effort_input") from None
+    entered_on = _today()
+    dated = [(r, measures.effective_date_problem(r.starts_on, entered_on=entered_on,
+                                                 programme_start=programme.started_on)) for r in rows]
+    bad = [(n, problem) for n, (_, problem) in enumerate(dated, start=1) if problem]
+    if bad:
+        more = f" ({len(bad) - 1} andre rækker har også fejl.)" if len(bad) > 1 else ""
+        raise ValidationError(f"Fejl i inddata: {name}, række {bad[0][0]}: startdatoen: {bad[0][1]}{more}",
+                              code="effort_input")
     batch = EffortImport.objects.create(programme=programme, original_name=name[:200], sha256=digest,
                                         rows=len(rows), created_by=actor)
+    backdated = f"Indlæst fra filen {name[:200]}, som en kollega skal godkende."
     Effort.objects.bulk_create([
         Effort(case_id=r.case_id, kind=r.kind, starts_on=r.starts_on, ends_on=r.ends_on,
                hours_per_week=r.hours_per_week, employer=r.employer, source=Source.IMPORT, import_batch=batch,
-               created_by=actor)
+               created_by=actor,
+               **({"approval": Approval.PENDING, "entered_reason": backdated}
+                  if measures.needs_second_approval(r.starts_on, entered_on=entered_on) else {}))
         for r in rows
     ])
     return batch
@@ -406,3 +501,115 @@ def record_measurement(*, programme: Programme, measure: Measure, actor: User) -
         parameters=measure.parameters, period=measure.period, numerator=measure.numerator,
         denominator=measure.denominator, met=measure.met, evidence=measure.evidence, computed_by=actor,
     )
+
+
+# --- Second person's approval --------------------------------------------------------
+
+FACT_MODELS = {"event": CaseEvent, "effort": Effort, "period": BenefitPeriod}
+
+
+def _entered_by(fact) -> int | None:
+    return fact.actor_id if isinstance(fact, CaseEvent) else fact.created_by_id
+
+
+def approval_problem(*, fact, actor: User) -> str | None:
+    """Who may approve or reject a waiting fact: another caseworker or jobcentre manager of
+    the programme's municipality, never the one who entered it. Source: issue 17 ("a second
+    person ... never the one who entered it"); DOMAIN.md ("a payout order is approved by a
+    second person")."""
+    if _entered_by(fact) == actor.pk:
+        return "Du har selv registreret oplysningen. En kollega skal godkende eller afvise den."
+    if fact.approval != Approval.PENDING:
+        return f"Oplysningen er allerede behandlet ({fact.get_approval_display().lower()})."
+    return None
+
+
+@transaction.atomic
+def decide_fact(*, kind: str, pk, approve: bool, reason: str, actor: User) -> object:
+    """Approve or reject a backdated fact or a typed correction, with a reason. An approved
+    fact counts from the day it was approved. A rejected status change is undone on the case
+    (it goes back to the status before, if nothing happened since), so that it can be entered
+    again with a true date."""
+    model = FACT_MODELS.get(kind)
+    if model is None:
+        raise ValidationError("Ukendt slags oplysning.")
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        raise ValidationError("Oplysningen findes ikke.") from None
+    fact = model.objects.select_for_update().select_related("case__programme").filter(pk=pk).first()
+    if fact is None:
+        raise ValidationError("Oplysningen findes ikke.")
+    if not rules.has_perm("review.approve_facts", actor, fact.case):
+        raise PermissionDenied
+    problem = approval_problem(fact=fact, actor=actor)
+    if problem:
+        raise ValidationError(problem, code="approval")
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "Skriv en begrundelse for godkendelsen eller afvisningen."})
+    fact.approval = Approval.APPROVED if approve else Approval.REJECTED
+    fact.decided_by, fact.decided_by_name = actor, _name(actor)
+    fact.decided_at = clock.now()
+    fact.decision_reason = reason.strip()[:500]
+    fact.save(update_fields=["approval", "decided_by", "decided_by_name", "decided_at", "decision_reason"])
+    case = ReviewCase.objects.select_for_update().get(pk=fact.case_id)
+    verdict = "godkendt" if approve else "afvist"
+    text = f"{model._meta.verbose_name.capitalize()} {verdict} af {_name(actor)}: {reason.strip()}"
+    if not approve and isinstance(fact, CaseEvent) and fact.to_status and case.status == fact.to_status:
+        undo = {Status.IN_REVIEW: ["started_on"], Status.AFKLARET: ["afklaret_on"],
+                Status.VISITERET: ["visiteret_on"], Status.CLOSED: ["closed_on"]}.get(fact.to_status, [])
+        for name in undo:
+            setattr(case, name, None)
+        case.status = fact.from_status
+        case = _commit(case, version=case.version, actor=actor, fields=["status", *undo])
+        text += f" Status er sat tilbage til {Status(fact.from_status).label.lower()}."
+    _event(case, actor=actor, on=_today(), text=text)
+    return fact
+
+
+# --- Register extracts -----------------------------------------------------------------
+
+@transaction.atomic
+def import_register_extract(*, programme: Programme, actor: User, name: str, content: bytes,
+                            extract_on: datetime.date, kind: str = RegisterImport.Kind.PERIODS,
+                            dream_codes: bytes | None = None) -> RegisterImport:
+    """Read a newer register extract of benefit periods into a programme: the periods of the
+    gross target group's members are kept with the file's SHA-256 and the extract's date, and
+    the milestones use it from today (``measures.known_by``). The file is the one ``helhed
+    register`` reads (``register.periods``), or a DREAM extract with its code table
+    (``register.dream``). It must be newer than the programme's newest extract, and its date
+    can be neither in the future nor before the target group's reference date. Source: issue
+    17 ("Benefit periods come from the registers")."""
+    if not rules.has_perm("review.import_register", actor, programme):
+        raise PermissionDenied
+    today = _today()
+    if extract_on > today:
+        raise ValidationError({"extract_on": f"Udtrækkets dato {extract_on:%d.%m.%Y} ligger i fremtiden."})
+    if extract_on < programme.as_of:
+        raise ValidationError({"extract_on": "Udtrækkets dato ligger før målgruppens skæringsdato "
+                               f"{programme.as_of:%d.%m.%Y}."})
+    latest = programme.register_imports.order_by("-extract_on").first()
+    if latest is not None and extract_on <= latest.extract_on:
+        raise ValidationError({"extract_on": "Udtrækket skal være nyere end det seneste, der er indlæst "
+                               f"(pr. {latest.extract_on:%d.%m.%Y})."})
+    digest = hashlib.sha256(content).hexdigest()
+    if programme.register_imports.filter(sha256=digest).exists():
+        raise ValidationError(f"{name}: filen er allerede indlæst i programmet.", code="duplicate")
+    members = dict(programme.cases.values_list("cpr_index", "pk"))
+    try:
+        read = register_import.member_periods(content, name=name, kind=kind, dream_codes=dream_codes,
+                                              today=today, municipality=programme.municipality_id,
+                                              index_of=cpr_blind_index, wanted=members.keys())
+    except register_import.RegisterInputError as error:
+        place = f", {error.where} {error.row}" if error.row is not None else ""
+        raise ValidationError(f"{name}{place}: {error.problem}", code="register_input") from None
+    batch = RegisterImport.objects.create(
+        programme=programme, kind=kind, original_name=name[:200], sha256=digest, extract_on=extract_on,
+        rows_read=read.rows, members_found=len(read.periods), periods_kept=sum(map(len, read.periods.values())),
+        imported_by=actor, imported_by_name=_name(actor))
+    RegisterPeriod.objects.bulk_create([
+        RegisterPeriod(register_import=batch, case_id=members[index], kommunekode=kommunekode, ydelse=ydelse,
+                       starts_on=start, ends_on=end)
+        for index, periods in read.periods.items() for kommunekode, ydelse, start, end in periods
+    ], batch_size=2000)
+    return batch

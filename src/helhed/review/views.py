@@ -23,9 +23,11 @@ from helhed.review.forms import (
     BenefitForm,
     BulkAssignForm,
     CaseForm,
+    DecisionForm,
     EffortForm,
     ImportForm,
     ProgrammeForm,
+    RegisterImportForm,
     StatusForm,
 )
 from helhed.review.models import CONTENT_FIELDS, Status
@@ -76,6 +78,8 @@ def programme(request, programme_id):
         "can_cases": rules.has_perm("review.view_cases", request.user, p),
         "can_assign": rules.has_perm("review.assign_cases", request.user, p),
         "can_measure": rules.has_perm("review.record_measurement", request.user, p),
+        "can_import_register": rules.has_perm("review.import_register", request.user, p),
+        "register_import": p.register_imports.order_by("-extract_on", "-imported_at").first(),
     })
 
 
@@ -214,7 +218,7 @@ def benefit_create(request, case_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Ydelsesperioden er registreret.")
+            messages.success(request, "Rettelsen er registreret. Den tæller, når en kollega har godkendt den.")
             return redirect("review:case", case_id=case_id)
     return _case_page(request, case_id, benefit_form=form)
 
@@ -273,3 +277,60 @@ def record_measurements(request, programme_id):
     services.record_measurement(programme=p, measure=measures.monthly_effort_share(p, today), actor=request.user)
     messages.success(request, "Målingerne er gemt med deres dokumentation.")
     return redirect("review:programme", programme_id=p.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("review.view_programmes")
+def approvals(request, programme_id):
+    """The programme's facts waiting for a colleague: backdated facts and typed corrections."""
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    if not rules.has_perm("review.view_cases", request.user, p):
+        raise Http404
+    failed = {}
+    if request.method == "POST":
+        kind, pk = request.POST.get("kind", ""), request.POST.get("pk", "")
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decide_fact(kind=kind, pk=pk, approve=form.cleaned_data["decision"] == "approve",
+                                     reason=form.cleaned_data["decision_reason"], actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                verdict = "godkendt" if form.cleaned_data["decision"] == "approve" else "afvist"
+                messages.success(request, f"Oplysningen er {verdict}.")
+                return redirect("review:approvals", programme_id=p.pk)
+        failed[(kind, pk)] = form
+    rows = selectors.pending_facts(user=request.user, programme=p, channel="web")
+    for row in rows:
+        row.form = failed.pop((row.kind, str(row.fact.pk)), None) or DecisionForm()
+    return render(request, "review/approvals.html", {
+        "p": p, "rows": rows, "has_errors": bool(failed) or any(r.form.errors for r in rows),
+        "orphan": next(iter(failed.values()), None)})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("review.view_programmes")
+def register_import(request, programme_id):
+    """Import a newer register extract of benefit periods into the programme."""
+    p = selectors.get_programme(user=request.user, programme_id=programme_id)
+    if not rules.has_perm("review.import_register", request.user, p):
+        raise Http404
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, codes = form.cleaned_data["file"], form.cleaned_data["codes"]
+        try:
+            batch = services.import_register_extract(
+                programme=p, actor=request.user, name=upload.name[:200], content=upload.read(),
+                extract_on=form.cleaned_data["extract_on"], kind=form.cleaned_data["kind"],
+                dream_codes=codes.read() if codes else None)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Udtrækket er indlæst: {batch.members_found} af programmets "
+                                      f"{p.gross_target_group} borgere findes i det. Målingerne bruger det fra nu.")
+            return redirect("review:programme", programme_id=p.pk)
+    return render(request, "review/register_import.html", {
+        "p": p, "form": form, "imports": p.register_imports.order_by("-extract_on")[:24]})
