@@ -251,3 +251,56 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool} – {self.municipality_id} – {self.month:%Y-%m}"
+
+
+class EvaluationExtract(models.Model):
+    """A register extract a pool officer has named as evidence for the evaluation's outcomes,
+    with the date its data is complete to (``data_as_of``). An outcome point (6, 12 or 24
+    months after the reference date) is measured only on an extract dated on or after it
+    (``helhed.pools.outcomes.extract_for_point``). The date cannot be in the future or after
+    the day the file was uploaded: a file cannot hold data from after it was made."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="evaluation_extracts")
+    extract = models.ForeignKey("register.RegisterExtract", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="registerudtræk")
+    data_as_of = models.DateField("data opgjort pr.")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pool", "data_as_of"]
+        verbose_name = "udtræk til evaluering"
+        verbose_name_plural = "udtræk til evaluering"
+        constraints = [models.UniqueConstraint(fields=["pool", "extract"], name="pool_evaluation_extract_once")]
+
+    def __str__(self) -> str:
+        return f"{self.extract} pr. {self.data_as_of:%Y-%m-%d}"
+
+
+class OutcomeMeasurement(models.Model):
+    """One measurement of an outcome point: which extract it used (id, data date, SHA-256)
+    and the count of members in each category, so an auditor can replay it. Written every
+    time the evaluation is exported; never changed."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="outcome_measurements")
+    months = models.PositiveSmallIntegerField("måneder efter skæringsdatoen")
+    point_on = models.DateField("målt pr.")
+    extract = models.ForeignKey("register.RegisterExtract", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    extract_data_as_of = models.DateField("udtrækkets dato", null=True, blank=True)
+    extract_sha256 = models.CharField("udtrækkets SHA-256", max_length=64, blank=True)
+    counts = models.JSONField("antal pr. kategori")
+    rule_version = models.CharField("regelversion", max_length=32)
+    measured_at = models.DateTimeField(default=timezone.now)
+    measured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["pool", "-measured_at", "months"]
+        verbose_name = "udfaldsmåling"
+        verbose_name_plural = "udfaldsmålinger"
+
+    def __str__(self) -> str:
+        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%Y-%m-%d}"

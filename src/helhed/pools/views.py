@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.pools import export, reports, selectors, services
+from helhed.pools import export, outcomes, reports, selectors, services
 from helhed.pools.forms import ApplicationForm, DecisionForm, PoolForm, tranche_forms
 from helhed.pools.models import ApplicationStatus
 from helhed.register.models import TargetGroupResult
@@ -249,7 +249,10 @@ def report_pdf(request, report_id):
 @permission_required("pools.export")
 def export_file(request, pool_id, kind):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    if kind not in ("parquet", "csv", "opsummering", "maalepunkter"):
+        raise Http404
     data = export.evaluation_rows(pool=p, today=timezone.localdate())
+    outcomes.record_measurement(pool=p, outcomes=data.outcomes, actor=request.user)
     if kind == "parquet":
         content, media, name = export.as_bytes(data, "parquet"), "application/vnd.apache.parquet", "evaluering.parquet"
     elif kind == "csv":
@@ -257,7 +260,7 @@ def export_file(request, pool_id, kind):
     elif kind == "opsummering":
         content, media, name = export.summary_bytes(data), "text/csv; charset=utf-8", "opsummering.csv"
     else:
-        raise Http404
+        content, media, name = export.points_bytes(data), "text/csv; charset=utf-8", "maalepunkter.csv"
     response = HttpResponse(content, content_type=media)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
