@@ -125,7 +125,8 @@ def test_the_export_pages_for_the_pool_officer(client, evaluated, officer):
 
 
 def test_monthly_reports_are_made_once_and_listed_for_the_municipality(evaluated, client, aarhus_caseworker,
-                                                                       copenhagen_caseworker):
+                                                                       copenhagen_caseworker, settings):
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
     pool, _ = evaluated
     out = io.StringIO()
     call_command("pool", "evaluate", "--today", "2026-04-02", stdout=out)
@@ -146,3 +147,29 @@ def test_monthly_reports_are_made_once_and_listed_for_the_municipality(evaluated
     assert download.status_code == 200 and download.content[:4] == b"%PDF"
     client.force_login(copenhagen_caseworker)
     assert client.get(reverse("pools:report", args=[report.pk])).status_code == 404
+
+
+def test_a_monthly_report_covers_its_month_only_with_the_data_as_of_its_end(evaluated, settings):
+    """Before, the March report made on 20 April counted a case resolved on 1 April, showed
+    April as a month and a tranche paid in April."""
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
+    pool, _ = evaluated
+    programme = services.programme_for(pool, 751)
+    cases = list(programme.cases.order_by("number"))
+    resolve(cases[1], D(2026, 4, 1))
+    services.evaluate_pool(pool=pool, today=D(2026, 4, 2))
+    services.generate_monthly_reports(pool=pool, today=D(2026, 4, 20))
+    report = MonthlyReport.objects.get(municipality_id=751)
+    assert report.month == D(2026, 3, 1)
+    assert report.figures["resolved"] == 1
+    assert [m["month"] for m in report.figures["months"]] == ["2026-03"]
+    assert report.figures["today"] == "2026-03-31"
+    assert {t["status"] for t in report.figures["tranches"]} == {"afventer"}  # tranche 1 was paid on 2 April
+
+
+def test_the_dashboard_shows_completed_months_only(evaluated):
+    from helhed.pools import selectors
+
+    pool, _ = evaluated
+    d = selectors.dashboard_figures(pool=pool, municipality_id=751, today=D(2026, 6, 15))
+    assert [m.month for m in d.months] == ["2026-03", "2026-04", "2026-05"]

@@ -86,8 +86,8 @@ class DecisionOut(Schema):
 
 class MonthOut(Schema):
     month: str
-    recipients: int
-    in_virksomhedsrettet_indsats: int
+    recipients: int | None
+    in_virksomhedsrettet_indsats: int | None
     percent: Decimal | None
 
 
@@ -102,9 +102,11 @@ class DashboardTrancheOut(Schema):
 
 
 class FiguresOut(Schema):
-    target_group: int
-    gross_target_group: int
-    resolved: int
+    """Counts below the small-count threshold, and those that would reveal them, are null."""
+
+    target_group: int | None
+    gross_target_group: int | None
+    resolved: int | None
     resolved_percent: Decimal | None
     effort_percent_last_month: Decimal | None
 
@@ -193,9 +195,9 @@ def list_payouts(request, pool_id: UUID):
 
 
 def _figures(f) -> FiguresOut:
-    return FiguresOut(target_group=f.target_group, gross_target_group=f.gross, resolved=f.resolved,
-                      resolved_percent=f.resolved_percent,
-                      effort_percent_last_month=f.last_month.percent if f.last_month else None)
+    return FiguresOut(target_group=f.shown("target_group"), gross_target_group=f.shown("gross"),
+                      resolved=f.shown("resolved"), resolved_percent=f.resolved_percent,
+                      effort_percent_last_month=f.last_month.shown_percent if f.last_month else None)
 
 
 @router.get("/pools/{pool_id}/municipalities/{code}/dashboard",
@@ -209,8 +211,7 @@ def get_dashboard(request, pool_id: UUID, code: int):
         municipality=d.municipality.code, today=d.today,
         allocation=d.allocation.amount if d.allocation and d.allocation.applied else None, paid=d.paid_total,
         figures=_figures(d.figures), national=_figures(d.national),
-        months=[MonthOut(month=m.month, recipients=m.recipients, in_virksomhedsrettet_indsats=m.in_effort,
-                         percent=m.percent) for m in d.months],
+        months=[MonthOut(**m.as_json()) for m in d.months],
         tranches=[DashboardTrancheOut(number=t.number, percent=t.percent, milestone=t.description,
                                       latest_on=t.latest_on, amount=t.amount, status=t.status, met_on=t.met_on)
                   for t in d.tranches],

@@ -135,7 +135,7 @@ def _summary(rows: list[list], points: list[outcomes.Point]) -> dict:
             lines.append(([(g, code, c) for code in codes], (g, "T", c)))
         for code in [*codes, "T"]:
             lines.append(([(g, code, c) for c in range(width)], ("n", code)))
-    hidden = suppression.suppress_small_counts(values, lines)
+    hidden = suppression.suppress_small_counts(values, lines, threshold=suppression.small_count_threshold())
 
     def v(key):
         return suppression.shown(None if key in hidden else values[key])

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+
 SMALL_COUNT_THRESHOLD = 5
+
+
+def small_count_threshold() -> int:
+    """The threshold in force: the setting ``POOLS_SMALL_COUNT_THRESHOLD``, 5 by default."""
+    return int(getattr(settings, "POOLS_SMALL_COUNT_THRESHOLD", SMALL_COUNT_THRESHOLD))
 
 
 def suppress_small_counts(values: dict[Hashable, int], lines: Sequence[tuple[Sequence[Hashable], Hashable]], *,
