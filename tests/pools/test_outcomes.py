@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from helhed.core.calendar import COPENHAGEN
 from helhed.core.cpr import cpr_blind_index
@@ -184,3 +185,28 @@ def test_outcome_category(kwargs, category):
     args = {"in_extract": True, "ceased_on": None, "municipality_on_day": 751, "home": 751,
             "ydelser": frozenset(), "day": D(2025, 6, 30)} | kwargs
     assert outcomes.outcome_category(**args) == category
+
+
+def test_the_evaluation_page_names_an_extract_and_shows_the_outcomes(client, pair, officer, aarhus_manager,
+                                                                     time_machine):
+    time_machine.move_to(datetime.datetime(2027, 3, 1, 12, tzinfo=COPENHAGEN))
+    pool, people, _, later = pair
+    client.force_login(officer)
+    url = reverse("pools:evaluation", args=[pool.pk])
+    page = client.get(url).content.decode()
+    assert page.count("Ikke målt endnu") == 3
+    refused = client.post(url, {"extract": str(later.pk), "data_as_of": "2027-02-20"}).content.decode()
+    assert "kan ikke indeholde data fra efter den dag" in refused
+    client.post(url, {"extract": str(later.pk), "data_as_of": LATER.isoformat()})
+    page = client.get(url).content.decode()
+    assert "Ikke målt endnu" not in page and later.sha256[:12] in page
+    expected_unknown = sum(1 for p in people if p["expected"][24] == outcomes.UKENDT)
+    api = client.get(f"/api/v1/pools/{pool.pk}/outcomes").json()
+    assert [p["extract_sha256"] for p in api] == [later.sha256] * 3
+    shown = api[2]["counts"][outcomes.UKENDT]
+    assert shown is None if expected_unknown < 5 else shown == expected_unknown
+    assert client.get(reverse("pools:export", args=[pool.pk, "maalepunkter"])).status_code == 200
+    assert OutcomeMeasurement.objects.filter(pool=pool, extract=later).count() == 3
+    client.force_login(aarhus_manager)
+    assert client.get(url).status_code == 403
+    assert client.get(f"/api/v1/pools/{pool.pk}/outcomes").status_code == 403

@@ -149,6 +149,12 @@ class StaffRole(models.TextChoices):
     MENTOR = "mentor", "Mentorer"
     BUSINESS_CONSULTANT = "business_consultant", "Virksomhedskonsulenter"
     SOCIAL_HEALTH = "social_health", "Social- og sundhedsfagligt personale"
+    # Seed 002: "personlige jobmidler" — a budget line of its own, money for the citizens, no FTEs.
+    PERSONLIGE_JOBMIDLER = "personlige_jobmidler", "Personlige jobmidler"
+
+
+# Budget lines without staff: the form asks for the amount only.
+BUDGET_ONLY_ROLES = frozenset({StaffRole.PERSONLIGE_JOBMIDLER})
 
 
 class StaffingLine(models.Model):
@@ -304,3 +310,40 @@ class OutcomeMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%Y-%m-%d}"
+
+
+class Ambassador(models.Model):
+    """A member of the ambassador corps: a municipal employee with good results in small jobs
+    for vulnerable citizens, listed nationally with municipality and contact so others can
+    learn from them.
+
+    Seed 002: "Der etableres et ambassadørkorps bestående af kommunale medarbejdere med gode
+    resultater, som skal udbrede erfaringerne" (small jobs for vulnerable citizens). A
+    withdrawn ambassador stays on record with who withdrew them, when and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="kommune")
+    name = models.CharField("navn", max_length=150)
+    title = models.CharField("stilling", max_length=150)
+    email = models.EmailField("e-mail")
+    phone = models.CharField("telefon", max_length=30, blank=True)
+    results = models.TextField("gode resultater", help_text="Fx småjob til udsatte borgere: hvad virkede?")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField("optaget", default=timezone.now)
+    withdrawn_at = models.DateTimeField("udtrådt", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    withdrawal_reason = models.TextField("begrundelse for udtræden", blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = "ambassadør"
+        verbose_name_plural = "ambassadørkorpset"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality_id})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -237,6 +237,17 @@ class Dashboard:
     threshold: Decimal | None = None
     paid_total: Decimal = Decimal(0)
     extra: dict = field(default_factory=dict)
+    job_means_budget: Decimal | None = None  # the application's budget line for personlige jobmidler
+    job_means_citizens: int = 0
+    job_means_hidden: bool = False
+
+    @property
+    def job_means_budget_text(self) -> str:
+        return kroner(self.job_means_budget) if self.job_means_budget is not None else "Ikke i ansøgningen"
+
+    @property
+    def job_means_citizens_text(self) -> str:
+        return HIDDEN if self.job_means_hidden else str(self.job_means_citizens)
 
     @property
     def allocation_text(self) -> str:
@@ -257,6 +268,8 @@ class Dashboard:
             "resolved": self.figures.shown("resolved"), "resolved_percent": _s(self.figures.resolved_percent),
             "allocation": _s(self.allocation.amount if self.allocation and self.allocation.applied else None),
             "paid": str(self.paid_total),
+            "personlige_jobmidler": {"budget": _s(self.job_means_budget),
+                                     "citizens": None if self.job_means_hidden else self.job_means_citizens},
             "months": [m.as_json() for m in self.months],
             "tranches": [{"number": t.number, "percent": str(t.percent), "milestone": t.description,
                           "latest_on": t.latest_on.isoformat(), "amount": str(t.amount), "status": t.status,
@@ -424,12 +437,33 @@ def dashboard_figures(*, pool: Pool, municipality_id: int, today: datetime.date,
         figures = suppress_alone(figures)
     tranches = tranche_figures(pool, allocation, as_of=today if as_of_day else None)
     effort = next((t for t in pool.tranches.all() if t.threshold is not None), None)
+    budget, citizens = personal_job_means(pool, municipality_id, today)
+    hidden = bool(suppress_small_counts({"with": citizens, "without": figures.gross - citizens, "all": figures.gross},
+                                        [(["with", "without"], "all")], threshold=small_count_threshold()))
     return Dashboard(
         pool=pool, municipality=municipality, today=today, allocation=allocation, has_programme=has_programme,
         figures=figures, months=months, tranches=tranches, national=national,
         threshold=effort.threshold if effort else None,
         paid_total=sum((t.amount for t in tranches if t.status == "udbetalt"), Decimal(0)),
+        job_means_budget=budget, job_means_citizens=citizens, job_means_hidden=hidden,
     )
+
+
+def personal_job_means(pool: Pool, municipality_id: int, today: datetime.date) -> tuple[Decimal | None, int]:
+    """The application's budget line for personlige jobmidler (seed 002: "en
+    virksomhedsrettet indsats og personlige jobmidler"), and how many of the municipality's
+    cases have had personal job means by ``today``."""
+    from helhed.pools.models import StaffingLine, StaffRole
+    from helhed.review.models import Effort, EffortKind
+
+    budget = (StaffingLine.objects.filter(application__pool=pool, application__municipality_id=municipality_id,
+                                          role=StaffRole.PERSONLIGE_JOBMIDLER)
+              .values_list("cost", flat=True).first())
+    citizens = (Effort.objects.filter(case__programme__result_id=pool.target_result_id,
+                                      case__programme__municipality_id=municipality_id,
+                                      kind=EffortKind.PERSONLIGE_JOBMIDLER, starts_on__lte=today)
+                .values("case_id").distinct().count())
+    return budget, citizens
 
 
 def suppress_alone(figures: ProgressFigures) -> ProgressFigures:
@@ -532,3 +566,42 @@ def overview(*, user: User, pool: Pool, today: datetime.date, sort: str = "navn"
                     paid=sum(paid.values(), Decimal(0)), forfeited=sum(lost.values(), Decimal(0)),
                     unclaimed=services.unclaimed(pool), available=services.available_for_follow_up(pool),
                     sort=sort, descending=descending)
+
+
+# --- The evaluation's outcomes ---------------------------------------------------------
+
+@dataclass
+class EvaluationOverview:
+    points: list  # outcomes.Point
+    categories: list[tuple[str, list[str | int]]]  # category → shown count per measured point
+    total: int
+    extracts: list
+    measurements: list
+
+
+def evaluation_overview(*, pool: Pool, today: datetime.date) -> EvaluationOverview:
+    """The outcome points of a pool with the extract each is measured on, and the whole
+    country's members per category at each measured point, small counts hidden (each point's
+    categories add up to the target group)."""
+    from helhed.pools import outcomes, suppression
+
+    measured = outcomes.measure(pool=pool, today=today)
+    total = pool.target_result.members.count()
+    columns = []
+    for p in measured.points:
+        if not p.measured:
+            columns.append(None)
+            continue
+        counts = dict.fromkeys(outcomes.CATEGORIES, 0)
+        for categories in measured.by_member.values():
+            counts[categories[p.months]] += 1
+        table = suppression.suppress_table([list(counts.values())], row_totals=[total],
+                                           threshold=small_count_threshold())
+        columns.append(table.cells[0])
+    rows = [(c, [suppression.shown(col[i]) if col is not None else "–" for col in columns])
+            for i, c in enumerate(outcomes.CATEGORIES)]
+    return EvaluationOverview(
+        points=measured.points, categories=rows, total=total,
+        extracts=list(pool.evaluation_extracts.select_related("extract").order_by("data_as_of")),
+        measurements=list(pool.outcome_measurements.select_related("measured_by").order_by("-measured_at",
+                                                                                            "months")[:15]))
