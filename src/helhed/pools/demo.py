@@ -102,7 +102,7 @@ def build_pools_demo(*, today: datetime.date) -> None:
     from helhed.pools import reports, selectors
 
     month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    dashboard = selectors.dashboard_figures(pool=pool, municipality_id=AARHUS, today=today)
+    dashboard = reports.monthly_figures(pool=pool, municipality_id=AARHUS, month=month)
     title = f"Månedsrapport {selectors.month_label(month)}"
     MonthlyReport.objects.create(pool=pool, municipality_id=AARHUS, month=month, figures=dashboard.as_json(),
                                  pdf=reports.dashboard_pdf(dashboard, title=title))
