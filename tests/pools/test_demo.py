@@ -39,3 +39,23 @@ def test_the_demo_pool(universe, client, today):
     last_month = today.replace(day=1) - datetime.timedelta(days=1)
     assert "Udbetalt" in body and f"Månedsrapport for {date_format(last_month, 'F Y')}" in body
     assert client.get(reverse("pools:pool", args=[follow_up.pk])).content.decode().count("Søg puljen") == 1
+
+
+def test_the_demo_shows_ambassadors_personal_job_means_and_measured_outcomes(universe, client):
+    from helhed.pools import outcomes
+
+    pool = Pool.objects.get(name="Flere skal med")
+    measured = outcomes.measure(pool=pool, today=TODAY)
+    assert [p.measured for p in measured.points] == [True, True, False]
+    aarhus = [c for index, c in measured.by_member.items()
+              if pool.target_result.members.filter(cpr_index=index, municipality_id=751).exists()]
+    assert aarhus and all(c[6] != outcomes.UKENDT for c in aarhus)
+    client.force_login(User.objects.get(username="sagsbehandler.aarhus"))
+    page = client.get(reverse("pools:ambassadors")).content.decode()
+    assert "Mette Juul" in page and "Ali Hansen" in page
+    client.force_login(User.objects.get(username="jobcenterleder.aarhus"))
+    body = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+    assert "Personlige jobmidler: budget" in body
+    client.force_login(User.objects.get(username="puljeansvarlig"))
+    page = client.get(reverse("pools:evaluation", args=[pool.pk])).content.decode()
+    assert page.count("Ikke målt endnu") == 1

@@ -15,29 +15,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from helhed.core.cpr import cpr_blind_index
-from helhed.pools import export, services
+from helhed.pools import export, outcomes, services
 from helhed.pools.models import MonthlyReport
 from helhed.review import services as review
 from tests.factories import fictional_cpr
 from tests.pools.conftest import AFTER_DEADLINE, apply, approve, in_effort, make_pool, resolve
 
 D = datetime.date
-
-
-@pytest.mark.parametrize(("ydelser", "category"), [
-    (set(), "job/uddannelse"),
-    ({"su"}, "job/uddannelse"),
-    ({"kontanthjaelp_aktivitetsparat"}, "kontanthjælp"),
-    ({"integrationsydelse_jobparat"}, "kontanthjælp"),
-    ({"fleksjob"}, "fleksjob"),
-    ({"ledighedsydelse", "kontanthjaelp_jobparat"}, "fleksjob"),
-    ({"ressourceforloeb", "kontanthjaelp_aktivitetsparat"}, "ressourceforløb"),
-    ({"foertidspension", "fleksjob"}, "førtidspension"),
-    ({"sygedagpenge"}, "andet"),
-    ({"folkepension"}, "andet"),
-])
-def test_status_category(ydelser, category):
-    assert export.status_category(frozenset(ydelser)) == category
 
 
 def test_months_after():
@@ -65,7 +49,8 @@ def evaluated(officer, aarhus_manager, settings, tmp_path):
     ]
     content = ("cpr,kommunekode,ydelse,start,slut\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)).encode()
     extract = RegisterExtract(original_name="p.csv", sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-                              periods=len(rows), uploaded_by=officer)
+                              periods=len(rows), uploaded_by=officer,
+                              uploaded_at=datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC))
     extract.file.save("p.csv", ContentFile(content), save=False)
     extract.save()
     result = TargetGroupResult.objects.create(
@@ -82,6 +67,8 @@ def evaluated(officer, aarhus_manager, settings, tmp_path):
     pool.refresh_from_db()
     programme = review.create_programme(actor=aarhus_manager, result=result, municipality_id=751, name="P",
                                         started_on=D(2026, 3, 1))
+    outcomes.register_extract(pool=pool, extract=extract, data_as_of=D(2026, 11, 20), actor=officer,
+                              today=D(2026, 11, 24))
     cases = list(programme.cases.order_by("number"))
     resolve(cases[0], D(2026, 3, 20))
     in_effort(cases[0], D(2026, 3, 1), D(2026, 3, 31))
@@ -100,8 +87,8 @@ def test_the_export_has_one_pseudonymised_row_per_member_with_statuses(evaluated
     col = data.columns.index
     six = sorted((r[col("kommunekode")], r[col("status_6_mdr")]) for r in data.rows)
     assert six == [(101, "ressourceforløb"), (751, "fleksjob"), (751, "førtidspension"), (751, "job/uddannelse"),
-                   (751, "kontanthjælp")]
-    assert {r[col("status_12_mdr")] for r in data.rows} == {""}  # 31 December 2026 has not come yet
+                   (751, "kontanthjælpssystemet")]
+    assert {r[col("status_12_mdr")] for r in data.rows} == {"ikke målt endnu"}  # 31 December 2026 has not come
     worked = next(r for r in data.rows if r[col("gennemgang_status")] == "visiteret")
     assert (worked[col("indsatser")], worked[col("virksomhedsrettede_indsatser")],
             worked[col("dage_i_virksomhedsrettet_indsats")]) == (2, 1, 31)
@@ -109,7 +96,8 @@ def test_the_export_has_one_pseudonymised_row_per_member_with_statuses(evaluated
     again = export.evaluation_rows(pool=pool, today=D(2026, 11, 24))
     assert {r[0] for r in again.rows}.isdisjoint({r[0] for r in data.rows})  # a new key for every export
     summary = {r[0]: r for r in data.summary}
-    assert summary[751][2:6] == [4, 1, 1, 1] and summary[101][2] == 1
+    assert summary[751][2:6] == ["..", "..", "..", ".."] and summary[101][2] == ".."  # fewer than 5
+    assert summary[""][1:3] == ["Hele landet", 5]
 
 
 def test_the_command_writes_csv_parquet_and_the_summary(evaluated, tmp_path):
@@ -137,7 +125,8 @@ def test_the_export_pages_for_the_pool_officer(client, evaluated, officer):
 
 
 def test_monthly_reports_are_made_once_and_listed_for_the_municipality(evaluated, client, aarhus_caseworker,
-                                                                       copenhagen_caseworker):
+                                                                       copenhagen_caseworker, settings):
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
     pool, _ = evaluated
     out = io.StringIO()
     call_command("pool", "evaluate", "--today", "2026-04-02", stdout=out)
@@ -158,3 +147,29 @@ def test_monthly_reports_are_made_once_and_listed_for_the_municipality(evaluated
     assert download.status_code == 200 and download.content[:4] == b"%PDF"
     client.force_login(copenhagen_caseworker)
     assert client.get(reverse("pools:report", args=[report.pk])).status_code == 404
+
+
+def test_a_monthly_report_covers_its_month_only_with_the_data_as_of_its_end(evaluated, settings):
+    """Before, the March report made on 20 April counted a case resolved on 1 April, showed
+    April as a month and a tranche paid in April."""
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
+    pool, _ = evaluated
+    programme = services.programme_for(pool, 751)
+    cases = list(programme.cases.order_by("number"))
+    resolve(cases[1], D(2026, 4, 1))
+    services.evaluate_pool(pool=pool, today=D(2026, 4, 2))
+    services.generate_monthly_reports(pool=pool, today=D(2026, 4, 20))
+    report = MonthlyReport.objects.get(municipality_id=751)
+    assert report.month == D(2026, 3, 1)
+    assert report.figures["resolved"] == 1
+    assert [m["month"] for m in report.figures["months"]] == ["2026-03"]
+    assert report.figures["today"] == "2026-03-31"
+    assert {t["status"] for t in report.figures["tranches"]} == {"afventer"}  # tranche 1 was paid on 2 April
+
+
+def test_the_dashboard_shows_completed_months_only(evaluated):
+    from helhed.pools import selectors
+
+    pool, _ = evaluated
+    d = selectors.dashboard_figures(pool=pool, municipality_id=751, today=D(2026, 6, 15))
+    assert [m.month for m in d.months] == ["2026-03", "2026-04", "2026-05"]

@@ -162,14 +162,41 @@ def test_only_pool_officers_manage(client, aarhus_manager, officer):
     assert client.get(reverse("pools:export", args=[pool.pk, "csv"])).status_code == 403
 
 
-def test_the_dashboard_shows_the_municipality_and_the_nation(client, running, aarhus_caseworker):
+def test_the_dashboard_shows_the_municipality_and_the_nation(client, running, aarhus_caseworker, settings):
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1  # the figures themselves; suppression is tested below
     pool, _ = running
     client.force_login(aarhus_caseworker)
     body = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
     assert "Fremdrift: Aarhus" in body
     assert "66,7 %" in body  # two of three resolved
+    assert "28,6 %" in body  # the whole country: two of seven, Copenhagen's four not yet reviewed
     assert "Udbetalt (nået 1. marts 2026)" in body
     assert 'role="img"' in body and "data til diagrammet" in body
+
+
+def test_the_national_figures_count_every_municipality_not_only_the_one_with_a_review(running, settings):
+    """Before, the country's share was Aarhus's own (2 of 3): Copenhagen had no programme."""
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
+    pool, _ = running
+    d = selectors.dashboard_figures(pool=pool, municipality_id=751, today=datetime.date(2026, 5, 2))
+    assert (d.national.target_group, d.national.gross, d.national.resolved) == (7, 7, 2)
+    assert d.national.resolved_text == "28,6 %" and d.figures.resolved_text == "66,7 %"
+    o = selectors.overview(user=running[0].created_by, pool=pool, today=datetime.date(2026, 5, 2))
+    assert o.national.resolved_text == "28,6 %"
+
+
+def test_small_counts_are_hidden_on_the_dashboard_overview_and_api(client, running, aarhus_caseworker, officer):
+    """Before, 2 of 3 resolved was shown as 66,7 % and every count of 3 and 4 was printed."""
+    pool, _ = running
+    client.force_login(aarhus_caseworker)
+    body = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+    assert "66,7 %" not in body and "28,6 %" not in body and ">..</td>" in body
+    api = client.get(f"/api/v1/pools/{pool.pk}/municipalities/751/dashboard").json()
+    assert api["figures"]["resolved"] is None and api["figures"]["resolved_percent"] is None
+    assert api["figures"]["target_group"] is None and api["national"]["target_group"] == 7
+    client.force_login(officer)
+    page = client.get(reverse("pools:overview", args=[pool.pk])).content.decode()
+    assert "66,7 %" not in page and "<strong>7</strong>" in page
 
 
 def test_a_municipality_sees_only_its_own_dashboard(client, running, copenhagen_caseworker):
@@ -180,7 +207,8 @@ def test_a_municipality_sees_only_its_own_dashboard(client, running, copenhagen_
     assert client.get(reverse("pools:dashboard", args=[pool.pk, 101])).status_code == 200
 
 
-def test_the_pdf_contains_the_figures_on_the_screen(client, running, aarhus_caseworker):
+def test_the_pdf_contains_the_figures_on_the_screen(client, running, aarhus_caseworker, settings):
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
     pool, _ = running
     client.force_login(aarhus_caseworker)
     d = selectors.dashboard_figures(pool=pool, municipality_id=751, today=timezone.localdate())
@@ -227,7 +255,8 @@ def test_the_overview_sorts_on_the_server(client, officer):
     assert "900 kr." in o.content.decode().replace("\xa0", " ")
 
 
-def test_the_api(client, running, aarhus_caseworker, officer):
+def test_the_api(client, running, aarhus_caseworker, officer, settings):
+    settings.POOLS_SMALL_COUNT_THRESHOLD = 1
     pool, _ = running
     client.force_login(aarhus_caseworker)
     assert [a["municipality"] for a in client.get(f"/api/v1/pools/{pool.pk}/allocations").json()] == [751]

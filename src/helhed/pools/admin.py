@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from helhed.core.admin import ReadOnlyAdmin
-from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
+from helhed.pools.models import Allocation, Ambassador, Application, Forfeiture, Payout, Pool
 
 # Pools hold money decisions with their evidence: they change only through the services.
 
@@ -30,3 +30,11 @@ class PayoutAdmin(ReadOnlyAdmin):
 @admin.register(Forfeiture)
 class ForfeitureAdmin(ReadOnlyAdmin):
     list_display = ["tranche", "municipality", "amount", "met_on", "rule_version"]
+
+
+@admin.register(Ambassador)
+class AmbassadorAdmin(ReadOnlyAdmin):
+    # Added and withdrawn through the service (who, when and why), never edited here.
+    list_display = ["name", "municipality", "title", "email", "added_at", "withdrawn_at"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "email"]

@@ -86,8 +86,8 @@ class DecisionOut(Schema):
 
 class MonthOut(Schema):
     month: str
-    recipients: int
-    in_virksomhedsrettet_indsats: int
+    recipients: int | None
+    in_virksomhedsrettet_indsats: int | None
     percent: Decimal | None
 
 
@@ -102,9 +102,11 @@ class DashboardTrancheOut(Schema):
 
 
 class FiguresOut(Schema):
-    target_group: int
-    gross_target_group: int
-    resolved: int
+    """Counts below the small-count threshold, and those that would reveal them, are null."""
+
+    target_group: int | None
+    gross_target_group: int | None
+    resolved: int | None
     resolved_percent: Decimal | None
     effort_percent_last_month: Decimal | None
 
@@ -193,9 +195,9 @@ def list_payouts(request, pool_id: UUID):
 
 
 def _figures(f) -> FiguresOut:
-    return FiguresOut(target_group=f.target_group, gross_target_group=f.gross, resolved=f.resolved,
-                      resolved_percent=f.resolved_percent,
-                      effort_percent_last_month=f.last_month.percent if f.last_month else None)
+    return FiguresOut(target_group=f.shown("target_group"), gross_target_group=f.shown("gross"),
+                      resolved=f.shown("resolved"), resolved_percent=f.resolved_percent,
+                      effort_percent_last_month=f.last_month.shown_percent if f.last_month else None)
 
 
 @router.get("/pools/{pool_id}/municipalities/{code}/dashboard",
@@ -209,9 +211,62 @@ def get_dashboard(request, pool_id: UUID, code: int):
         municipality=d.municipality.code, today=d.today,
         allocation=d.allocation.amount if d.allocation and d.allocation.applied else None, paid=d.paid_total,
         figures=_figures(d.figures), national=_figures(d.national),
-        months=[MonthOut(month=m.month, recipients=m.recipients, in_virksomhedsrettet_indsats=m.in_effort,
-                         percent=m.percent) for m in d.months],
+        months=[MonthOut(**m.as_json()) for m in d.months],
         tranches=[DashboardTrancheOut(number=t.number, percent=t.percent, milestone=t.description,
                                       latest_on=t.latest_on, amount=t.amount, status=t.status, met_on=t.met_on)
                   for t in d.tranches],
     )
+
+
+class AmbassadorOut(Schema):
+    id: UUID
+    municipality: int
+    municipality_name: str
+    name: str
+    title: str
+    email: str
+    phone: str
+    results: str
+    added_at: datetime.datetime
+
+
+@router.get("/ambassadors", response={200: list[AmbassadorOut], 403: ErrorOut},
+            summary="Ambassadørkorpset: kommunale medarbejdere med gode resultater (hele landet)")
+def list_ambassadors(request):
+    from helhed.pools.ambassadors import ambassadors_visible_to
+
+    if not rules.has_perm("pools.view_ambassadors", request.auth):
+        raise HttpError(403, "Din rolle giver ikke adgang til ambassadørkorpset.")
+    return [AmbassadorOut(id=a.pk, municipality=a.municipality_id, municipality_name=a.municipality.name,
+                          name=a.name, title=a.title, email=a.email, phone=a.phone, results=a.results,
+                          added_at=a.added_at) for a in ambassadors_visible_to(request.auth)]
+
+
+class OutcomePointOut(Schema):
+    months: int
+    point_on: datetime.date
+    measured: bool
+    extract_id: UUID | None
+    extract_data_as_of: datetime.date | None
+    extract_sha256: str
+    not_measured_because: str
+    counts: dict[str, int | None] = Field(..., description="Antal pr. udfald i hele landet; null: skjult (under 5 "
+                                                           "eller kan udledes)")
+
+
+@router.get("/pools/{pool_id}/outcomes", response={200: list[OutcomePointOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Udfald efter 6, 12 og 24 måneder med det udtræk, hvert er målt på (puljeansvarlige)")
+def list_outcomes(request, pool_id: UUID):
+    if not rules.has_perm("pools.export", request.auth):
+        raise HttpError(403, "Kun puljeansvarlige ser evalueringens udfald.")
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    e = selectors.evaluation_overview(pool=p, today=timezone.localdate())
+    out = []
+    for i, pt in enumerate(e.points):
+        counts = {c: (None if v == ".." else v) for c, values in e.categories if (v := values[i]) != "–"}
+        out.append(OutcomePointOut(months=pt.months, point_on=pt.on, measured=pt.measured,
+                                   extract_id=pt.extract_id if pt.measured else None,
+                                   extract_data_as_of=pt.extract_data_as_of if pt.measured else None,
+                                   extract_sha256=pt.extract_sha256 if pt.measured else "",
+                                   not_measured_because=pt.reason, counts=counts))
+    return out

@@ -8,8 +8,13 @@ The dates follow the demo's ``today`` so the pool runs alongside the Aarhus revi
 The pool's target group is the review demo's register result for Aarhus, made national by
 adding anonymous members (random blind indexes that belong to nobody) for the other 97
 municipalities, at about a tenth of the real 27,000. Every municipality but nine applies and
-is approved; the pool is allocated, the first tranche is paid, a monthly report is made for
-Aarhus, and a follow-up pool for the unclaimed money is open for applications.
+is approved (each staffing plan with a budget line for personlige jobmidler); the pool is
+allocated, the first tranche is paid, a monthly report is made for Aarhus, and a follow-up
+pool for the unclaimed money is open for applications. Two ambassadors are listed (Aarhus and
+Copenhagen), one Aarhus citizen has had personal job means, and a later register extract for
+Aarhus is named for the evaluation, so the 6 and 12 month outcomes are measured (the 24 month
+point has not come; the anonymous members of other municipalities are in no extract, so their
+outcome is "ukendt").
 Deterministic for a given ``today``."""
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ def build_pools_demo(*, today: datetime.date) -> None:
         fte = [Decimal(rng.randrange(0, 9)) / 2 for _ in roles]
         fte[0] = fte[0] or Decimal("1")
         staffing = [(role, f, (f * Decimal("520000")).quantize(Decimal(1))) for role, f in zip(roles, fte, strict=True)]
+        staffing.append(("personlige_jobmidler", Decimal(0), Decimal(rng.randrange(5, 40) * 10000)))
         application, _ = services.submit_application(
             pool=pool, municipality_id=code, actor=manager if code == AARHUS else None,
             contact="Peter Lund" if code == AARHUS else "Jobcenterchefen", staffing=staffing,
@@ -96,10 +102,14 @@ def build_pools_demo(*, today: datetime.date) -> None:
     from helhed.pools import reports, selectors
 
     month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    dashboard = selectors.dashboard_figures(pool=pool, municipality_id=AARHUS, today=today)
+    dashboard = reports.monthly_figures(pool=pool, municipality_id=AARHUS, month=month)
     title = f"Månedsrapport {selectors.month_label(month)}"
     MonthlyReport.objects.create(pool=pool, municipality_id=AARHUS, month=month, figures=dashboard.as_json(),
                                  pdf=reports.dashboard_pdf(dashboard, title=title))
+
+    _ambassadors(officer=officer, manager=manager, today=today)
+    _personal_job_means(programme=programme, actor=staff["sagsbehandler.aarhus"], today=today)
+    _outcome_extract(pool=pool, officer=officer, today=today, rng=rng)
 
     # The unclaimed money (the nine that did not apply) goes out again through a follow-up pool.
     available = services.available_for_follow_up(pool)
@@ -113,3 +123,73 @@ def build_pools_demo(*, today: datetime.date) -> None:
             resolved_latest=follow_start + datetime.timedelta(days=270),
             effort_latest=follow_start.replace(year=follow_start.year + 1)),
     )
+
+
+def _ambassadors(*, officer: User, manager: User, today: datetime.date) -> None:
+    from helhed.pools import ambassadors
+
+    ambassadors.add_ambassador(
+        actor=manager, municipality_id=AARHUS, name="Mette Juul", title="Virksomhedskonsulent",
+        email="mette.juul@demo.aarhus.example", phone="+45 00 00 00 01",
+        results="Småjob på 4-8 timer om ugen i kantiner og genbrugsbutikker til borgere, der har været på "
+                "kontanthjælp i mange år.", now=_at(today - datetime.timedelta(days=60)))
+    ambassadors.add_ambassador(
+        actor=officer, municipality_id=101, name="Ali Hansen", title="Jobkonsulent",
+        email="ali.hansen@demo.kk.example", phone="+45 00 00 00 02",
+        results="Faste småjob i idrætshaller med en mentor de første uger.",
+        now=_at(today - datetime.timedelta(days=40)))
+
+
+def _personal_job_means(*, programme: Programme, actor: User, today: datetime.date) -> None:
+    """Seed 002's "personlige jobmidler": work clothes for the citizen in ordinary hours."""
+    from helhed.review import services as review
+    from helhed.review.models import EffortKind
+
+    case = programme.cases.filter(effort_kind=EffortKind.ORDINARY_HOURS).order_by("number").first()
+    if case is not None:
+        review.add_effort(case=case, actor=actor, kind=EffortKind.PERSONLIGE_JOBMIDLER,
+                          starts_on=today - datetime.timedelta(days=75), ends_on=today - datetime.timedelta(days=75),
+                          employer="Arbejdstøj og sikkerhedssko")
+
+
+def _outcome_extract(*, pool, officer: User, today: datetime.date, rng: random.Random) -> None:
+    """A later register extract for Aarhus: each member of the demo extract goes on by a story
+    (still on kontanthjælp, fleksjob, left benefits, ressourceforløb, moved to Randers)."""
+    import csv
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from helhed.pools import outcomes
+    from helhed.register.models import RegisterExtract
+
+    as_of = pool.target_result.as_of
+    reference = pool.target_result.extract
+    with reference.file.open("rb") as handle:
+        people = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8"))))
+    kh = "kontanthjaelp_aktivitetsparat"
+    rows = []
+    for n, p in enumerate(people):
+        cpr, start = p["cpr"], p["start"]
+        turn = (as_of + datetime.timedelta(days=60 + 20 * n)).isoformat()
+        after = (as_of + datetime.timedelta(days=61 + 20 * n)).isoformat()
+        story = rng.choice(["kh", "fleksjob", "job", "ressourceforloeb", "moved"]) if n else "kh"
+        if story == "kh":
+            rows.append((cpr, AARHUS, kh, start, ""))
+            continue
+        rows.append((cpr, AARHUS, kh, start, turn))
+        if story == "moved":
+            rows.append((cpr, 730, kh, after, ""))
+        elif story != "job":
+            rows.append((cpr, AARHUS, story, after, ""))
+    content = ("cpr,kommunekode,ydelse,start,slut\n" + "".join(f"{c},{k},{y},{a},{b}\n" for c, k, y, a, b in rows)
+               ).encode()
+    extract = RegisterExtract(original_name="demo-aarhus-opfoelgning.csv",
+                              description="Demo: Aarhus, opfølgning (fiktive borgere)",
+                              sha256=hashlib.sha256(content).hexdigest(), size=len(content), periods=len(rows),
+                              uploaded_by=officer, uploaded_at=_at(today - datetime.timedelta(days=5)))
+    extract.file.save("upload.csv", ContentFile(content), save=False)
+    extract.save(force_insert=True)
+    outcomes.register_extract(pool=pool, extract=extract, data_as_of=today - datetime.timedelta(days=7),
+                              actor=officer, today=today)

@@ -6,14 +6,13 @@ Seed 002: "Initiativet evalueres". The pseudonym is an HMAC of the member's CPR 
 under a random key made for this export only, so it is stable within one export (a member
 is one row, and the two tables agree) but cannot be linked to another export, to the CPR
 blind index or to a CPR number. Neither a CPR number nor the blind index leaves this module.
-The status comes from the register extract the pool's target group was found in
-(``helhed.register.periods``): the benefits a member received on the day, in the categories
-of ``status_category``.
+The status at 6, 12 and 24 months is measured by ``helhed.pools.outcomes`` on a register
+extract dated at or after each point; the points table says which extract each point used.
+The summary suppresses small counts (``helhed.pools.suppression``).
 """
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime
 import hashlib
@@ -28,50 +27,17 @@ from pathlib import Path
 
 import duckdb
 
-from helhed.core.cpr import cpr_blind_index
-from helhed.register.engine import connect
+from helhed.pools import outcomes, suppression
 from helhed.register.kommuner import kommuner
-from helhed.register.periods import RegisterInputError, open_periods
-from helhed.register.vocabulary import SYSTEM
 
-STATUS_MONTHS = (6, 12, 24)
-CATEGORIES = ("kontanthjælp", "job/uddannelse", "fleksjob", "ressourceforløb", "førtidspension", "andet")
-FLEKSJOB = frozenset({"fleksjob", "ledighedsydelse"})
-EDUCATION = frozenset({"su"})
+STATUS_MONTHS = outcomes.OUTCOME_MONTHS
+CATEGORIES = outcomes.CATEGORIES
+months_after = outcomes.months_after
 
 COLUMNS = ["pseudonym", "kommunekode", "kommune", "gennemgang_status", "visitation", "indsats_ved_visitation",
            "rehabiliteringsteamets_indstilling", "visiteret_dato", "indsatser", "virksomhedsrettede_indsatser",
            "dage_i_virksomhedsrettet_indsats"] + [f"status_{n}_mdr" for n in STATUS_MONTHS]
-
-
-def status_category(ydelser: set[str] | frozenset[str]) -> str:
-    """A member's status on a day from the benefits received that day.
-
-    Source: issue "Grant pools" (evaluation: kontanthjælp, job/education, fleksjob,
-    ressourceforløb, førtidspension, other); seed 002 (the rehabiliteringsteam's tracks).
-    The most permanent track wins when periods overlap: førtidspension, then fleksjob (with
-    ledighedsydelse between flexible jobs), ressourceforløb, the kontanthjælp system. No
-    public benefit at all, or only SU, counts as job/education (self-supporting: the
-    register of benefit periods cannot tell job from education; our documented reading).
-    Everything else (sygedagpenge, dagpenge, jobafklaringsforløb, folkepension) is other."""
-    if "foertidspension" in ydelser:
-        return "førtidspension"
-    if ydelser & FLEKSJOB:
-        return "fleksjob"
-    if "ressourceforloeb" in ydelser:
-        return "ressourceforløb"
-    if ydelser & SYSTEM:
-        return "kontanthjælp"
-    if not ydelser or ydelser <= EDUCATION:
-        return "job/uddannelse"
-    return "andet"
-
-
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` months later (the last day of the month when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+POINT_COLUMNS = ["maaneder", "maalt_pr", "udtraek_id", "udtraek_dato", "udtraek_sha256", "ikke_maalt_fordi"]
 
 
 @dataclass
@@ -81,41 +47,13 @@ class ExportData:
     summary_columns: list[str] = field(default_factory=list)
     summary: list[list] = field(default_factory=list)
     status_dates: dict[int, datetime.date] = field(default_factory=dict)
+    points: list[outcomes.Point] = field(default_factory=list)
+    outcomes: outcomes.Outcomes | None = None
 
-
-def _statuses(result, indexes: set[str], dates: dict[int, datetime.date], today: datetime.date
-              ) -> dict[str, dict[int, str]]:
-    """Blind index → {months: category} from the register extract; dates after ``today``
-    (not yet seen in the data) and an extract that cannot be read give no status."""
-    known = {n: d for n, d in dates.items() if d <= today}
-    if not known:
-        return {}
-    try:
-        path = Path(result.extract.file.path)
-    except (ValueError, NotImplementedError):
-        return {}
-    if not path.exists():
-        return {}
-    con = connect()
-    try:
-        open_periods(con, path, today=today)
-        cprs = [row[0] for row in con.execute("SELECT DISTINCT cpr FROM periods").fetchall()]
-        pairs = [(cpr, index) for cpr in cprs if (index := cpr_blind_index(cpr)) in indexes]
-        con.execute("CREATE TEMP TABLE m (cpr VARCHAR, idx VARCHAR)")
-        if pairs:
-            con.executemany("INSERT INTO m VALUES (?, ?)", pairs)
-        found: dict[str, dict[int, set]] = defaultdict(lambda: defaultdict(set))
-        for n, d in known.items():
-            for index, ydelse in con.execute(
-                    "SELECT m.idx, p.ydelse FROM periods p JOIN m USING (cpr) "
-                    "WHERE p.start <= ? AND (p.slut IS NULL OR p.slut >= ?)", [d, d]).fetchall():
-                found[index][n].add(ydelse)
-    except (RegisterInputError, duckdb.Error):
-        return {}
-    finally:
-        con.close()
-    return {index: {n: status_category(frozenset(found.get(index, {}).get(n, set()))) for n in known}
-            for index in indexes}
+    def point_rows(self) -> list[list]:
+        return [[p.months, p.on.isoformat(), p.extract_id or "",
+                 p.extract_data_as_of.isoformat() if p.extract_data_as_of else "", p.extract_sha256, p.reason]
+                for p in self.points]
 
 
 def evaluation_rows(*, pool, today: datetime.date) -> ExportData:
@@ -137,34 +75,76 @@ def evaluation_rows(*, pool, today: datetime.date) -> ExportData:
             e[1] += 1
             last = min(end or today, today)
             e[2] += max(0, (last - start).days + 1)
-    dates = {n: months_after(result.as_of, n) for n in STATUS_MONTHS}
-    statuses = _statuses(result, {m[1] for m in members}, dates, today)
+    measured = outcomes.measure(pool=pool, today=today)
     rows = []
     for pk, index, code in members:
         pseudonym = hmac.new(key, index.encode(), hashlib.sha256).hexdigest()[:20]
         case = cases.get(pk)
         _, status, track, effort_kind, rehab, visiteret_on = case if case else (None, "", "", "", "", None)
         e = efforts[case[0]] if case else [0, 0, 0]
-        s = statuses.get(index, {})
         rows.append([pseudonym, code, names.get(code, ""), status or "ingen_gennemgang", track, effort_kind, rehab,
                      visiteret_on.isoformat() if visiteret_on else "", *e,
-                     *(s.get(n, "") for n in STATUS_MONTHS)])
+                     *(measured.category(index, n) for n in STATUS_MONTHS)])
     rows.sort(key=lambda r: r[0])  # the order of the result is CPR order: never keep it
-    return ExportData(columns=COLUMNS, rows=rows, status_dates=dates, **_summary(rows))
+    return ExportData(columns=COLUMNS, rows=rows, status_dates={p.months: p.on for p in measured.points},
+                      points=measured.points, outcomes=measured, **_summary(rows, measured.points))
 
 
-def _summary(rows: list[list]) -> dict:
-    columns = ["kommunekode", "kommune", "maalgruppe", "afklaret_og_visiteret_eller_lukket", "visiteret",
-               "med_virksomhedsrettet_indsats"] + [f"status_12_mdr_{c}" for c in CATEGORIES]
-    by_code: dict[int, list] = {}
+SUMMARY_PAIRS = (("afklaret_og_visiteret_eller_lukket", "ikke_afklaret"), ("visiteret", "ikke_visiteret"),
+                 ("med_virksomhedsrettet_indsats", "uden_virksomhedsrettet_indsats"))
+
+
+def _summary(rows: list[list], points: list[outcomes.Point]) -> dict:
+    """One row per municipality and a national row, every count below the threshold hidden
+    with its secondary suppressions (``suppression.suppress_small_counts``): each pair (e.g.
+    resolved and not resolved) and each point's categories add up to the target group, and
+    every column adds up to the national row."""
+    measured = [p for p in points if p.measured]
+    columns = ["kommunekode", "kommune", "maalgruppe"] + [a for a, _ in SUMMARY_PAIRS]
+    columns += [f"status_{p.months}_mdr_{c}" for p in measured for c in CATEGORIES]
+    col = COLUMNS.index
+    by_code: dict[int, dict] = {}
     for r in rows:
-        s = by_code.setdefault(r[1], [r[1], r[2], 0, 0, 0, 0, Counter()])
-        s[2] += 1
-        s[3] += r[3] in ("visiteret", "closed")
-        s[4] += r[3] == "visiteret"
-        s[5] += r[9] > 0
-        s[6][r[COLUMNS.index("status_12_mdr")]] += 1
-    summary = [[*s[:6], *(s[6][c] for c in CATEGORIES)] for _, s in sorted(by_code.items())]
+        s = by_code.setdefault(r[1], {"name": r[2], "n": 0, "pairs": [[0, 0] for _ in SUMMARY_PAIRS],
+                                      "points": {p.months: Counter() for p in measured}})
+        s["n"] += 1
+        flags = (r[col("gennemgang_status")] in ("visiteret", "closed"), r[col("gennemgang_status")] == "visiteret",
+                 r[col("virksomhedsrettede_indsatser")] > 0)
+        for pair, flag in zip(s["pairs"], flags, strict=True):
+            pair[0 if flag else 1] += 1
+        for p in measured:
+            s["points"][p.months][r[col(f"status_{p.months}_mdr")]] += 1
+    codes = sorted(by_code)
+    values: dict = {}
+    lines: list = []
+    groups = [(f"pair{i}", 2) for i in range(len(SUMMARY_PAIRS))]
+    groups += [(f"point{p.months}", len(CATEGORIES)) for p in measured]
+    for code in codes:
+        s = by_code[code]
+        values[("n", code)] = s["n"]
+        for i, pair in enumerate(s["pairs"]):
+            values[(f"pair{i}", code, 0)], values[(f"pair{i}", code, 1)] = pair
+        for p in measured:
+            for c, category in enumerate(CATEGORIES):
+                values[(f"point{p.months}", code, c)] = s["points"][p.months][category]
+    values[("n", "T")] = sum(by_code[code]["n"] for code in codes)
+    lines.append(([("n", code) for code in codes], ("n", "T")))
+    for g, width in groups:
+        for c in range(width):
+            values[(g, "T", c)] = sum(values[(g, code, c)] for code in codes)
+            lines.append(([(g, code, c) for code in codes], (g, "T", c)))
+        for code in [*codes, "T"]:
+            lines.append(([(g, code, c) for c in range(width)], ("n", code)))
+    hidden = suppression.suppress_small_counts(values, lines, threshold=suppression.small_count_threshold())
+
+    def v(key):
+        return suppression.shown(None if key in hidden else values[key])
+
+    summary = []
+    for code in [*codes, "T"]:
+        head = [code, by_code[code]["name"]] if code != "T" else ["", "Hele landet"]
+        summary.append([*head, v(("n", code)), *(v((f"pair{i}", code, 0)) for i in range(len(SUMMARY_PAIRS))),
+                        *(v((f"point{p.months}", code, c)) for p in measured for c in range(len(CATEGORIES)))])
     return {"summary_columns": columns, "summary": summary}
 
 
@@ -191,6 +171,18 @@ def write(data: ExportData, path: Path | str, fmt: str) -> None:
 def write_summary(data: ExportData, path: Path | str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         _csv(handle, data.summary_columns, data.summary)
+
+
+def write_points(data: ExportData, path: Path | str) -> None:
+    """Which extract each outcome point was measured on (id, data date, SHA-256), or why not."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        _csv(handle, POINT_COLUMNS, data.point_rows())
+
+
+def points_bytes(data: ExportData) -> bytes:
+    buffer = io.StringIO()
+    _csv(buffer, POINT_COLUMNS, data.point_rows())
+    return buffer.getvalue().encode("utf-8")
 
 
 def _csv(handle, columns, rows) -> None:

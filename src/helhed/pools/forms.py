@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 
 from helhed.core.forms import date_field
-from helhed.pools.models import MilestoneKind, StaffRole
+from helhed.pools.models import BUDGET_ONLY_ROLES, MilestoneKind, StaffRole
 from helhed.pools.services import TrancheSpec
 
 MAX_TRANCHES = 4
@@ -111,7 +111,8 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for role in StaffRole:
-            self.fields[f"fte_{role.value}"] = number_field(f"{role.label}: årsværk")
+            if role not in BUDGET_ONLY_ROLES:
+                self.fields[f"fte_{role.value}"] = number_field(f"{role.label}: årsværk")
             self.fields[f"cost_{role.value}"] = KronerField(
                 label=f"{role.label}: udgift (kr.)", required=False, max_digits=14, decimal_places=2,
                 min_value=Decimal(0),
@@ -123,7 +124,8 @@ class ApplicationForm(forms.Form):
                 for role in StaffRole]
 
     def staffing_fields(self):
-        return [(role.label, self[f"fte_{role.value}"], self[f"cost_{role.value}"]) for role in StaffRole]
+        return [(role.label, None if role in BUDGET_ONLY_ROLES else self[f"fte_{role.value}"],
+                 self[f"cost_{role.value}"]) for role in StaffRole]
 
 
 class DecisionForm(forms.Form):
@@ -132,3 +134,35 @@ class DecisionForm(forms.Form):
                                  error_messages={"required": "Vælg godkend eller afvis."})
     reason = forms.CharField(label="Begrundelse", required=False, widget=forms.Textarea, max_length=4000,
                              help_text="Skal udfyldes ved afslag.")
+
+
+class EvaluationExtractForm(forms.Form):
+    """Name a register extract as evidence for the evaluation's outcomes."""
+
+    extract = forms.ChoiceField(label="Registerudtræk", error_messages={"required": "Vælg et udtræk."})
+    data_as_of = date_field("Data opgjort pr.", help_text="Den sidste dag, udtrækkets data dækker. Den kan ikke "
+                                                          "ligge efter den dag, udtrækket blev indlæst.")
+
+    def __init__(self, *args, extracts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["extract"].choices = [("", "Vælg et udtræk")] + [
+            (str(e.pk), f"{e} (indlæst {e.uploaded_at:%d.%m.%Y}, {e.periods} perioder)") for e in extracts]
+
+
+class AmbassadorForm(forms.Form):
+    municipality = forms.TypedChoiceField(label="Kommune", coerce=int, error_messages={"required": "Vælg kommunen."})
+    name = forms.CharField(label="Navn", max_length=150)
+    title = forms.CharField(label="Stilling", max_length=150, help_text="Fx jobkonsulent eller virksomhedskonsulent.")
+    email = forms.EmailField(label="E-mail", error_messages={"invalid": "Skriv en gyldig e-mailadresse."})
+    phone = forms.CharField(label="Telefon", max_length=30, required=False)
+    results = forms.CharField(label="Gode resultater", widget=forms.Textarea, max_length=4000,
+                              help_text="Hvad har virket, fx småjob til udsatte borgere?")
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", "Vælg kommune")] + [(m.code, m.name) for m in municipalities]
+
+
+class WithdrawAmbassadorForm(forms.Form):
+    reason = forms.CharField(label="Begrundelse", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Skriv en begrundelse."})

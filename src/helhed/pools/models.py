@@ -149,6 +149,12 @@ class StaffRole(models.TextChoices):
     MENTOR = "mentor", "Mentorer"
     BUSINESS_CONSULTANT = "business_consultant", "Virksomhedskonsulenter"
     SOCIAL_HEALTH = "social_health", "Social- og sundhedsfagligt personale"
+    # Seed 002: "personlige jobmidler" — a budget line of its own, money for the citizens, no FTEs.
+    PERSONLIGE_JOBMIDLER = "personlige_jobmidler", "Personlige jobmidler"
+
+
+# Budget lines without staff: the form asks for the amount only.
+BUDGET_ONLY_ROLES = frozenset({StaffRole.PERSONLIGE_JOBMIDLER})
 
 
 class StaffingLine(models.Model):
@@ -251,3 +257,93 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool} – {self.municipality_id} – {self.month:%Y-%m}"
+
+
+class EvaluationExtract(models.Model):
+    """A register extract a pool officer has named as evidence for the evaluation's outcomes,
+    with the date its data is complete to (``data_as_of``). An outcome point (6, 12 or 24
+    months after the reference date) is measured only on an extract dated on or after it
+    (``helhed.pools.outcomes.extract_for_point``). The date cannot be in the future or after
+    the day the file was uploaded: a file cannot hold data from after it was made."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="evaluation_extracts")
+    extract = models.ForeignKey("register.RegisterExtract", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="registerudtræk")
+    data_as_of = models.DateField("data opgjort pr.")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pool", "data_as_of"]
+        verbose_name = "udtræk til evaluering"
+        verbose_name_plural = "udtræk til evaluering"
+        constraints = [models.UniqueConstraint(fields=["pool", "extract"], name="pool_evaluation_extract_once")]
+
+    def __str__(self) -> str:
+        return f"{self.extract} pr. {self.data_as_of:%Y-%m-%d}"
+
+
+class OutcomeMeasurement(models.Model):
+    """One measurement of an outcome point: which extract it used (id, data date, SHA-256)
+    and the count of members in each category, so an auditor can replay it. Written every
+    time the evaluation is exported; never changed."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="outcome_measurements")
+    months = models.PositiveSmallIntegerField("måneder efter skæringsdatoen")
+    point_on = models.DateField("målt pr.")
+    extract = models.ForeignKey("register.RegisterExtract", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    extract_data_as_of = models.DateField("udtrækkets dato", null=True, blank=True)
+    extract_sha256 = models.CharField("udtrækkets SHA-256", max_length=64, blank=True)
+    counts = models.JSONField("antal pr. kategori")
+    rule_version = models.CharField("regelversion", max_length=32)
+    measured_at = models.DateTimeField(default=timezone.now)
+    measured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["pool", "-measured_at", "months"]
+        verbose_name = "udfaldsmåling"
+        verbose_name_plural = "udfaldsmålinger"
+
+    def __str__(self) -> str:
+        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%Y-%m-%d}"
+
+
+class Ambassador(models.Model):
+    """A member of the ambassador corps: a municipal employee with good results in small jobs
+    for vulnerable citizens, listed nationally with municipality and contact so others can
+    learn from them.
+
+    Seed 002: "Der etableres et ambassadørkorps bestående af kommunale medarbejdere med gode
+    resultater, som skal udbrede erfaringerne" (small jobs for vulnerable citizens). A
+    withdrawn ambassador stays on record with who withdrew them, when and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="kommune")
+    name = models.CharField("navn", max_length=150)
+    title = models.CharField("stilling", max_length=150)
+    email = models.EmailField("e-mail")
+    phone = models.CharField("telefon", max_length=30, blank=True)
+    results = models.TextField("gode resultater", help_text="Fx småjob til udsatte borgere: hvad virkede?")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField("optaget", default=timezone.now)
+    withdrawn_at = models.DateTimeField("udtrådt", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    withdrawal_reason = models.TextField("begrundelse for udtræden", blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = "ambassadør"
+        verbose_name_plural = "ambassadørkorpset"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality_id})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -32,3 +32,8 @@ rules.add_perm("pools.apply", is_manager)
 # Object: a municipality code.
 rules.add_perm("pools.view_municipality", is_pool_officer | (municipal_staff & own_municipality))
 rules.add_perm("pools.apply_for", is_manager & own_municipality)
+
+# The ambassador corps (seed 002): seen by pool officers and municipal staff; kept by pool
+# officers, and by a jobcentre manager for their own municipality (object: municipality code).
+rules.add_perm("pools.view_ambassadors", is_pool_officer | municipal_staff)
+rules.add_perm("pools.manage_ambassadors", is_pool_officer | (is_manager & own_municipality))

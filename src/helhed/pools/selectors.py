@@ -7,18 +7,20 @@ is read here, so nothing is audited; a municipality's staff see their own munici
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
 import rules
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
 from helhed.pools import milestones, services
 from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
+from helhed.pools.suppression import HIDDEN, small_count_threshold, suppress_small_counts
 from helhed.review import measures
 from helhed.review.models import Programme
 from helhed.review.selectors import month_label
@@ -106,14 +108,39 @@ class MonthFigure:
     recipients: int
     in_effort: int
     percent: Decimal | None
+    hidden: bool = False  # small counts: the counts and the share are not shown
 
     @property
     def percent_text(self) -> str:
-        return percent_text(self.percent)
+        return HIDDEN if self.hidden else percent_text(self.percent)
+
+    @property
+    def shown_percent(self) -> Decimal | None:
+        return None if self.hidden else self.percent
+
+    @property
+    def recipients_text(self) -> str:
+        return HIDDEN if self.hidden else str(self.recipients)
+
+    @property
+    def in_effort_text(self) -> str:
+        return HIDDEN if self.hidden else str(self.in_effort)
 
     @property
     def width(self) -> int:
-        return int(self.percent or 0)
+        return 0 if self.hidden else int(self.percent or 0)
+
+    def as_json(self) -> dict:
+        return {"month": self.month, "recipients": None if self.hidden else self.recipients,
+                "in_virksomhedsrettet_indsats": None if self.hidden else self.in_effort,
+                "percent": _s(self.shown_percent)}
+
+
+def suppress_month(m: MonthFigure) -> MonthFigure:
+    """Hide a month's counts and share when a count (or its complement) is below the threshold."""
+    values = {"in": m.in_effort, "out": m.recipients - m.in_effort, "all": m.recipients}
+    m.hidden = bool(suppress_small_counts(values, [(["in", "out"], "all")], threshold=small_count_threshold()))
+    return m
 
 
 @dataclass
@@ -133,24 +160,67 @@ class TrancheFigure:
 
 @dataclass
 class ProgressFigures:
-    """One municipality's review figures for a pool (also summed for the whole country)."""
+    """One municipality's review figures for a pool (also summed for the whole country).
+    ``hidden`` names the figures suppressed as small counts (``suppress_progress``)."""
 
     target_group: int = 0
     gross: int = 0
     resolved: int = 0
     last_month: MonthFigure | None = None
+    hidden: set = field(default_factory=set)
+    has_programme: bool = True
 
     @property
     def resolved_percent(self) -> Decimal | None:
+        if "resolved" in self.hidden:
+            return None
         return percent(self.resolved, self.gross)
 
     @property
     def resolved_text(self) -> str:
-        return percent_text(self.resolved_percent)
+        return HIDDEN if "resolved" in self.hidden else percent_text(self.resolved_percent)
+
+    @property
+    def target_group_text(self) -> str:
+        return HIDDEN if "target_group" in self.hidden else str(self.target_group)
 
     @property
     def effort_text(self) -> str:
         return self.last_month.percent_text if self.last_month else "–"
+
+    def shown(self, name: str) -> int | None:
+        return None if name in self.hidden else getattr(self, name)
+
+
+def suppress_progress(rows: dict[int, ProgressFigures], national: ProgressFigures) -> None:
+    """Hide every small count of the municipalities and the whole country, in place, so that
+    none can be read or derived: the target group, resolved and not resolved (adding up to the
+    gross target group), in effort and not in effort last month (adding up to the recipients),
+    each column adding up to the national figure (``suppression.suppress_small_counts``, the
+    rule and its source). A figure hidden on the overview is hidden on every dashboard too."""
+    values: dict = {}
+    keys = ("t", "res", "nres", "gross", "eff", "neff", "rec")
+    every = [*sorted(rows), "T"]
+    for code in every:
+        f = rows[code] if code != "T" else national
+        lm = f.last_month
+        rec, eff = (lm.recipients, lm.in_effort) if lm else (0, 0)
+        for key, v in zip(keys, (f.target_group, f.resolved, f.gross - f.resolved, f.gross, eff, rec - eff, rec),
+                          strict=True):
+            values[(key, code)] = v
+    lines = [([(key, code) for code in every[:-1]], (key, "T")) for key in keys]
+    for code in every:
+        lines += [([("res", code), ("nres", code)], ("gross", code)), ([("eff", code), ("neff", code)], ("rec", code))]
+    hidden = suppress_small_counts(values, lines, threshold=small_count_threshold())
+    for code in every:
+        f = rows[code] if code != "T" else national
+        f.hidden = set()
+        if ("t", code) in hidden:
+            f.hidden.add("target_group")
+        if hidden & {("res", code), ("nres", code), ("gross", code)}:
+            f.hidden |= {"resolved", "gross"}
+        if f.last_month and hidden & {("eff", code), ("neff", code), ("rec", code)}:
+            f.last_month.hidden = True
 
 
 @dataclass
@@ -167,6 +237,17 @@ class Dashboard:
     threshold: Decimal | None = None
     paid_total: Decimal = Decimal(0)
     extra: dict = field(default_factory=dict)
+    job_means_budget: Decimal | None = None  # the application's budget line for personlige jobmidler
+    job_means_citizens: int = 0
+    job_means_hidden: bool = False
+
+    @property
+    def job_means_budget_text(self) -> str:
+        return kroner(self.job_means_budget) if self.job_means_budget is not None else "Ikke i ansøgningen"
+
+    @property
+    def job_means_citizens_text(self) -> str:
+        return HIDDEN if self.job_means_hidden else str(self.job_means_citizens)
 
     @property
     def allocation_text(self) -> str:
@@ -183,19 +264,21 @@ class Dashboard:
     def as_json(self) -> dict:
         return {
             "pool": str(self.pool.pk), "municipality": self.municipality.code, "today": self.today.isoformat(),
-            "target_group": self.figures.target_group, "gross_target_group": self.figures.gross,
-            "resolved": self.figures.resolved, "resolved_percent": _s(self.figures.resolved_percent),
+            "target_group": self.figures.shown("target_group"), "gross_target_group": self.figures.shown("gross"),
+            "resolved": self.figures.shown("resolved"), "resolved_percent": _s(self.figures.resolved_percent),
             "allocation": _s(self.allocation.amount if self.allocation and self.allocation.applied else None),
             "paid": str(self.paid_total),
-            "months": [{"month": m.month, "recipients": m.recipients, "in_virksomhedsrettet_indsats": m.in_effort,
-                        "percent": _s(m.percent)} for m in self.months],
+            "personlige_jobmidler": {"budget": _s(self.job_means_budget),
+                                     "citizens": None if self.job_means_hidden else self.job_means_citizens},
+            "months": [m.as_json() for m in self.months],
             "tranches": [{"number": t.number, "percent": str(t.percent), "milestone": t.description,
                           "latest_on": t.latest_on.isoformat(), "amount": str(t.amount), "status": t.status,
                           "met_on": t.met_on.isoformat() if t.met_on else None} for t in self.tranches],
-            "national": {"target_group": self.national.target_group, "gross_target_group": self.national.gross,
-                         "resolved": self.national.resolved, "resolved_percent": _s(self.national.resolved_percent),
-                         "last_month": asdict(self.national.last_month) | {
-                             "percent": _s(self.national.last_month.percent)} if self.national.last_month else None},
+            "national": {"target_group": self.national.shown("target_group"),
+                         "gross_target_group": self.national.shown("gross"),
+                         "resolved": self.national.shown("resolved"),
+                         "resolved_percent": _s(self.national.resolved_percent),
+                         "last_month": self.national.last_month.as_json() if self.national.last_month else None},
         }
 
 
@@ -203,24 +286,34 @@ def _s(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _months(pool: Pool, today: datetime.date) -> list[datetime.date]:
+def _months(pool: Pool, last: datetime.date) -> list[datetime.date]:
+    """The completed months up to ``last`` (``_last_complete_month``), from the pool's period
+    start: never a month still going on, whose figures would change."""
     start = pool.period_start.replace(day=1)
-    return [m for m in measures.last_months(today, MONTHS_SHOWN) if m >= start]
+    return [m for m in measures.last_months(last, MONTHS_SHOWN) if m >= start]
 
 
-def _last_complete_month(today: datetime.date) -> datetime.date:
+def month_end(month: datetime.date) -> datetime.date:
+    return measures.month_bounds(month)[1]
+
+
+def _last_complete_month(today: datetime.date, *, end_of_day: bool = False) -> datetime.date:
+    """The first day of the last month that has ended: before ``today``'s month, or
+    ``today``'s own when the figures are as of the end of its last day."""
+    if end_of_day and today == month_end(today):
+        return today.replace(day=1)
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _progress(pool: Pool, code: int, count: int, today: datetime.date, months: list[datetime.date]
-              ) -> tuple[ProgressFigures, list[MonthFigure], bool]:
+def _progress(pool: Pool, code: int, count: int, today: datetime.date, months: list[datetime.date],
+              last: datetime.date) -> tuple[ProgressFigures, list[MonthFigure], bool]:
     programme = services.programme_for(pool, code)
     facts = measures.load_facts(programme) if programme is not None else None
-    return _figures(pool, programme, facts, count, today, months)
+    return _figures(pool, programme, facts, count, today, months, last)
 
 
-def _figures(pool: Pool, programme, facts, count: int, today: datetime.date, months: list[datetime.date]
-             ) -> tuple[ProgressFigures, list[MonthFigure], bool]:
+def _figures(pool: Pool, programme, facts, count: int, today: datetime.date, months: list[datetime.date],
+             last: datetime.date) -> tuple[ProgressFigures, list[MonthFigure], bool]:
     figures = ProgressFigures(target_group=count)
     if programme is None:
         return figures, [MonthFigure(m.isoformat()[:7], month_label(m), 0, 0, None) for m in months], False
@@ -229,9 +322,8 @@ def _figures(pool: Pool, programme, facts, count: int, today: datetime.date, mon
     shown = []
     for m in months:
         share = measures.effort_share_facts(facts, month=m, denominator=programme.denominator)
-        shown.append(MonthFigure(m.isoformat()[:7], month_label(m), share.denominator, share.numerator,
-                                 percent(share.numerator, share.denominator)))
-    last = _last_complete_month(today)
+        shown.append(suppress_month(MonthFigure(m.isoformat()[:7], month_label(m), share.denominator,
+                                                share.numerator, percent(share.numerator, share.denominator))))
     if last >= pool.period_start.replace(day=1):
         share = measures.effort_share_facts(facts, month=last, denominator=programme.denominator)
         figures.last_month = MonthFigure(last.isoformat()[:7], month_label(last), share.denominator, share.numerator,
@@ -239,25 +331,45 @@ def _figures(pool: Pool, programme, facts, count: int, today: datetime.date, mon
     return figures, shown, True
 
 
-def municipality_rows(pool: Pool, today: datetime.date) -> dict[int, ProgressFigures]:
-    """Every allocated municipality's progress figures, in a fixed number of queries
-    however many municipalities and cases: the programmes at once (the first in the
-    programmes' order per municipality, as ``services.programme_for``), then their facts."""
-    allocations = list(pool.allocations.all())
+def municipality_rows(pool: Pool, today: datetime.date, last: datetime.date | None = None
+                      ) -> dict[int, ProgressFigures]:
+    """Every municipality's progress figures: each with members in the pool's target group,
+    and each allocated one, in a fixed number of queries however many municipalities and
+    cases: the programmes at once (the first in the programmes' order per municipality, as
+    ``services.programme_for``), then their facts. A municipality without a review
+    programme counts with its whole target group, none of it resolved or in effort
+    (``without_programme``)."""
+    counts = {code: n for code, n in services.target_group_counts(pool.target_result).items() if n}
+    counts |= {a.municipality_id: a.count for a in pool.allocations.all()}
     programmes: dict[int, Programme] = {}
-    for p in Programme.objects.filter(result_id=pool.target_result_id,
-                                      municipality_id__in=[a.municipality_id for a in allocations]):
+    for p in Programme.objects.filter(result_id=pool.target_result_id):
         programmes.setdefault(p.municipality_id, p)
-    facts = measures.load_facts_of(list(programmes.values()))
+    facts = measures.load_facts_of([p for code, p in programmes.items() if code in counts])
+    last = last or _last_complete_month(today)
     rows = {}
-    for a in allocations:
-        programme = programmes.get(a.municipality_id)
-        rows[a.municipality_id] = _figures(pool, programme, facts[programme.pk] if programme else None, a.count,
-                                           today, [])[0]
+    for code, count in sorted(counts.items()):
+        programme = programmes.get(code)
+        if programme is None:
+            rows[code] = without_programme(count, last)
+        else:
+            rows[code] = _figures(pool, programme, facts[programme.pk], count, today, [], last)[0]
     return rows
 
 
-def national_figures(rows: dict[int, ProgressFigures], today: datetime.date) -> ProgressFigures:
+def without_programme(count: int, last: datetime.date) -> ProgressFigures:
+    """A municipality that has not started reviewing its cases, in the national figures.
+
+    Source: issue 17 ("the national view aggregates every municipality"); seed 002 (the whole
+    gross target group must be afklaret og visiteret). Our reading: its whole target group
+    counts in the gross target group and as recipients, none of them resolved or in a
+    virksomhedsrettet indsats, so a country where few have started is not shown as far along."""
+    return ProgressFigures(target_group=count, gross=count, resolved=0, has_programme=False,
+                           last_month=MonthFigure(last.isoformat()[:7], month_label(last), count, 0,
+                                                  percent(0, count)))
+
+
+def national_figures(rows: dict[int, ProgressFigures], today: datetime.date, last: datetime.date | None = None
+                     ) -> ProgressFigures:
     total = ProgressFigures()
     recipients = in_effort = 0
     for r in rows.values():
@@ -267,13 +379,17 @@ def national_figures(rows: dict[int, ProgressFigures], today: datetime.date) -> 
         if r.last_month:
             recipients += r.last_month.recipients
             in_effort += r.last_month.in_effort
-    last = _last_complete_month(today)
+    last = last or _last_complete_month(today)
     total.last_month = MonthFigure(last.isoformat()[:7], month_label(last), recipients, in_effort,
                                    percent(in_effort, recipients))
+    suppress_progress(rows, total)
     return total
 
 
-def tranche_figures(pool: Pool, allocation: Allocation | None) -> list[TrancheFigure]:
+def tranche_figures(pool: Pool, allocation: Allocation | None, *, as_of: datetime.date | None = None
+                    ) -> list[TrancheFigure]:
+    """Each tranche's amount and status; with ``as_of``, as it stood at the end of that day
+    (a monthly report does not show a payout made after its month)."""
     tranches = list(pool.tranches.all())
     if allocation is None or not allocation.applied:
         amounts = dict.fromkeys((t.number for t in tranches), Decimal(0))
@@ -281,8 +397,10 @@ def tranche_figures(pool: Pool, allocation: Allocation | None) -> list[TrancheFi
     else:
         amounts = milestones.tranche_amounts(allocation.amount, {t.number: t.percent for t in tranches}, pool.unit)
         code = allocation.municipality_id
-        paid = {p.tranche_id: p for p in Payout.objects.filter(tranche__pool=pool, municipality_id=code)}
-        lost = {f.tranche_id: f for f in Forfeiture.objects.filter(tranche__pool=pool, municipality_id=code)}
+        paid = {p.tranche_id: p for p in Payout.objects.filter(tranche__pool=pool, municipality_id=code)
+                if as_of is None or timezone.localdate(p.created_at) <= as_of}
+        lost = {f.tranche_id: f for f in Forfeiture.objects.filter(tranche__pool=pool, municipality_id=code)
+                if as_of is None or timezone.localdate(f.created_at) <= as_of}
     result = []
     for t in tranches:
         if t.pk in paid:
@@ -296,24 +414,62 @@ def tranche_figures(pool: Pool, allocation: Allocation | None) -> list[TrancheFi
     return result
 
 
-def dashboard_figures(*, pool: Pool, municipality_id: int, today: datetime.date) -> Dashboard:
-    """The figures of a municipality's dashboard; callers check access first."""
+def dashboard_figures(*, pool: Pool, municipality_id: int, today: datetime.date, as_of_day: bool = False
+                      ) -> Dashboard:
+    """The figures of a municipality's dashboard; callers check access first. With
+    ``as_of_day`` the payouts and forfeitures are those made by the end of ``today`` (a
+    monthly report computed with the data as of its month's end)."""
     municipality = Municipality.objects.get(pk=municipality_id)
     allocation = pool.allocations.filter(municipality_id=municipality_id).first()
     if allocation is None:
         count = services.target_group_counts(pool.target_result).get(municipality_id, 0)
     else:
         count = allocation.count
-    figures, months, has_programme = _progress(pool, municipality_id, count, today, _months(pool, today))
-    national = national_figures(municipality_rows(pool, today), today)
-    tranches = tranche_figures(pool, allocation)
+    last = _last_complete_month(today, end_of_day=as_of_day)
+    figures, months, has_programme = _progress(pool, municipality_id, count, today, _months(pool, last), last)
+    rows = municipality_rows(pool, today, last)
+    national = national_figures(rows, today, last)
+    if municipality_id in rows:
+        figures.hidden = rows[municipality_id].hidden
+        if figures.last_month and rows[municipality_id].last_month:
+            figures.last_month.hidden = rows[municipality_id].last_month.hidden
+    else:
+        figures = suppress_alone(figures)
+    tranches = tranche_figures(pool, allocation, as_of=today if as_of_day else None)
     effort = next((t for t in pool.tranches.all() if t.threshold is not None), None)
+    budget, citizens = personal_job_means(pool, municipality_id, today)
+    hidden = bool(suppress_small_counts({"with": citizens, "without": figures.gross - citizens, "all": figures.gross},
+                                        [(["with", "without"], "all")], threshold=small_count_threshold()))
     return Dashboard(
         pool=pool, municipality=municipality, today=today, allocation=allocation, has_programme=has_programme,
         figures=figures, months=months, tranches=tranches, national=national,
         threshold=effort.threshold if effort else None,
         paid_total=sum((t.amount for t in tranches if t.status == "udbetalt"), Decimal(0)),
+        job_means_budget=budget, job_means_citizens=citizens, job_means_hidden=hidden,
     )
+
+
+def personal_job_means(pool: Pool, municipality_id: int, today: datetime.date) -> tuple[Decimal | None, int]:
+    """The application's budget line for personlige jobmidler (seed 002: "en
+    virksomhedsrettet indsats og personlige jobmidler"), and how many of the municipality's
+    cases have had personal job means by ``today``."""
+    from helhed.pools.models import StaffingLine, StaffRole
+    from helhed.review.models import Effort, EffortKind
+
+    budget = (StaffingLine.objects.filter(application__pool=pool, application__municipality_id=municipality_id,
+                                          role=StaffRole.PERSONLIGE_JOBMIDLER)
+              .values_list("cost", flat=True).first())
+    citizens = (Effort.objects.filter(case__programme__result_id=pool.target_result_id,
+                                      case__programme__municipality_id=municipality_id,
+                                      kind=EffortKind.PERSONLIGE_JOBMIDLER, starts_on__lte=today)
+                .values("case_id").distinct().count())
+    return budget, citizens
+
+
+def suppress_alone(figures: ProgressFigures) -> ProgressFigures:
+    """A municipality outside the national table (no members): its own figures suppressed."""
+    suppress_progress({}, figures)
+    return figures
 
 
 def dashboard(*, user: User, pool: Pool, code: int, today: datetime.date) -> Dashboard:
@@ -363,11 +519,11 @@ class OverviewRow:
 
 SORT_KEYS = {
     "navn": lambda r: r.name,
-    "maalgruppe": lambda r: r.target_group,
     "tilskud": lambda r: r.amount if r.applied else Decimal(-1),
     "afklaret": lambda r: r.figures.resolved_percent if r.figures.resolved_percent is not None else Decimal(-1),
-    "indsats": lambda r: (r.figures.last_month.percent if r.figures.last_month and r.figures.last_month.percent
-                          is not None else Decimal(-1)),
+    "indsats": lambda r: (r.figures.last_month.shown_percent if r.figures.last_month and
+                          r.figures.last_month.shown_percent is not None else Decimal(-1)),
+    "maalgruppe": lambda r: r.figures.shown("target_group") if r.figures.shown("target_group") is not None else -1,
     "udbetalt": lambda r: r.paid,
 }
 
@@ -410,3 +566,42 @@ def overview(*, user: User, pool: Pool, today: datetime.date, sort: str = "navn"
                     paid=sum(paid.values(), Decimal(0)), forfeited=sum(lost.values(), Decimal(0)),
                     unclaimed=services.unclaimed(pool), available=services.available_for_follow_up(pool),
                     sort=sort, descending=descending)
+
+
+# --- The evaluation's outcomes ---------------------------------------------------------
+
+@dataclass
+class EvaluationOverview:
+    points: list  # outcomes.Point
+    categories: list[tuple[str, list[str | int]]]  # category → shown count per measured point
+    total: int
+    extracts: list
+    measurements: list
+
+
+def evaluation_overview(*, pool: Pool, today: datetime.date) -> EvaluationOverview:
+    """The outcome points of a pool with the extract each is measured on, and the whole
+    country's members per category at each measured point, small counts hidden (each point's
+    categories add up to the target group)."""
+    from helhed.pools import outcomes, suppression
+
+    measured = outcomes.measure(pool=pool, today=today)
+    total = pool.target_result.members.count()
+    columns = []
+    for p in measured.points:
+        if not p.measured:
+            columns.append(None)
+            continue
+        counts = dict.fromkeys(outcomes.CATEGORIES, 0)
+        for categories in measured.by_member.values():
+            counts[categories[p.months]] += 1
+        table = suppression.suppress_table([list(counts.values())], row_totals=[total],
+                                           threshold=small_count_threshold())
+        columns.append(table.cells[0])
+    rows = [(c, [suppression.shown(col[i]) if col is not None else "–" for col in columns])
+            for i, c in enumerate(outcomes.CATEGORIES)]
+    return EvaluationOverview(
+        points=measured.points, categories=rows, total=total,
+        extracts=list(pool.evaluation_extracts.select_related("extract").order_by("data_as_of")),
+        measurements=list(pool.outcome_measurements.select_related("measured_by").order_by("-measured_at",
+                                                                                            "months")[:15]))

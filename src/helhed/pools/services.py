@@ -392,7 +392,7 @@ def generate_monthly_reports(*, pool: Pool, today: datetime.date) -> tuple[int, 
         if MonthlyReport.objects.filter(pool=pool, municipality_id=code, month=month).exists():
             already += 1
             continue
-        dashboard = selectors.dashboard_figures(pool=pool, municipality_id=code, today=today)
+        dashboard = reports.monthly_figures(pool=pool, municipality_id=code, month=month)
         pdf = reports.dashboard_pdf(dashboard, title=f"Månedsrapport {selectors.month_label(month)}")
         try:
             with transaction.atomic():

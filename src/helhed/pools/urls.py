@@ -18,4 +18,7 @@ urlpatterns = [
     path("<uuid:pool_id>/eksport/<slug:kind>/", views.export_file, name="export"),
     path("ansoegninger/<uuid:application_id>/", views.application, name="application"),
     path("rapporter/<uuid:report_id>/", views.report_pdf, name="report"),
+    path("<uuid:pool_id>/evaluering/", views.evaluation, name="evaluation"),
+    path("ambassadoerer/", views.ambassadors, name="ambassadors"),
+    path("ambassadoerer/<uuid:ambassador_id>/udtraed/", views.ambassador_withdraw, name="ambassador_withdraw"),
 ]

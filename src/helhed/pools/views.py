@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.pools import export, reports, selectors, services
+from helhed.pools import export, outcomes, reports, selectors, services
 from helhed.pools.forms import ApplicationForm, DecisionForm, PoolForm, tranche_forms
 from helhed.pools.models import ApplicationStatus
 from helhed.register.models import TargetGroupResult
@@ -249,7 +249,10 @@ def report_pdf(request, report_id):
 @permission_required("pools.export")
 def export_file(request, pool_id, kind):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    if kind not in ("parquet", "csv", "opsummering", "maalepunkter"):
+        raise Http404
     data = export.evaluation_rows(pool=p, today=timezone.localdate())
+    outcomes.record_measurement(pool=p, outcomes=data.outcomes, actor=request.user)
     if kind == "parquet":
         content, media, name = export.as_bytes(data, "parquet"), "application/vnd.apache.parquet", "evaluering.parquet"
     elif kind == "csv":
@@ -257,7 +260,97 @@ def export_file(request, pool_id, kind):
     elif kind == "opsummering":
         content, media, name = export.summary_bytes(data), "text/csv; charset=utf-8", "opsummering.csv"
     else:
-        raise Http404
+        content, media, name = export.points_bytes(data), "text/csv; charset=utf-8", "maalepunkter.csv"
     response = HttpResponse(content, content_type=media)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.export")
+def evaluation(request, pool_id):
+    """The evaluation's outcome points: which extract each is measured on, the outcomes in the
+    whole country (small counts hidden), and naming a later register extract as evidence."""
+    from helhed.pools.forms import EvaluationExtractForm
+    from helhed.register.models import RegisterExtract
+
+    p = selectors.get_pool(user=request.user, pool_id=pool_id)
+    extracts = list(RegisterExtract.objects.order_by("-uploaded_at")[:50])
+    form = EvaluationExtractForm(request.POST or None, extracts=extracts)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(e for e in extracts if str(e.pk) == form.cleaned_data["extract"])
+        try:
+            outcomes.register_extract(pool=p, extract=chosen, data_as_of=form.cleaned_data["data_as_of"],
+                                      actor=request.user, today=timezone.localdate())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Udtrækket er tilknyttet evalueringen.")
+            return redirect("pools:evaluation", pool_id=p.pk)
+    e = selectors.evaluation_overview(pool=p, today=timezone.localdate())
+    return render(request, "pools/evaluation.html", {"p": p, "e": e, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.view_ambassadors")
+def ambassadors(request):
+    """The national list of the ambassador corps; adding one (pool officers, or a jobcentre
+    manager for their own municipality)."""
+    from helhed.core.models import Municipality
+    from helhed.core.rules import municipality_scope
+    from helhed.pools import ambassadors as corps
+    from helhed.pools.forms import AmbassadorForm
+
+    user = request.user
+    if rules.has_perm("pools.manage_pools", user):
+        allowed = list(Municipality.objects.order_by("name"))
+    else:
+        scope = municipality_scope(user) or set()
+        allowed = [m for m in Municipality.objects.filter(code__in=scope).order_by("name")
+                   if rules.has_perm("pools.manage_ambassadors", user, m.code)]
+    form = AmbassadorForm(request.POST or None, municipalities=allowed) if allowed else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                a = corps.add_ambassador(actor=user, municipality_id=d["municipality"], name=d["name"],
+                                         title=d["title"], email=d["email"], phone=d["phone"], results=d["results"],
+                                         now=timezone.now())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{a.name} er optaget i ambassadørkorpset.")
+                return redirect("pools:ambassadors")
+    listed = list(corps.ambassadors_visible_to(user))
+    can_withdraw = {a.pk for a in listed if rules.has_perm("pools.manage_ambassadors", user, a.municipality_id)}
+    return render(request, "pools/ambassadors.html", {"ambassadors": listed, "form": form,
+                                                      "can_withdraw": can_withdraw})
+
+
+@require_POST
+@permission_required("pools.view_ambassadors")
+def ambassador_withdraw(request, ambassador_id):
+    from helhed.pools import ambassadors as corps
+    from helhed.pools.forms import WithdrawAmbassadorForm
+
+    a = corps.ambassadors_visible_to(request.user).filter(pk=ambassador_id).first()
+    if a is None:
+        raise Http404
+    if not rules.has_perm("pools.manage_ambassadors", request.user, a.municipality_id):
+        raise PermissionDenied
+    form = WithdrawAmbassadorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Skriv en begrundelse for, at ambassadøren udtræder.")
+        return redirect("pools:ambassadors")
+    try:
+        corps.withdraw_ambassador(actor=request.user, ambassador=a, reason=form.cleaned_data["reason"],
+                                  now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{a.name} er udtrådt af ambassadørkorpset.")
+    return redirect("pools:ambassadors")

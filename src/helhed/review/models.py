@@ -120,6 +120,9 @@ class EffortKind(models.TextChoices):
     MENTOR = "mentor", "Mentor"
     TREATMENT = "behandling", "Behandling"
     EDUCATION = "uddannelse", "Uddannelse"
+    # Seed 002: for those not going to the rehabiliteringsteam "en virksomhedsrettet indsats og
+    # personlige jobmidler" (means paid for one citizen's way into a job: tools, clothes, a course).
+    PERSONLIGE_JOBMIDLER = "personlige_jobmidler", "Personlige jobmidler"
 
 
 # Virksomhedsrettet indsats (DOMAIN.md glossary: "virksomhedspraktik = work placement,

@@ -3,7 +3,8 @@
     helhed pool allocate --total AMOUNT --counts FILE [--unit U] [--out FILE]
     helhed pool evaluate [--pool UUID] [--today YYYY-MM-DD]
     helhed pool monthly-reports [--pool UUID] [--today YYYY-MM-DD]
-    helhed pool export --pool UUID --out FILE [--format csv|parquet] [--summary FILE]
+    helhed pool export --pool UUID --out FILE [--format csv|parquet] [--summary FILE] [--points FILE]
+    helhed pool evaluation-extract --pool UUID --extract UUID --data-as-of YYYY-MM-DD
 
 ``allocate`` needs no database: it splits AMOUNT over the municipalities in FILE
 (``kommunekode,count``) by the largest-remainder method (``helhed.pools.allocation``) and
@@ -63,8 +64,17 @@ class Command(BaseCommand):
         x.add_argument("--out", required=True, metavar="FILE")
         x.add_argument("--format", choices=["csv", "parquet"], default=None,
                        help="standard: efter filens endelse")
-        x.add_argument("--summary", metavar="FILE", help="CSV med en opsummering pr. kommune")
+        x.add_argument("--summary", metavar="FILE", help="CSV med en opsummering pr. kommune (små tal skjult)")
+        x.add_argument("--points", metavar="FILE", help="CSV med det udtræk, hvert målepunkt er målt på")
         x.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
+
+        v = sub.add_parser("evaluation-extract", help="Tilknyt et registerudtræk til evalueringens udfald.",
+                           called_from_command_line=cli)
+        v.add_argument("--pool", required=True, metavar="UUID")
+        v.add_argument("--extract", required=True, metavar="UUID", help="registerudtrækkets id")
+        v.add_argument("--data-as-of", required=True, type=_date, metavar="YYYY-MM-DD",
+                       help="den dag, udtrækkets data er opgjort til")
+        v.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
 
     def handle(self, *args, subcommand, **options):
         try:
@@ -115,19 +125,48 @@ class Command(BaseCommand):
             made, already = services.generate_monthly_reports(pool=p, today=today)
             self.stdout.write(f"{p.name}: {made} rapporter dannet, {already} fandtes i forvejen.")
 
-    def export(self, *, pool, out, format, summary, today, **options):
+    def export(self, *, pool, out, format, summary, points, today, **options):
         from django.utils import timezone
 
-        from helhed.pools import export
+        from helhed.pools import export, outcomes
 
         (p,) = self._pools(pool)
+        # A later --today cannot bend an outcome: a point is measured only on an extract whose data
+        # date is on or before the day it was uploaded.
+        today = today or timezone.localdate()
         fmt = format or ("parquet" if out.lower().endswith(".parquet") else "csv")
-        data = export.evaluation_rows(pool=p, today=today or timezone.localdate())
+        data = export.evaluation_rows(pool=p, today=today)
         with atomic_output(out) as tmp:
             export.write(data, tmp, fmt)
         if summary:
             with atomic_output(summary) as tmp:
                 export.write_summary(data, tmp)
+        if points:
+            with atomic_output(points) as tmp:
+                export.write_points(data, tmp)
+        outcomes.record_measurement(pool=p, outcomes=data.outcomes)
         self.stdout.write(f"{len(data.rows)} rækker skrevet til {out}.")
+        for point in data.points:
+            where = (f"målt på udtræk {point.extract_id} pr. {point.extract_data_as_of}" if point.measured
+                     else f"ikke målt endnu: {point.reason}")
+            self.stdout.write(f"{point.months} måneder ({point.on}): {where}.")
+
+    def evaluation_extract(self, *, pool, extract, data_as_of, today, **options):
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from helhed.pools import outcomes
+        from helhed.register.models import RegisterExtract
+
+        (p,) = self._pools(pool)
+        e = RegisterExtract.objects.filter(pk=extract).first()
+        if e is None:
+            raise AllocationError(f"Registerudtrækket {extract} findes ikke.")
+        try:
+            outcomes.register_extract(pool=p, extract=e, data_as_of=data_as_of, actor=None,
+                                      today=min(today or timezone.localdate(), timezone.localdate()))
+        except ValidationError as error:
+            raise AllocationError(" ".join(error.messages)) from None
+        self.stdout.write(f"Udtrækket er tilknyttet evalueringen med data pr. {data_as_of}.")
 
 
