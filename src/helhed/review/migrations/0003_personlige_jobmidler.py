@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0001_initial'),
+        ('review', '0002_two_dated_facts_and_register_imports'),
     ]
 
     operations = [
