@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helhed.casework import letters, policy
+from helhed.casework import letterfacts, letters, policy
 from helhed.casework.models import (
     Authority,
     Case,
@@ -121,11 +121,9 @@ def queue_letter(*, case: Case, kind: str, on: datetime.date, key: str, context:
     if existing is not None:
         return existing
     citizen = case.citizen
-    composed = letters.compose(kind, {
-        "name": citizen.full_name, "benefit": case.get_benefit_area_display().lower(),
-        "authority": authority_name(case), "reference": case.reference,
-    } | (context or {}))
     contact = special_needs_contact(citizen)
+    composed = letters.compose(kind, letterfacts.letter_context(case, contact=contact)
+                               | {"name": citizen.full_name} | (context or {}))
     letter = Letter.objects.create(
         case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=composed.body_html,
         text=composed.text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
