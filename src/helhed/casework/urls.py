@@ -12,6 +12,7 @@ urlpatterns = [
     path("klager/<uuid:complaint_id>/<slug:step>/", views.complaint_step, name="complaint_step"),
     path("breve/<uuid:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("post/", views.mailbox, name="mailbox"),
+    path("post/for/<uuid:citizen_id>/", views.represented, name="represented"),
     path("post/<uuid:case_id>/klage/", views.citizen_complaint, name="citizen_complaint"),
     path("udskrift/", views.print_queue, name="print_queue"),
     path("udskrift/<uuid:letter_id>/udskrevet/", views.letter_printed, name="letter_printed"),

@@ -209,6 +209,15 @@ def mailbox(request, complaint_form=None, complaint_case=None, status=200):
         "has_errors": any(f.errors for f in forms.values())}, status=status)
 
 
+@never_cache
+@permission_required("casework.use_digital_post")
+def represented(request, citizen_id):
+    """The cases, letters and hearings of a citizen the user holds a fuldmagt for (read-only)."""
+    view = selectors.represented_view(user=request.user, citizen_id=citizen_id, today=timezone.localdate(),
+                                      channel="web")
+    return render(request, "casework/represented.html", {"v": view})
+
+
 @require_POST
 @never_cache
 @permission_required("casework.use_digital_post")
