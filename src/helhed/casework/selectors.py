@@ -4,6 +4,7 @@ audit log. Query counts do not grow with the data (tests/casework/test_queries.p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import operator
@@ -101,6 +102,9 @@ class CaseDetail:
     payments: list[Payment]
     can_work: bool
     can_complain: bool
+    can_note: bool = False
+    can_ask_udk: bool = False
+    questions: list = dataclasses.field(default_factory=list)
 
 
 def get_case(*, user: User, case_id: UUID) -> Case:
@@ -122,6 +126,9 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
         payments=list(case.payments.all()),
         can_work=rules.has_perm("casework.work_case", user, case),
         can_complain=rules.has_perm("casework.record_complaint", user, case),
+        can_note=rules.has_perm("casework.add_note", user, case),
+        can_ask_udk=rules.has_perm("casework.ask_udk", user, case),
+        questions=list(case.fasttrack_questions.select_related("organisation").order_by("-asked_at")),
     )
     others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
     record_read(actor=user, citizen_uuids=[case.citizen_id],

@@ -487,3 +487,27 @@ ACTIONS = {
     "tilbagebetaling": claim_repayment,
     "afslut": close_case,
 }
+
+
+# --- Notes in the timeline ---------------------------------------------------------------------------
+
+NOTE_MAX_CHARS = 500
+
+
+@transaction.atomic
+def add_note(*, case: Case, actor: User, on: datetime.date, text: str) -> CaseEvent:
+    """A note in the case's timeline, by the citizen's municipal contact person or a
+    caseworker who works the case (``rules.may_add_note``). It changes neither the case's
+    status nor its version: a note never competes with a decision."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Skriv notatet."})
+    if len(text) > NOTE_MAX_CHARS:
+        raise ValidationError({"text": f"Et notat kan højst have {NOTE_MAX_CHARS} tegn."})
+    return _record(case, EventKind.NOTE, on=on, actor=actor, text=text)
+
+
+def record_question(*, case: Case, actor: User, on: datetime.date, subject: str) -> CaseEvent:
+    """The timeline's mark that the contact person asked Udbetaling Danmark about the case
+    (the question itself is ``fasttrack.services.ask_about_case``)."""
+    return _record(case, EventKind.QUESTION, on=on, actor=actor, text=f"Spørgsmål: {subject}")
