@@ -49,3 +49,18 @@ def test_demo_pages_show_something(client, universe, settings):
     assert "Du får folkepension" in client.get("/sager/post/").content.decode()  # Erik's, by fuldmagt
     client.force_login(User.objects.get(username="persona.mads"))
     assert "Du får penge efter din klage" in client.get("/sager/post/").content.decode()
+
+
+def test_the_demo_shows_a_letter_with_a_contact_person_and_a_representatives_view(client, universe, settings):
+    settings.DEMO_MODE = True
+    from helhed.casework.models import CaseEvent, EventKind
+    from helhed.core.models import User
+    from helhed.fasttrack.models import Question
+
+    karen, erik = universe.personas["karen"], universe.personas["erik"]
+    assert all("Din kontaktperson i kommunen" in x.text for x in Letter.objects.filter(citizen=karen))
+    assert CaseEvent.objects.filter(case__citizen=karen, kind=EventKind.NOTE).exists()
+    assert Question.objects.filter(case__citizen=karen, key=None).exists()
+    client.force_login(User.objects.get(username="persona.mette"))
+    page = client.get(f"/sager/post/for/{erik.pk}/").content.decode()
+    assert "Sager for Erik Sørensen" in page and "Folkepension" in page and "Boligstøtte" in page

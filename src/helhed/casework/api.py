@@ -203,6 +203,59 @@ def case_action(request, case_id: UUID, payload: ActionIn):
     return _case(_detail(request, case_id, "Sagsbehandling: handling via API").case)
 
 
+class NoteIn(Schema):
+    text: str = Field(..., max_length=500)
+
+
+class QuestionIn(Schema):
+    subject: str = Field(..., max_length=200)
+    body: str = Field(..., max_length=4000)
+
+
+class QuestionOut(Schema):
+    id: UUID
+    case_id: UUID
+    subject: str
+    status: str
+    due_on: datetime.date
+
+
+def _event(e) -> EventOut:
+    return EventOut(kind=e.kind, label=e.get_kind_display(), on=e.on, at=e.at, actor=e.actor_name,
+                    on_behalf_of_representative=e.representative_id is not None, from_status=e.from_status,
+                    to_status=e.to_status, text=e.text, amount=e.amount)
+
+
+@router.post("/casework/cases/{case_id}/notes", response={200: EventOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Skriv et notat i sagens tidslinje (borgerens kontaktperson eller sagsbehandleren)")
+def add_note(request, case_id: UUID, payload: NoteIn):
+    _require(request)
+    c = selectors.get_case(user=request.auth, case_id=case_id)
+    if not rules.has_perm("casework.add_note", request.auth, c):
+        raise HttpError(403, "Du kan se sagen, men ikke skrive notater i den.")
+    try:
+        return _event(services.add_note(case=c, actor=request.auth, on=timezone.localdate(), text=payload.text))
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+
+
+@router.post("/casework/cases/{case_id}/questions",
+             response={200: QuestionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Spørg Udbetaling Danmark om sagen (borgerens kontaktperson i kommunen)")
+def ask_udk(request, case_id: UUID, payload: QuestionIn):
+    from helhed.fasttrack.services import ask_about_case
+
+    _require(request)
+    c = selectors.get_case(user=request.auth, case_id=case_id)
+    if not rules.has_perm("casework.ask_udk", request.auth, c):
+        raise HttpError(403, "Kun borgerens kontaktperson kan spørge Udbetaling Danmark om sagen.")
+    try:
+        q = ask_about_case(actor=request.auth, case=c, subject=payload.subject, body=payload.body)
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    return QuestionOut(id=q.pk, case_id=q.case_id, subject=q.subject, status=q.status, due_on=q.due_on)
+
+
 @router.get("/casework/tasks", response={200: list[TaskOut], 403: ErrorOut}, summary="Arbejdskøen (opslaget logges)")
 def list_tasks(request, status: TaskStatus | None = TaskStatus.OPEN, kind: TaskKind | None = None,
                mine: bool = False):

@@ -3,10 +3,13 @@ delivered through the outbox, so every casework page shows something.
 
 - Karen Holm (Aarhus): kontanthjælp in partshøring (the municipality's case) and boligstøtte
   granted (Udbetaling Danmark's), with an efterregulering and a repayment claim. If the
-  municipality has assessed her as having special needs, her letters also go to her
-  contact person with a task to explain them (``services.queue_letter``).
+  municipality has assessed her as having special needs (the intake demo does), her letters
+  name her contact person and go to them with a task to explain them
+  (``services.queue_letter``); the contact person has written a note in the boligstøtte case
+  and asked Udbetaling Danmark about the repayment (waiting in its Kvik-linje queue).
 - Erik Sørensen (Lolland): folkepension granted; he is exempt from Digital Post, so his
-  letters are in the print queue. His daughter Mette has power of attorney and sees them.
+  letters are in the print queue. His daughter Mette has power of attorney and sees them,
+  and his cases, letters and hearings on her "Digital Post" (``/sager/post/for/<Erik>/``).
 - Jan Olsen (København): kontanthjælp granted; no NemKonto, so it is paid in cash and the
   municipality gets a NemKonto task.
 - Amira Hassan (Odense): børne- og ungeydelse received.
@@ -25,7 +28,9 @@ from decimal import Decimal
 from helhed.casework import outbox, services
 from helhed.casework.models import BenefitArea, Case, ComplaintOutcome
 from helhed.core.models import User
+from helhed.fasttrack.services import ask_about_case
 from helhed.registry.models import Citizen
+from helhed.registry.selectors import special_needs_contact
 
 
 def _staff(username: str) -> User | None:
@@ -115,3 +120,21 @@ def build_casework_demo(*, today: datetime.date, personas: dict[str, Citizen]) -
 
     outbox.deliver(now=datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC))
     return cases
+
+
+def build_contact_person_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> None:
+    """Karen's contact person has written a note in her boligstøtte case and asked Udbetaling
+    Danmark about the repayment. Run after the Kvik-linje demo, which registers the
+    municipalities' organisations the question is asked as."""
+    karen = personas["karen"]
+    contact = special_needs_contact(karen)
+    case = Case.objects.filter(citizen=karen, benefit_area=BenefitArea.BOLIGSTOETTE).first()
+    if contact is None or case is None:
+        return
+    day = today - datetime.timedelta(days=28)
+    services.add_note(case=case, actor=contact, on=day,
+                      text="Jeg har læst brevet om tilbagebetaling med Karen. Hun vil gerne betale lidt ad gangen.")
+    ask_about_case(actor=contact, case=case, subject="Afdrag på tilbagebetaling",
+                   body="Karen kan betale 200 kr. om måneden. Kan I aftale det med hende, og skal hun gøre noget?",
+                   now=datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(9),
+                                                 tzinfo=datetime.UTC))

@@ -179,3 +179,13 @@ class TaskFilterForm(forms.Form):
                                choices=[("open", "Åbne"), ("done", "Løste"), ("", "Alle")])
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Alle")] + TaskKind.choices)
     mine = forms.ChoiceField(label="Tildelt", required=False, choices=[("", "Alle"), ("1", "Mine opgaver")])
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Notat", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Højst 500 tegn. Notatet kan ses af alle, der kan se sagen.")
+
+
+class QuestionForm(forms.Form):
+    subject = forms.CharField(label="Emne", max_length=200)
+    body = forms.CharField(label="Spørgsmål", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
-from helhed.casework.models import LetterKind
+from helhed.casework import letterfacts
+from helhed.casework.models import BenefitArea, LetterKind, deciding_authority
 from helhed.core.lix import lix
 
 MAX_LIX = 40
@@ -53,8 +54,9 @@ def plain_text(body_html: str) -> str:
 
 
 def compose(kind: str, context: dict) -> Composed:
-    """Write a letter of ``kind`` from its template. ``context`` has at least ``benefit``
-    (the benefit's name, lower case); each template names what else it uses."""
+    """Write a letter of ``kind`` from its template. ``context`` has the case's facts
+    (``letterfacts.letter_context``: sender, benefit, complaint route, contact person);
+    each template names what else it uses."""
     subject = SUBJECTS[kind].format(**context)
     body_html = render_to_string(f"casework/letters/{kind}.html", context | {"subject": subject})
     text = plain_text(body_html)
@@ -64,35 +66,67 @@ def compose(kind: str, context: dict) -> Composed:
 
 def render_pdf(*, subject: str, body_html: str, recipient: dict, written_on: datetime.date, reference: str,
                sender: str) -> bytes:
-    """The letter as a PDF (A4, with the recipient's address, date and case number)."""
+    """The letter as a tagged PDF (PDF/UA-1: headings, paragraphs and reading order are
+    marked, so a screen reader reads it as the citizen sees it; A4, with the sender, the
+    recipient's address, date and case number), in one font throughout."""
     from weasyprint import HTML  # imported here: loading Pango costs time other code does not need
 
     html = render_to_string("casework/letter_pdf.html", {
         "subject": subject, "body_html": body_html, "recipient": recipient, "written_on": written_on,
         "reference": reference, "sender": sender,
     })
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 _DAY = datetime.date(2026, 3, 2)
 
-# A demo letter of each kind: what the LIX test measures and what the demo shows.
-DEMO_CONTEXT: dict[str, dict] = {
-    LetterKind.RECEIPT: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark", "received_on": _DAY,
-                         "reference": "2026-ABCD2345"},
-    LetterKind.HEARING: {"benefit": "kontanthjælp", "authority": "Aarhus Kommune", "deadline": _DAY,
-                         "facts": "Du har fået 12.000 kr. fra dit arbejde i januar."},
-    LetterKind.GRANTED: {"benefit": "folkepension", "authority": "Udbetaling Danmark",
-                         "monthly_amount": Decimal("7198.00"), "starts_on": _DAY, "method": "NemKonto"},
-    LetterKind.REFUSED: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark",
-                         "reasons": "Din husstand tjener mere, end man må for at få støtte."},
-    LetterKind.EFTERREGULERING: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark", "year": 2025,
-                                 "difference": Decimal("-1250.00")},
-    LetterKind.REPAYMENT: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark",
-                           "amount": Decimal("1250.00"), "due_on": _DAY,
-                           "reason": "Du fik for meget i støtte i 2025."},
-    LetterKind.BACK_PAYMENT: {"benefit": "kontanthjælp", "authority": "Aarhus Kommune",
-                              "amount": Decimal("27483.87"), "start": datetime.date(2025, 9, 15),
+
+@dataclass(frozen=True)
+class _DemoMunicipality:
+    code: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.name} Kommune"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """Enough of a case for ``letterfacts.letter_context``: the demo letters and the tests."""
+
+    benefit_area: str
+    authority: str
+    municipality: _DemoMunicipality = _DemoMunicipality(751, "Aarhus")
+    reference: str = "2026-ABCD2345"
+
+
+def demo_case(benefit_area: str) -> DemoCase:
+    return DemoCase(benefit_area=benefit_area, authority=deciding_authority(benefit_area))
+
+
+# The case of each kind's demo letter: one from Udbetaling Danmark on a tax-free benefit,
+# one from a municipality on a taxable one, as the letters really go.
+DEMO_CASES: dict[str, DemoCase] = {
+    LetterKind.RECEIPT: demo_case(BenefitArea.BOLIGSTOETTE),
+    LetterKind.HEARING: demo_case(BenefitArea.KONTANTHJAELP),
+    LetterKind.GRANTED: demo_case(BenefitArea.FOLKEPENSION),
+    LetterKind.REFUSED: demo_case(BenefitArea.BOLIGSTOETTE),
+    LetterKind.EFTERREGULERING: demo_case(BenefitArea.BOLIGSTOETTE),
+    LetterKind.REPAYMENT: demo_case(BenefitArea.BOLIGSTOETTE),
+    LetterKind.BACK_PAYMENT: demo_case(BenefitArea.KONTANTHJAELP),
+}
+
+# A demo letter of each kind: what the LIX test measures and what the demo shows. Each is
+# the kind's own facts on top of its case's sender, benefit and complaint route.
+_OWN: dict[str, dict] = {
+    LetterKind.RECEIPT: {"received_on": _DAY},
+    LetterKind.HEARING: {"deadline": _DAY, "facts": "Du har fået 12.000 kr. fra dit arbejde i januar."},
+    LetterKind.GRANTED: {"monthly_amount": Decimal("7198.00"), "starts_on": _DAY, "method": "NemKonto"},
+    LetterKind.REFUSED: {"reasons": "Din husstand tjener mere, end man må for at få støtte."},
+    LetterKind.EFTERREGULERING: {"year": 2025, "difference": Decimal("-1250.00")},
+    LetterKind.REPAYMENT: {"amount": Decimal("1250.00"), "due_on": _DAY, "reason": "Du fik for meget i støtte i 2025."},
+    LetterKind.BACK_PAYMENT: {"amount": Decimal("27483.87"), "start": datetime.date(2025, 9, 15),
                               "end": datetime.date(2026, 1, 1), "whole_months": 3, "remaining_days": 17,
                               "monthly_rate": Decimal("7500.00"), "paid_on": _DAY, "method": "NemKonto"},
 }
+DEMO_CONTEXT: dict[str, dict] = {kind: letterfacts.letter_context(DEMO_CASES[kind]) | own for kind, own in _OWN.items()}

@@ -185,6 +185,8 @@ class EventKind(models.TextChoices):
     PAYMENT = "payment", "Udbetaling"
     LETTER = "letter", "Brev sendt"
     CLOSED = "closed", "Sagen er afsluttet"
+    NOTE = "note", "Notat"
+    QUESTION = "question", "Spørgsmål til Udbetaling Danmark"
 
 
 class CaseEvent(AppendOnlyModel):

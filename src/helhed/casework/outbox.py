@@ -17,9 +17,9 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from helhed.casework import letters, policy
+from helhed.casework import letterfacts, letters, policy
 from helhed.casework.models import EventKind, Letter, LetterChannel, LetterStatus
-from helhed.casework.services import _record, authority_name
+from helhed.casework.services import _record
 from helhed.core.calendar import local_date
 from helhed.registry.models import DigitalPostExemption
 
@@ -43,7 +43,7 @@ def pdf_for(letter: Letter) -> bytes:
         return bytes(letter.pdf)
     return letters.render_pdf(subject=letter.subject, body_html=letter.body_html, recipient=recipient(letter.citizen),
                               written_on=letter.written_on, reference=letter.case.reference,
-                              sender=authority_name(letter.case))
+                              sender=letterfacts.sender_for(letter.case).header)
 
 
 def deliver(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:

@@ -11,6 +11,11 @@
 - Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
 - A citizen reads their own letters and cases (and those of citizens they represent) and
   complains about their own decisions.
+- The municipal contact person of a citizen with special needs (lov om Udbetaling Danmark
+  § 3 stk. 3; seed 004: the municipality helps while Udbetaling Danmark handles the case and
+  handles contact with it on the citizen's behalf) adds notes to the case's timeline and
+  asks Udbetaling Danmark about its cases; everything else in the case stays read-only to
+  them. Caseworkers who work a case may add notes too.
 """
 
 import rules
@@ -48,6 +53,26 @@ def may_work_task(user, task) -> bool:
     return task.authority == Authority.MUNICIPALITY and task.municipality_id in municipality_scope(user)
 
 
+def is_contact_person(user, case) -> bool:
+    """Whether ``user`` is the municipal contact person named by the citizen's helhedsvurdering
+    in force (``registry.selectors.special_needs_contact``)."""
+    from helhed.registry.selectors import special_needs_contact
+
+    if case is None or getattr(user, "role", None) not in MUNICIPAL_ROLES:
+        return False
+    contact = special_needs_contact(case.citizen)
+    return contact is not None and contact.pk == user.pk
+
+
+def may_add_note(user, case) -> bool:
+    return may_read_case(user, case) and (is_contact_person(user, case) or may_work_case(user, case))
+
+
+def may_ask_udk(user, case) -> bool:
+    return (case is not None and case.authority == Authority.UDK and may_read_case(user, case)
+            and is_contact_person(user, case))
+
+
 case_readable = rules.predicate(may_read_case, name="case_readable")
 case_workable = rules.predicate(may_work_case, name="case_workable")
 task_workable = rules.predicate(may_work_task, name="task_workable")
@@ -60,5 +85,7 @@ rules.add_perm("casework.use_digital_post", is_citizen)
 rules.add_perm("casework.view_case", serves_citizens & case_readable)
 rules.add_perm("casework.work_case", case_workable)
 rules.add_perm("casework.record_complaint", serves_citizens & case_readable)
+rules.add_perm("casework.add_note", serves_citizens & rules.predicate(may_add_note, name="note_addable"))
+rules.add_perm("casework.ask_udk", serves_citizens & rules.predicate(may_ask_udk, name="udk_askable"))
 # Object: a task.
 rules.add_perm("casework.work_task", task_workable)

@@ -4,6 +4,7 @@ audit log. Query counts do not grow with the data (tests/casework/test_queries.p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import operator
@@ -31,7 +32,7 @@ from helhed.core.audit import record_read
 from helhed.core.models import User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
-from helhed.registry.models import Citizen, Representation, RepresentationKind
+from helhed.registry.models import Citizen, Representation, RepresentationKind, RepresentationScope
 from helhed.registry.selectors import in_force, own_citizen
 
 # A page of a list: the newest or most urgent first, and a filter for the rest. Rendering and
@@ -101,6 +102,9 @@ class CaseDetail:
     payments: list[Payment]
     can_work: bool
     can_complain: bool
+    can_note: bool = False
+    can_ask_udk: bool = False
+    questions: list = dataclasses.field(default_factory=list)
 
 
 def get_case(*, user: User, case_id: UUID) -> Case:
@@ -122,6 +126,9 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
         payments=list(case.payments.all()),
         can_work=rules.has_perm("casework.work_case", user, case),
         can_complain=rules.has_perm("casework.record_complaint", user, case),
+        can_note=rules.has_perm("casework.add_note", user, case),
+        can_ask_udk=rules.has_perm("casework.ask_udk", user, case),
+        questions=list(case.fasttrack_questions.select_related("organisation").order_by("-asked_at")),
     )
     others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
     record_read(actor=user, citizen_uuids=[case.citizen_id],
@@ -204,11 +211,31 @@ def get_print_letter(*, user: User, letter_id: UUID) -> Letter:
 def represented_by(citizen: Citizen, today: datetime.date) -> list[UUID]:
     """The citizens ``citizen`` may act for today: an active power of attorney or party
     representation (forvaltningsloven § 8). A bisidder only assists and sees nothing."""
-    reps = Representation.objects.filter(
+    return list(dict.fromkeys(r.citizen_id for r in representations_of(citizen, today)))
+
+
+def representations_of(citizen: Citizen, today: datetime.date) -> list[Representation]:
+    """The fuldmagter and party representations ``citizen`` holds that are in force today
+    (started, not ended, not revoked; ``registry.selectors.in_force``)."""
+    return list(Representation.objects.filter(
         in_force(today), representative=citizen,
         kind__in=[RepresentationKind.POWER_OF_ATTORNEY, RepresentationKind.PARTY_REPRESENTATIVE],
-    )
-    return list(reps.values_list("citizen_id", flat=True))
+    ).select_related("citizen"))
+
+
+def represented_cases_q(representations: list[Representation]) -> Q:
+    """The cases a representative may read: each represented citizen's cases within the
+    representation's scope (a fuldmagt for certain benefits reaches those benefits' cases
+    only; a full or read-only one reaches every case). Source: forvaltningsloven § 8 (a
+    party may be represented at every stage, within the power given); issue 18
+    (representatives on equal terms). Nothing when there is no representation in force."""
+    parts = []
+    for r in representations:
+        if r.scope_kind == RepresentationScope.AREAS:
+            parts.append(Q(citizen_id=r.citizen_id, benefit_area__in=list(r.benefit_areas or [])))
+        else:
+            parts.append(Q(citizen_id=r.citizen_id))
+    return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
 @dataclass
@@ -223,9 +250,11 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
     """The citizen's Digital Post: every delivered letter to them, and to the citizens they
     represent; and their cases (for complaints and deadlines)."""
     citizen = own_citizen(user)
-    others = represented_by(citizen, today)
+    held = representations_of(citizen, today)
+    others = list(dict.fromkeys(r.citizen_id for r in held))
     found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("citizen", "case")
-                 .filter(citizen_id__in=[citizen.pk, *others], status=LetterStatus.DELIVERED)
+                 .filter(Q(citizen_id=citizen.pk) | Q(case__in=Case.objects.filter(represented_cases_q(held))),
+                         status=LetterStatus.DELIVERED)
                  .order_by("-delivered_at")[:LIST_LIMIT])
     cases = list(Case.objects.select_related("municipality").filter(citizen=citizen)
                  .prefetch_related("complaints").order_by("-opened_on"))
@@ -254,7 +283,8 @@ def letter_for_download(*, user: User, letter_id: UUID, today: datetime.date, ch
     if user.role == Role.CITIZEN:
         me = own_citizen(user)
         allowed = letter.status == LetterStatus.DELIVERED and (
-            letter.citizen_id == me.pk or letter.citizen_id in represented_by(me, today))
+            letter.citizen_id == me.pk
+            or Case.objects.filter(represented_cases_q(representations_of(me, today)), pk=letter.case_id).exists())
         purpose = "Selvbetjening: brev i Digital Post"
     else:
         allowed = rules.has_perm("casework.view_case", user, letter.case)
@@ -264,6 +294,40 @@ def letter_for_download(*, user: User, letter_id: UUID, today: datetime.date, ch
     record_read(actor=user, citizen_uuids=[letter.citizen_id], what=f"Brev: {letter.subject}", purpose=purpose,
                 channel=channel)
     return letter
+
+
+@dataclass
+class RepresentedView:
+    """What a representative sees of a citizen they hold a fuldmagt for: the cases within
+    its scope, their delivered letters and open hearings. Read-only."""
+
+    citizen: Citizen
+    representations: list[Representation]
+    cases: list[Case]
+    letters: list[Letter]
+    hearings: list[Case]
+
+
+def represented_view(*, user: User, citizen_id: UUID, today: datetime.date, channel: str) -> RepresentedView:
+    """The represented citizen's cases, letters and hearings, as far as the representations
+    in force today reach (``represented_cases_q``); 404 when none does (revoked, expired,
+    never given: the citizen's existence is not revealed). The read is recorded in the
+    represented citizen's log, naming the representative."""
+    me = own_citizen(user)
+    held = [r for r in representations_of(me, today) if r.citizen_id == citizen_id]
+    if not held:
+        raise Http404("Du kan ikke se denne borgers sager.")
+    cases = list(Case.objects.select_related("municipality").filter(represented_cases_q(held))
+                 .prefetch_related("complaints").order_by("-opened_on")[:LIST_LIMIT])
+    found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("case")
+                 .filter(case__in=[c.pk for c in cases], status=LetterStatus.DELIVERED)
+                 .order_by("-delivered_at")[:LIST_LIMIT])
+    hearings = [c for c in cases if c.status == CaseStatus.HEARING and c.hearing_deadline]
+    record_read(actor=user, citizen_uuids=[citizen_id],
+                what="Sager, breve og partshøringer (som repræsentant med fuldmagt)",
+                purpose="Selvbetjening: repræsentant ser borgerens sager", channel=channel)
+    return RepresentedView(citizen=held[0].citizen, representations=held, cases=cases, letters=found,
+                           hearings=hearings)
 
 
 # --- The whole-citizen overview ------------------------------------------------------------------------------

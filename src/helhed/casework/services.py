@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helhed.casework import letters, policy
+from helhed.casework import letterfacts, letters, policy
 from helhed.casework.models import (
     Authority,
     Case,
@@ -121,11 +121,9 @@ def queue_letter(*, case: Case, kind: str, on: datetime.date, key: str, context:
     if existing is not None:
         return existing
     citizen = case.citizen
-    composed = letters.compose(kind, {
-        "name": citizen.full_name, "benefit": case.get_benefit_area_display().lower(),
-        "authority": authority_name(case), "reference": case.reference,
-    } | (context or {}))
     contact = special_needs_contact(citizen)
+    composed = letters.compose(kind, letterfacts.letter_context(case, contact=contact)
+                               | {"name": citizen.full_name} | (context or {}))
     letter = Letter.objects.create(
         case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=composed.body_html,
         text=composed.text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
@@ -489,3 +487,27 @@ ACTIONS = {
     "tilbagebetaling": claim_repayment,
     "afslut": close_case,
 }
+
+
+# --- Notes in the timeline ---------------------------------------------------------------------------
+
+NOTE_MAX_CHARS = 500
+
+
+@transaction.atomic
+def add_note(*, case: Case, actor: User, on: datetime.date, text: str) -> CaseEvent:
+    """A note in the case's timeline, by the citizen's municipal contact person or a
+    caseworker who works the case (``rules.may_add_note``). It changes neither the case's
+    status nor its version: a note never competes with a decision."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Skriv notatet."})
+    if len(text) > NOTE_MAX_CHARS:
+        raise ValidationError({"text": f"Et notat kan højst have {NOTE_MAX_CHARS} tegn."})
+    return _record(case, EventKind.NOTE, on=on, actor=actor, text=text)
+
+
+def record_question(*, case: Case, actor: User, on: datetime.date, subject: str) -> CaseEvent:
+    """The timeline's mark that the contact person asked Udbetaling Danmark about the case
+    (the question itself is ``fasttrack.services.ask_about_case``)."""
+    return _record(case, EventKind.QUESTION, on=on, actor=actor, text=f"Spørgsmål: {subject}")

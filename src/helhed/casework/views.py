@@ -27,7 +27,9 @@ from helhed.casework.forms import (
     ComplaintForm,
     CorrectionForm,
     ForwardForm,
+    NoteForm,
     OutcomeForm,
+    QuestionForm,
     TaskFilterForm,
 )
 from helhed.casework.models import Case, CaseStatus, ComplaintOutcome
@@ -54,7 +56,8 @@ def case_list(request):
                                                    "limit": selectors.LIST_LIMIT})
 
 
-def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None, status=200):
+def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None, status=200, note_form=None,
+               question_form=None):
     d = selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web")
     c = d.case
     today = timezone.localdate()
@@ -91,6 +94,8 @@ def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None
     return render(request, "casework/case.html", {
         "d": d, "c": c, "actions": actions, "complaint_actions": complaint_actions, "complaint_form": complaint_form,
         "stale": stale,
+        "note_form": (note_form or NoteForm(prefix="notat")) if d.can_note else None,
+        "question_form": (question_form or QuestionForm(prefix="spoergsmaal")) if d.can_ask_udk else None,
     }, status=status)
 
 
@@ -144,6 +149,49 @@ def complaint_create(request, case_id):
             messages.success(request, "Klagen er registreret.")
             return redirect("casework:case", case_id=case_id)
     return _case_page(request, case_id, complaint_forms={"new": form})
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_cases")
+def case_note(request, case_id):
+    """The contact person (or a caseworker on the case) adds a note to the timeline."""
+    c = selectors.get_case(user=request.user, case_id=case_id)
+    if not rules.has_perm("casework.add_note", request.user, c):
+        raise PermissionDenied
+    form = NoteForm(request.POST, prefix="notat")
+    if form.is_valid():
+        try:
+            services.add_note(case=c, actor=request.user, on=timezone.localdate(), text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Notatet er gemt i sagens tidslinje.")
+            return redirect("casework:case", case_id=case_id)
+    return _case_page(request, case_id, note_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("casework.view_cases")
+def case_question(request, case_id):
+    """The contact person asks Udbetaling Danmark about the case (its Kvik-linje queue)."""
+    from helhed.fasttrack.services import ask_about_case
+
+    c = selectors.get_case(user=request.user, case_id=case_id)
+    if not rules.has_perm("casework.ask_udk", request.user, c):
+        raise PermissionDenied
+    form = QuestionForm(request.POST, prefix="spoergsmaal")
+    if form.is_valid():
+        try:
+            q = ask_about_case(actor=request.user, case=c, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Spørgsmålet er sendt til Udbetaling Danmark. De svarer senest "
+                                      f"{q.due_on:%d.%m.%Y}. Svaret kommer her på sagen.")
+            return redirect("casework:case", case_id=case_id)
+    return _case_page(request, case_id, question_form=form)
 
 
 _COMPLAINT_STEPS = {
@@ -207,6 +255,15 @@ def mailbox(request, complaint_form=None, complaint_case=None, status=200):
         "box": box, "letters": [(x, names.get(x.citizen_id)) for x in box.letters],
         "cases": [(c, forms.get(c.pk)) for c in box.cases],
         "has_errors": any(f.errors for f in forms.values())}, status=status)
+
+
+@never_cache
+@permission_required("casework.use_digital_post")
+def represented(request, citizen_id):
+    """The cases, letters and hearings of a citizen the user holds a fuldmagt for (read-only)."""
+    view = selectors.represented_view(user=request.user, citizen_id=citizen_id, today=timezone.localdate(),
+                                      channel="web")
+    return render(request, "casework/represented.html", {"v": view})
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from helhed.borgerservice.demo import build_borgerservice_demo
-from helhed.casework.demo import build_casework_demo
+from helhed.casework.demo import build_casework_demo, build_contact_person_demo
 from helhed.cashaccess.demo import build_cashaccess_demo
 from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
@@ -136,4 +136,5 @@ def build_demo_universe(*, citizens: int, seed: int = 2017, today: datetime.date
     build_intake_demo(today=today, personas=personas)
     build_casework_demo(today=today, personas=personas)
     build_fasttrack_demo(today=today, personas=personas)
+    build_contact_person_demo(today=today, personas=personas)
     return DemoUniverse(staff=staff, personas=personas, generated=len(generated))

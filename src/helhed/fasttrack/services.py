@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from helhed.casework.models import Authority, Case, Task, TaskKind, TaskStatus
-from helhed.casework.services import create_task
+from helhed.casework.services import create_task, record_question
 from helhed.core.calendar import local_date
 from helhed.core.db import prepared_cursor
 from helhed.core.models import User
@@ -270,4 +270,38 @@ def answer_question(*, question: Question, answer: str, actor: User,
     if question.task_id:
         Task.objects.filter(pk=question.task_id, status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE, done_at=now, done_by=actor)
+    return question
+
+
+@transaction.atomic
+def ask_about_case(*, actor: User, case: Case, subject: str, body: str,
+                   now: datetime.datetime | None = None) -> Question:
+    """The municipal contact person of a citizen with special needs asks Udbetaling Danmark
+    about the citizen's case from the case page. Source: lov om Udbetaling Danmark § 3
+    stk. 3 (the municipality handles contact with Udbetaling Danmark on the citizen's
+    behalf); seed 004 (the Kvik-linje for municipalities). The question is asked as the
+    municipality's Kvik-linje organisation (registered here if it is not yet), lands in
+    Udbetaling Danmark's Kvik-linje queue and work queue with the usual answer deadline,
+    and is marked in the case's timeline with the asker's name. Who may ask:
+    ``casework.rules.may_ask_udk``."""
+    now = now or timezone.now()
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError("Skriv både emne og spørgsmål.")
+    organisation = Organisation.objects.filter(municipality_id=case.municipality_id).first()
+    if organisation is None:
+        organisation = create_organisation(name=str(case.municipality), kind=OrganisationKind.MUNICIPALITY,
+                                           municipality_id=case.municipality_id)
+    asker = actor.get_full_name() or actor.get_username()
+    due_on = answer_deadline(local_date(now))
+    question = Question.objects.create(
+        organisation=organisation, key=None, case=case, citizen_id=case.citizen_id, subject=subject[:200],
+        body=body, asked_at=now, due_on=due_on)
+    question.task = create_task(
+        kind=TaskKind.QUESTION, authority=Authority.UDK, title=f"Spørgsmål fra kontaktperson: {subject[:150]}",
+        citizen=case.citizen, case=case, municipality_id=case.municipality_id,
+        description=f"Spørgsmål fra {asker}, kontaktperson i {organisation.name}.", due_on=due_on,
+        key=f"fasttrack:{question.pk}")
+    question.save(update_fields=["task"])
+    record_question(case=case, actor=actor, on=local_date(now), subject=subject[:200])
     return question

@@ -155,3 +155,81 @@ def special_needs_contact(citizen: Citizen) -> User | None:
     if assessment is None or assessment.conclusion != NeedsConclusion.SPECIAL_NEEDS:
         return None
     return assessment.contact_person
+
+
+READ_LOG_PAGE_SIZE = 50
+
+# How a citizen acting for another is named in that citizen's read log: by the kind of
+# representation they hold, never as "borger" (issue 18).
+_REPRESENTATIVE_ROLE = {
+    "fuldmagt": "repræsentant med fuldmagt",
+    "partsrepraesentant": "partsrepræsentant",
+    "bisidder": "bisidder",
+}
+
+
+@dataclass
+class ReadLogRow:
+    at: datetime.datetime
+    who: str
+    role: str
+    organisation: str
+    is_self: bool
+    what: str
+    purpose: str
+
+
+@dataclass
+class ReadLogPage:
+    days: list[tuple[datetime.date, list[ReadLogRow]]]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def read_log(*, user: User, page: int | str | None) -> ReadLogPage:
+    """The citizen's own "who looked at my data": every recorded read, newest first, grouped
+    by day (Danish time) and paged. Staff are named with their role and organisation; a
+    citizen who read as a representative is named with the representation they hold (their
+    name and "repræsentant med fuldmagt"), never as a citizen. Source: issue 18 (the
+    citizen's "who looked at my data"); ARCHITECTURE.md (every read is audited).
+    ``READ_LOG_PAGE_SIZE`` is our parameter."""
+    from django.utils import timezone
+
+    from helhed.core.selectors import audit_log_for_citizen
+
+    citizen = own_citizen(user)
+    try:
+        number = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        number = 1
+    # One row more than a page tells whether there are older ones, without counting a
+    # log that only grows.
+    start = (number - 1) * READ_LOG_PAGE_SIZE
+    records = list(audit_log_for_citizen(citizen_uuid=citizen.pk).select_related(None)
+                   [start:start + READ_LOG_PAGE_SIZE + 1])
+    has_next = len(records) > READ_LOG_PAGE_SIZE
+    records = records[:READ_LOG_PAGE_SIZE]
+    acting_citizens = {r.actor_id for r in records if r.actor_role == Role.CITIZEN and r.actor_id != user.pk}
+    kinds: dict[int, str] = {}
+    held = (Representation.objects.filter(citizen=citizen, representative__user_id__in=acting_citizens)
+            .order_by("-valid_from").values_list("representative__user_id", "kind") if acting_citizens else [])
+    for user_id, kind in held:
+        kinds.setdefault(user_id, kind)
+    days: dict[datetime.date, list[ReadLogRow]] = {}
+    for r in records:
+        is_self = r.actor_id == user.pk
+        if is_self:
+            role, organisation = "dig selv", ""
+        elif r.actor_role == Role.CITIZEN:
+            role, organisation = _REPRESENTATIVE_ROLE.get(kinds.get(r.actor_id, ""), "repræsentant"), ""
+        else:
+            role, organisation = r.get_actor_role_display().lower(), r.actor_organisation
+        local = timezone.localtime(r.at)
+        days.setdefault(local.date(), []).append(ReadLogRow(
+            at=local, who=r.actor_name, role=role, organisation=organisation, is_self=is_self, what=r.what,
+            purpose=r.purpose))
+    return ReadLogPage(days=list(days.items()), number=number, has_next=has_next)

@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from helhed.core.selectors import audit_log_for_citizen
 from helhed.core.views import permission_required
 from helhed.registry import selectors
 from helhed.registry.forms import CitizenSearchForm
@@ -64,6 +63,5 @@ def my_data(request):
 @never_cache
 @permission_required("core.view_own_audit_log")
 def my_log(request):
-    citizen = selectors.own_citizen(request.user)
-    records = audit_log_for_citizen(citizen_uuid=citizen.pk).select_related(None)[:500]
-    return render(request, "registry/my_log.html", {"citizen": citizen, "records": records})
+    log = selectors.read_log(user=request.user, page=request.GET.get("side"))
+    return render(request, "registry/my_log.html", {"log": log})
