@@ -30,6 +30,9 @@ SUBJECTS = {
     LetterKind.EFTERREGULERING: "Vi har regnet din {benefit} efter for {year}",
     LetterKind.REPAYMENT: "Du skal betale penge tilbage",
     LetterKind.BACK_PAYMENT: "Du får penge efter din klage",
+    LetterKind.RECONSIDERED: "Du får ret i din klage om {benefit}",
+    LetterKind.COMPLAINT_FORWARDED: "Vi har sendt din klage til Ankestyrelsen",
+    LetterKind.COMPLAINT_REJECTED: "Din klage kom for sent",
 }
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -95,4 +98,13 @@ DEMO_CONTEXT: dict[str, dict] = {
                               "amount": Decimal("27483.87"), "start": datetime.date(2025, 9, 15),
                               "end": datetime.date(2026, 1, 1), "whole_months": 3, "remaining_days": 17,
                               "monthly_rate": Decimal("7500.00"), "paid_on": _DAY, "method": "NemKonto"},
+    LetterKind.RECONSIDERED: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark",
+                              "monthly_amount": Decimal("1850.00"), "starts_on": _DAY, "method": "din NemKonto",
+                              "reasons": "Du har sendt din lejekontrakt. Den viser, at du bor alene."},
+    LetterKind.COMPLAINT_FORWARDED: {"benefit": "førtidspension", "authority": "Aarhus Kommune",
+                                     "forwarded_on": _DAY,
+                                     "reasons": "Lægen skriver, at du kan arbejde lidt hver uge med støtte."},
+    LetterKind.COMPLAINT_REJECTED: {"benefit": "boligstøtte", "authority": "Udbetaling Danmark",
+                                    "received_on": _DAY, "deadline": datetime.date(2026, 2, 23),
+                                    "reasons": "Du har ikke skrevet, hvorfor klagen kom for sent."},
 }
