@@ -56,7 +56,8 @@ def _casework_ids(karen) -> dict[str, str]:
     case = casework.send_hearing(case=case, version=case.version, actor=None, on=day, facts="Et job.")
     decided = casework.open_case(citizen=karen, benefit_area="kontanthjaelp", opened_on=day, actor=None)
     decided = casework.start_processing(case=decided, version=decided.version, actor=None, on=day)
-    decided = casework.refuse(case=decided, version=decided.version, actor=None, on=day, reasons="For høj indtægt.")
+    decided = casework.refuse(case=decided, version=decided.version, actor=None, on=day, reasons="For høj indtægt.",
+                               no_hearing_ground="kendte_oplysninger", no_hearing_reason="Egne oplysninger.")
     complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.")
     outbox.deliver()
     return {"case_id": str(case.pk), "letter_id": str(case.letters.first().pk),

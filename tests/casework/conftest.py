@@ -51,7 +51,9 @@ def case_in(status: str, *, citizen, actor, benefit_area=BenefitArea.KONTANTHJAE
         c = services.grant(case=c, version=c.version, actor=actor, on=TODAY, monthly_amount=Decimal("7500.00"),
                            starts_on=TODAY)
     else:
-        c = services.refuse(case=c, version=c.version, actor=actor, on=TODAY, reasons="Du tjener for meget.")
+        c = services.refuse(case=c, version=c.version, actor=actor, on=TODAY, reasons="Du tjener for meget.",
+                            no_hearing_ground="kendte_oplysninger",
+                            no_hearing_reason="Borgeren oplyste selv indtægten.")
     if status == CaseStatus.DECIDED:
         return fresh(c)
     if status == CaseStatus.COMPLAINT:

@@ -36,9 +36,9 @@ def test_the_whole_complaint_and_correction(karen, worker):
     assert fresh(case).status == CaseStatus.COMPLAINT
     with pytest.raises(ValidationError):  # not forwarded yet
         services.record_complaint_outcome(complaint=complaint, actor=worker, on=TODAY, outcome="upheld")
-    complaint = services.forward_complaint(complaint=complaint, actor=worker, on=D(2026, 3, 5))
+    complaint = services.forward_complaint(complaint=complaint, actor=worker, on=D(2026, 3, 5), reasons="Fastholdt.")
     with pytest.raises(ValidationError):
-        services.forward_complaint(complaint=complaint, actor=worker, on=D(2026, 3, 6))
+        services.forward_complaint(complaint=complaint, actor=worker, on=D(2026, 3, 6), reasons="Igen.")
     with pytest.raises(ValidationError):  # before it was forwarded
         services.record_complaint_outcome(complaint=complaint, actor=worker, on=D(2026, 3, 4),
                                           outcome=ComplaintOutcome.MISGUIDED)
@@ -65,7 +65,8 @@ def test_the_whole_complaint_and_correction(karen, worker):
 
 def test_correction_only_when_misguided(karen, worker):
     case = case_in(CaseStatus.DECIDED, citizen=karen, actor=worker, decision="refused")
-    complaint = services.forward_complaint(complaint=_complaint(case, worker), actor=worker, on=TODAY)
+    complaint = services.forward_complaint(complaint=_complaint(case, worker), actor=worker, on=TODAY,
+                                           reasons="Fastholdt.")
     complaint = services.record_complaint_outcome(complaint=complaint, actor=worker, on=TODAY,
                                                   outcome=ComplaintOutcome.UPHELD)
     with pytest.raises(ValidationError) as caught:

@@ -51,7 +51,8 @@ def _more_on(case, actor, years):
                                  difference=Decimal("10.00"))
         case.refresh_from_db()
         services.claim_repayment(case=case, version=case.version, actor=actor, on=TODAY, amount=Decimal("5.00"),
-                                 reason="For meget.", due_on=TODAY + datetime.timedelta(days=30))
+                                 reason="For meget.", due_on=TODAY + datetime.timedelta(days=30),
+                                 no_hearing_ground="kendte_oplysninger", no_hearing_reason="Borgeren har oplyst det.")
         services.create_task(kind="other", title=f"Opgave {year}", citizen=case.citizen, case=case,
                              municipality_id=751)
     outbox.deliver(now=NOW)

@@ -43,7 +43,8 @@ def _act(name, case, actor):
         "partshoering": {"facts": "Du har et job."},
         "svar": {"answer": "Jobbet er stoppet."},
         "bevilg": {"monthly_amount": Decimal("7500.00"), "starts_on": TODAY},
-        "afslag": {"reasons": "Du tjener for meget."},
+        "afslag": {"reasons": "Du tjener for meget.", "no_hearing_ground": "kendte_oplysninger",
+                   "no_hearing_reason": "Borgeren oplyste selv indtægten."},
         "afslut": {},
     }[name]
     return services.ACTIONS[name](case=case, version=case.version, actor=actor, on=TODAY, **kwargs)
@@ -51,8 +52,10 @@ def _act(name, case, actor):
 
 TARGET = {"behandling": "processing", "partshoering": "hearing", "svar": "processing", "bevilg": "decided",
           "afslag": "decided", "afslut": "closed"}
-FROM = {"behandling": {"received", "hearing"}, "partshoering": {"processing"}, "svar": {"hearing"},
-        "bevilg": {"processing", "hearing"}, "afslag": {"processing", "hearing"}, "afslut": {"decided"}}
+FROM = {"behandling": {"received"}, "partshoering": {"processing"}, "svar": {"hearing"},
+        "bevilg": {"processing", "hearing"}, "afslag": {"processing"}, "afslut": {"decided"}}
+# Refused while the hearing's deadline runs (forvaltningsloven §§ 19 and 21), not by the table.
+HELD = {("behandling", "hearing"), ("afslag", "hearing")}
 
 
 @pytest.mark.parametrize("status", ALL)
@@ -61,7 +64,10 @@ def test_every_action_from_every_status(status, action, karen, worker):
     case = case_in(status, citizen=karen, actor=worker)
     before = case.version
     events = CaseEvent.objects.filter(case=case).count()
-    if status in FROM[action]:
+    if (action, status) == ("partshoering", "decided"):  # a hearing before a repayment claim
+        moved = _act(action, case, worker)
+        assert fresh(moved).status == "decided" and moved.hearings.get().purpose == "repayment"
+    elif status in FROM[action]:
         moved = _act(action, case, worker)
         assert fresh(moved).status == TARGET[action]
         assert fresh(moved).version == before + 1
@@ -70,7 +76,8 @@ def test_every_action_from_every_status(status, action, karen, worker):
     else:
         with pytest.raises(ValidationError) as caught:
             _act(action, case, worker)
-        assert caught.value.code == "illegal_transition"
+        expected = "hearing_open" if (action, status) in HELD else "illegal_transition"
+        assert caught.value.code == expected
         assert fresh(case).status == status and fresh(case).version == before
         assert CaseEvent.objects.filter(case=case).count() == events
 
@@ -94,7 +101,8 @@ def test_follow_ups_only_on_a_granted_decided_case(status, karen, worker):
         services.efterregulering(**kwargs, year=2025, difference=Decimal("-100.00"))
         case = fresh(case)
         services.claim_repayment(case=case, version=case.version, actor=worker, on=TODAY, amount=Decimal("100.00"),
-                                 reason="For meget.", due_on=TODAY + datetime.timedelta(days=30))
+                                 reason="For meget.", due_on=TODAY + datetime.timedelta(days=30),
+                                 no_hearing_ground="kendte_oplysninger", no_hearing_reason="Egen oplysning.")
         assert fresh(case).status == CaseStatus.DECIDED  # follow-ups do not move the case
         kinds = set(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
         assert {EventKind.EFTERREGULERING, EventKind.TILBAGEBETALING} <= kinds

@@ -140,7 +140,8 @@ def test_complaint_forward_outcome_and_correction_through_the_page(client, worke
                                                     "klage-text": "Uenig"}).status_code == 302
     complaint = case.complaints.get()
     assert client.post(f"/sager/klager/{complaint.pk}/forward/",
-                       {f"forward-{complaint.pk}-on": "2026-03-04"}).status_code == 302
+                       {f"forward-{complaint.pk}-on": "2026-03-04",
+                        f"forward-{complaint.pk}-reasons": "Reglerne er fulgt."}).status_code == 302
     assert client.post(f"/sager/klager/{complaint.pk}/outcome/", {
         f"outcome-{complaint.pk}-on": "2026-05-04", f"outcome-{complaint.pk}-outcome": ComplaintOutcome.MISGUIDED,
     }).status_code == 302

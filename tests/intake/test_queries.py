@@ -20,7 +20,8 @@ def _phone_application(udk, citizen, received_on=TODAY):
     services.register_application(
         actor=udk, citizen=citizen, benefit_area="folkepension", channel=Channel.PHONE, received_on=received_on,
         submitted_by=SubmittedBy.CITIZEN, answers=FOLKEPENSION_ANSWERS, today=TODAY, now=timezone.now(),
-        idempotency_key=None, call_note="Ringede; svarene læst op.", send_receipt=False)
+        idempotency_key=None, call_note="Ringede; svarene læst op.", send_receipt=False,
+        duplicate_confirmed=True)  # many applications of one citizen, on purpose
 
 
 def _grow(*, udk, karen, mette, contact, n, start):

@@ -25,7 +25,8 @@ NOW = timezone.now()
 def register(actor, citizen, today, **kw):
     values = dict(actor=actor, citizen=citizen, benefit_area="folkepension", channel=Channel.PAPER,
                   received_on=today, submitted_by=SubmittedBy.CITIZEN, answers=FOLKEPENSION_ANSWERS, today=today,
-                  now=NOW, idempotency_key="k1", send_receipt=False)
+                  now=NOW, idempotency_key="k1", send_receipt=False,
+                  duplicate_confirmed=True)  # tests of duplicates: tests/intake/test_duplicates.py
     values.update(kw)
     return services.register_application(**values)
 

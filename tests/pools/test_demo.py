@@ -41,11 +41,11 @@ def test_the_demo_pool(universe, client, today):
     assert client.get(reverse("pools:pool", args=[follow_up.pk])).content.decode().count("Søg puljen") == 1
 
 
-def test_the_demo_shows_ambassadors_personal_job_means_and_measured_outcomes(universe, client):
+def test_the_demo_shows_ambassadors_personal_job_means_and_measured_outcomes(universe, client, today):
     from helhed.pools import outcomes
 
     pool = Pool.objects.get(name="Flere skal med")
-    measured = outcomes.measure(pool=pool, today=TODAY)
+    measured = outcomes.measure(pool=pool, today=today)
     assert [p.measured for p in measured.points] == [True, True, False]
     aarhus = [c for index, c in measured.by_member.items()
               if pool.target_result.members.filter(cpr_index=index, municipality_id=751).exists()]

@@ -65,7 +65,8 @@ class World:
             intake.register_application(
                 actor=self.udk, citizen=karen, benefit_area="folkepension", channel=Channel.PHONE,
                 received_on=today, submitted_by=SubmittedBy.CITIZEN, answers=FOLKEPENSION_ANSWERS, today=today,
-                now=timezone.now(), idempotency_key=None, call_note="Ringede.", send_receipt=False)
+                now=timezone.now(), idempotency_key=None, call_note="Ringede.", send_receipt=False,
+                duplicate_confirmed=True)
             intake.refer_to_municipality(actor=self.udk, citizen=karen, reason="Forstod ikke brevet.", today=today)
             helper = make_citizen(municipality=751, first_name=f"Hjælper{i}", last_name="Fiktiv", sex="M",
                                   birth_date=datetime.date(1960 + i, 5, 5))

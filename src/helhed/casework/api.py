@@ -16,7 +16,15 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from helhed.casework import selectors, services
-from helhed.casework.models import BenefitArea, CaseStatus, TaskKind, TaskStatus
+from helhed.casework.models import (
+    BenefitArea,
+    CaseStatus,
+    ComplaintOutcome,
+    RespondedBy,
+    ResponseChannel,
+    TaskKind,
+    TaskStatus,
+)
 from helhed.core.api import ErrorOut
 
 router = Router(tags=["Sagsbehandling"])
@@ -87,8 +95,8 @@ class TaskOut(Schema):
 
 class ActionIn(Schema):
     version: int
-    action: str = Field(..., description="behandling, partshoering, svar, bevilg, afslag, efterregulering, "
-                                         "tilbagebetaling eller afslut")
+    action: str = Field(..., description="behandling, partshoering, svar, afkald, forlaeng, bevilg, afslag, "
+                                         "efterregulering, tilbagebetaling eller afslut")
     on: datetime.date | None = None
     facts: str = Field("", max_length=4000)
     days: int = Field(14, ge=1, le=90)
@@ -101,6 +109,53 @@ class ActionIn(Schema):
     amount: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
     reason: str = Field("", max_length=4000)
     due_on: datetime.date | None = None
+    responded_by: RespondedBy | None = Field(None, description="svar/afkald: hvem svarer (standard: staff)")
+    channel: ResponseChannel | None = Field(None, description="svar/afkald: hvordan svaret kom (standard: letter)")
+    deadline: datetime.date | None = Field(None, description="forlaeng: den nye svarfrist")
+    no_hearing_ground: str = Field("", max_length=40, description="afslag/tilbagebetaling uden partshøring: "
+                                                                 "grunden (forvaltningsloven § 19, stk. 2)")
+    no_hearing_reason: str = Field("", max_length=500)
+
+
+class HearingOut(Schema):
+    purpose: str
+    sent_on: datetime.date
+    deadline: datetime.date
+    extension_reason: str
+    response: str
+    responded_on: datetime.date | None
+    responded_by: str
+    channel: str
+    on_behalf_of_representative: bool
+    concluded_on: datetime.date | None
+
+
+class ComplaintOut(Schema):
+    id: UUID
+    received_on: datetime.date
+    stage: str
+    stage_label: str
+    decision_delivered_on: datetime.date | None
+    complaint_deadline: datetime.date | None
+    late: bool
+    late_decision_reason: str
+    reconsideration_due: datetime.date | None
+    reconsideration_reasons: str
+    forwarded_on: datetime.date | None
+    outcome: str
+
+
+class ComplaintStepIn(Schema):
+    step: str = Field(..., description="late (for sen klage: accept, reason), change (monthly_amount, starts_on, "
+                                       "reasons), forward (reasons) eller outcome (outcome, note)")
+    on: datetime.date
+    accept: bool | None = None
+    reason: str = Field("", max_length=4000)
+    reasons: str = Field("", max_length=4000)
+    monthly_amount: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
+    starts_on: datetime.date | None = None
+    outcome: ComplaintOutcome | None = None
+    note: str = Field("", max_length=2000)
 
 
 def _case(c) -> CaseOut:
@@ -173,9 +228,14 @@ def list_letters(request, case_id: UUID):
 
 
 _ACTION_FIELDS = {
-    "behandling": [], "partshoering": ["facts", "days"], "svar": ["answer"],
+    "behandling": [], "partshoering": ["facts", "days"], "svar": ["answer"], "afkald": [],
+    "forlaeng": ["deadline", "reason"],
     "bevilg": ["monthly_amount", "starts_on"], "afslag": ["reasons"], "efterregulering": ["year", "difference"],
     "tilbagebetaling": ["amount", "reason", "due_on"], "afslut": [],
+}
+_OPTIONAL_FIELDS = {
+    "svar": ["responded_by", "channel"], "afkald": ["responded_by", "channel"],
+    "afslag": ["no_hearing_ground", "no_hearing_reason"], "tilbagebetaling": ["no_hearing_ground", "no_hearing_reason"],
 }
 
 
@@ -185,16 +245,23 @@ _ACTION_FIELDS = {
 def case_action(request, case_id: UUID, payload: ActionIn):
     _require(request)
     c = _detail(request, case_id, "Sagsbehandling: handling via API").case
-    if not rules.has_perm("casework.work_case", request.auth, c):
+    perm = "casework.respond_to_hearing" if payload.action in ("svar", "afkald") else "casework.work_case"
+    if not rules.has_perm(perm, request.auth, c):
         raise HttpError(403, "Du kan se sagen, men ikke ændre den.")
     if payload.action not in _ACTION_FIELDS:
         raise HttpError(422, "Ukendt handling.")
-    if any(d is not None and not 2000 <= d.year <= 2100 for d in (payload.on, payload.starts_on, payload.due_on)):
+    if any(d is not None and not 2000 <= d.year <= 2100
+           for d in (payload.on, payload.starts_on, payload.due_on, payload.deadline)):
         raise HttpError(422, "Skriv datoer mellem år 2000 og 2100.")
     values = {name: getattr(payload, name) for name in _ACTION_FIELDS[payload.action]}
     missing = [name for name, value in values.items() if value is None]
     if missing:
         raise HttpError(422, f"Mangler: {', '.join(missing)}.")
+    for name in _OPTIONAL_FIELDS.get(payload.action, []):
+        value = getattr(payload, name)
+        values[name] = value if value is not None else ""
+    if payload.action in ("afslag", "tilbagebetaling"):
+        values["today"] = timezone.localdate()
     try:
         services.ACTIONS[payload.action](case=c, version=payload.version, actor=request.auth,
                                   on=payload.on or timezone.localdate(), **values)
@@ -254,6 +321,66 @@ def ask_udk(request, case_id: UUID, payload: QuestionIn):
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from None
     return QuestionOut(id=q.pk, case_id=q.case_id, subject=q.subject, status=q.status, due_on=q.due_on)
+@router.get("/casework/cases/{case_id}/hearings", response={200: list[HearingOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Sagens partshøringer: frist, svar, af hvem og hvordan")
+def list_hearings(request, case_id: UUID):
+    _require(request)
+    d = _detail(request, case_id, "Sagsbehandling: partshøringer via API")
+    return [HearingOut(purpose=h.purpose, sent_on=h.sent_on, deadline=h.deadline,
+                       extension_reason=h.extension_reason, response=h.response, responded_on=h.responded_on,
+                       responded_by=h.responded_by, channel=h.response_channel,
+                       on_behalf_of_representative=h.representative_id is not None, concluded_on=h.concluded_on)
+            for h in d.hearings]
+
+
+def _complaint(k) -> ComplaintOut:
+    return ComplaintOut(id=k.pk, received_on=k.received_on, stage=k.stage, stage_label=k.get_stage_display(),
+                        decision_delivered_on=k.decision_delivered_on, complaint_deadline=k.complaint_deadline,
+                        late=k.late, late_decision_reason=k.late_decision_reason,
+                        reconsideration_due=k.reconsideration_due, reconsideration_reasons=k.reconsideration_reasons,
+                        forwarded_on=k.forwarded_on, outcome=k.outcome)
+
+
+@router.get("/casework/cases/{case_id}/complaints",
+            response={200: list[ComplaintOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Sagens klager: hvor er klagen, klagefrist og genvurdering")
+def list_complaints(request, case_id: UUID):
+    _require(request)
+    return [_complaint(k) for k in _detail(request, case_id, "Sagsbehandling: klager via API").complaints]
+
+
+_COMPLAINT_STEP_FIELDS = {
+    "late": (services.decide_late_complaint, ["accept", "reason"]),
+    "change": (services.change_decision, ["monthly_amount", "starts_on", "reasons"]),
+    "forward": (services.forward_complaint, ["reasons"]),
+    "outcome": (services.record_complaint_outcome, ["outcome", "note"]),
+}
+
+
+@router.post("/casework/complaints/{complaint_id}/steps",
+             response={200: ComplaintOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Klagens næste trin: for sen klage, genvurdering (ændr eller send til Ankestyrelsen), "
+                     "Ankestyrelsens afgørelse")
+def complaint_step(request, complaint_id: UUID, payload: ComplaintStepIn):
+    _require(request)
+    complaint = selectors.get_complaint(user=request.auth, complaint_id=complaint_id)
+    c = _detail(request, complaint.case_id, "Sagsbehandling: klage via API").case
+    if not rules.has_perm("casework.work_case", request.auth, c):
+        raise HttpError(403, "Du kan se sagen, men ikke ændre den.")
+    if payload.step not in _COMPLAINT_STEP_FIELDS:
+        raise HttpError(422, "Ukendt trin.")
+    if not 2000 <= payload.on.year <= 2100 or (payload.starts_on and not 2000 <= payload.starts_on.year <= 2100):
+        raise HttpError(422, "Skriv datoer mellem år 2000 og 2100.")
+    service, names = _COMPLAINT_STEP_FIELDS[payload.step]
+    values = {name: getattr(payload, name) for name in names}
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        raise HttpError(422, f"Mangler: {', '.join(missing)}.")
+    try:
+        updated = service(complaint=complaint, actor=request.auth, on=payload.on, **values)
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    return _complaint(updated)
 
 
 @router.get("/casework/tasks", response={200: list[TaskOut], 403: ErrorOut}, summary="Arbejdskøen (opslaget logges)")

@@ -1,10 +1,11 @@
 """Casework in the demo universe: cases for the personas in every state, with letters
 delivered through the outbox, so every casework page shows something.
 
-- Karen Holm (Aarhus): kontanthjælp in partshøring (the municipality's case) and boligstøtte
-  granted (Udbetaling Danmark's), with an efterregulering and a repayment claim. If the
-  municipality has assessed her as having special needs (the intake demo does), her letters
-  name her contact person and go to them with a task to explain them
+- Karen Holm (Aarhus): kontanthjælp in partshøring (the municipality's case; the hearing
+  holds: no refusal before its deadline) and boligstøtte granted (Udbetaling Danmark's), with
+  an efterregulering, a hearing about repayment answered by her contact person, and the
+  repayment claim. If the municipality has assessed her as having special needs (the intake
+  demo does), her letters name her contact person and go to them with a task to explain them
   (``services.queue_letter``); the contact person has written a note in the boligstøtte case
   and asked Udbetaling Danmark about the repayment (waiting in its Kvik-linje queue).
 - Erik Sørensen (Lolland): folkepension granted; he is exempt from Digital Post, so his
@@ -13,7 +14,8 @@ delivered through the outbox, so every casework page shows something.
 - Jan Olsen (København): kontanthjælp granted; no NemKonto, so it is paid in cash and the
   municipality gets a NemKonto task.
 - Amira Hassan (Odense): børne- og ungeydelse received.
-- Karen's førtidspension refused and complained about (waiting to be forwarded); Erik's
+- Karen's førtidspension refused and complained about, in reconsideration (genvurdering)
+  at Aarhus; Erik's
   boligstøtte under processing; an old, closed case of Jan's.
 - Mads Kristensen (Aalborg): boligstøtte refused, complaint forwarded to Ankestyrelsen,
   outcome "not adequately guided", back payment computed and paid.
@@ -57,8 +59,15 @@ def build_casework_demo(*, today: datetime.date, personas: dict[str, Citizen]) -
     c = services.start_processing(case=c, version=c.version, actor=udk, on=day(415))
     c = services.grant(case=c, version=c.version, actor=udk, on=day(400), monthly_amount=Decimal("1850.00"),
                        starts_on=day(400).replace(day=1))
-    c = services.efterregulering(case=c, version=c.version, actor=udk, on=day(30), year=today.year - 1,
+    c = services.efterregulering(case=c, version=c.version, actor=udk, on=day(50), year=today.year - 1,
                                  difference=Decimal("-1250.00"))
+    c = services.send_hearing(case=_fresh(c), version=c.version, actor=udk, on=day(48),
+                              facts="Vi mener, at du skal betale 1.250 kr. tilbage, fordi din indtægt steg sidste år.")
+    contact = _staff("sagsbehandler.aarhus")
+    c = services.respond_to_hearing(case=_fresh(c), version=c.version, actor=contact or udk, on=day(40),
+                                    response="answered", responded_by="staff", channel="in_person",
+                                    answer="Karen siger, at hun fik en bonus én gang. Hun kan betale 250 kr. om "
+                                           "måneden.")
     c = services.claim_repayment(case=_fresh(c), version=c.version, actor=udk, on=day(29), amount=Decimal("1250.00"),
                                  reason="Du fik for meget i boligstøtte sidste år, fordi din indtægt steg.",
                                  due_on=today + datetime.timedelta(days=30))
@@ -92,9 +101,12 @@ def build_casework_demo(*, today: datetime.date, personas: dict[str, Citizen]) -
 
     c = services.open_case(citizen=karen, benefit_area=BenefitArea.FOERTIDSPENSION, opened_on=day(150), actor=aarhus)
     c = services.start_processing(case=c, version=c.version, actor=aarhus, on=day(149))
+    c = services.send_hearing(case=c, version=c.version, actor=aarhus, on=day(100),
+                              facts="Lægen skriver, at du kan arbejde nogle timer om ugen med støtte.")
+    c = services.start_processing(case=c, version=c.version, actor=aarhus, on=day(80))
     c = services.refuse(case=c, version=c.version, actor=aarhus, on=day(60),
                         reasons="Vi mener, at du kan arbejde nogle timer om ugen, hvis du får den rette støtte.")
-    services.record_complaint(case=c, actor=karen.user, received_on=day(35),
+    services.record_complaint(case=c, actor=karen.user, received_on=day(45),
                               text="Jeg kan ikke arbejde. Min ryg og min depression gør det umuligt.")
     cases["karen_foertidspension"] = _fresh(c)
 
@@ -106,10 +118,12 @@ def build_casework_demo(*, today: datetime.date, personas: dict[str, Citizen]) -
     c = services.open_case(citizen=mads, benefit_area=BenefitArea.BOLIGSTOETTE, opened_on=day(200), actor=udk)
     c = services.start_processing(case=c, version=c.version, actor=udk, on=day(198))
     c = services.refuse(case=c, version=c.version, actor=udk, on=day(180),
-                        reasons="Du søgte først, efter at du var flyttet ind.")
+                        reasons="Du søgte først, efter at du var flyttet ind.", no_hearing_ground="kendte_oplysninger",
+                        no_hearing_reason="Indflytningsdatoen står i borgerens egen ansøgning.")
     complaint = services.record_complaint(case=c, actor=mads.user, received_on=day(170),
                                           text="Ingen sagde til mig, at jeg skulle søge, før jeg flyttede ind.")
-    complaint = services.forward_complaint(complaint=complaint, actor=udk, on=day(160))
+    complaint = services.forward_complaint(complaint=complaint, actor=udk, on=day(160),
+                                           reasons="Boligstøtte gives tidligst fra måneden efter ansøgningen.")
     complaint = services.record_complaint_outcome(complaint=complaint, actor=udk, on=day(20),
                                                   outcome=ComplaintOutcome.MISGUIDED,
                                                   note="Borgeren burde være vejledt om at søge i tide.")

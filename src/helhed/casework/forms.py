@@ -2,8 +2,15 @@ from decimal import Decimal
 
 from django import forms
 
-from helhed.casework.models import BenefitArea, CaseStatus, ComplaintOutcome, TaskKind
-from helhed.casework.policy import HEARING_ANSWER_DAYS
+from helhed.casework.models import (
+    BenefitArea,
+    CaseStatus,
+    ComplaintOutcome,
+    RespondedBy,
+    ResponseChannel,
+    TaskKind,
+)
+from helhed.casework.policy import HEARING_ANSWER_DAYS, HEARING_NOT_REQUIRED_GROUNDS
 from helhed.core.forms import date_field
 
 _MONEY_ERRORS = {"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner, fx 7198,50.",
@@ -57,9 +64,46 @@ class HearingForm(VersionForm):
                                               "max_value": "Fristen kan højst være 90 dage."})
 
 
+def _responder_fields():
+    return (
+        forms.ChoiceField(label="Hvem svarer?", choices=RespondedBy.choices, initial=RespondedBy.STAFF,
+                          help_text="Vælg »Medarbejder«, når du registrerer et svar, borgeren har givet dig, fx "
+                                    "som kontaktperson."),
+        forms.ChoiceField(label="Hvordan kom svaret?", choices=ResponseChannel.choices,
+                          initial=ResponseChannel.LETTER),
+    )
+
+
 class HearingAnswerForm(VersionForm):
     on = date_field("Svaret er modtaget")
     answer = _text("Borgerens svar")
+    responded_by, channel = _responder_fields()
+
+
+class WaiveForm(VersionForm):
+    on = date_field("Afkaldet er modtaget")
+    responded_by, channel = _responder_fields()
+
+
+class ExtendHearingForm(VersionForm):
+    on = date_field("Anmodningen er modtaget")
+    deadline = date_field("Ny svarfrist", help_text="Falder fristen på en weekend eller helligdag, flyttes den til "
+                                                    "næste hverdag.")
+    reason = forms.CharField(label="Hvorfor forlænges fristen?", max_length=500, widget=forms.Textarea,
+                             error_messages={"required": "Skriv, hvorfor fristen forlænges."})
+
+
+_GROUNDS = [("", "Der er sendt partshøring")] + list(HEARING_NOT_REQUIRED_GROUNDS.items())
+
+
+def _no_hearing_fields():
+    return (
+        forms.ChoiceField(label="Partshøring", required=False, choices=_GROUNDS,
+                          help_text="Uden partshøring skal du vælge en grund og skrive en begrundelse "
+                                    "(forvaltningsloven § 19, stk. 2)."),
+        forms.CharField(label="Begrundelse for ingen partshøring", required=False, max_length=500,
+                        widget=forms.Textarea),
+    )
 
 
 class GrantForm(VersionForm):
@@ -71,6 +115,7 @@ class GrantForm(VersionForm):
 class RefuseForm(VersionForm):
     on = date_field("Afgørelsesdato")
     reasons = _text("Begrundelse", "Skriv kort og i et enkelt sprog. Teksten kommer med i brevet.")
+    no_hearing_ground, no_hearing_reason = _no_hearing_fields()
 
 
 class CloseForm(VersionForm):
@@ -92,12 +137,15 @@ class RepaymentForm(VersionForm):
     amount = money_field("Beløb (kr.)")
     reason = _text("Hvorfor skal borgeren betale tilbage?", "Teksten kommer med i brevet.")
     due_on = date_field("Betalingsfrist")
+    no_hearing_ground, no_hearing_reason = _no_hearing_fields()
 
 
 ACTIONS = {
     "behandling": ProcessingForm,
     "partshoering": HearingForm,
     "svar": HearingAnswerForm,
+    "afkald": WaiveForm,
+    "forlaeng": ExtendHearingForm,
     "bevilg": GrantForm,
     "afslag": RefuseForm,
     "efterregulering": EfterreguleringForm,
@@ -109,8 +157,8 @@ ACTIONS = {
 ACTIONS_BY_STATUS = {
     CaseStatus.RECEIVED: ["behandling"],
     CaseStatus.PROCESSING: ["partshoering", "bevilg", "afslag"],
-    CaseStatus.HEARING: ["svar", "bevilg", "afslag"],
-    CaseStatus.DECIDED: ["efterregulering", "tilbagebetaling", "afslut"],
+    CaseStatus.HEARING: ["svar", "afkald", "forlaeng", "behandling", "bevilg", "afslag"],
+    CaseStatus.DECIDED: ["partshoering", "svar", "afkald", "forlaeng", "efterregulering", "tilbagebetaling", "afslut"],
     CaseStatus.COMPLAINT: [],
     CaseStatus.CLOSED: [],
 }
@@ -119,6 +167,8 @@ ACTION_TITLES = {
     "behandling": "Begynd behandlingen",
     "partshoering": "Send partshøring",
     "svar": "Registrér svar på partshøringen",
+    "afkald": "Registrér, at borgeren ikke vil udtale sig",
+    "forlaeng": "Forlæng svarfristen",
     "bevilg": "Bevilg",
     "afslag": "Giv afslag",
     "efterregulering": "Efterregulering",
@@ -132,6 +182,20 @@ class ComplaintForm(forms.Form):
     text = _text("Hvad klager borgeren over?")
 
 
+class CitizenHearingForm(forms.Form):
+    response = forms.ChoiceField(label="Dit svar",
+                                 choices=[("", "Vælg"), ("answered", "Jeg vil gerne sige noget"),
+                                          ("waived", "Jeg har ikke noget at tilføje")],
+                                 error_messages={"required": "Vælg, om du vil sige noget."})
+    answer = forms.CharField(label="Det vil jeg sige", required=False, widget=forms.Textarea, max_length=4000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("response") == "answered" and not (data.get("answer") or "").strip():
+            self.add_error("answer", "Skriv, hvad du vil sige.")
+        return data
+
+
 class CitizenComplaintForm(forms.Form):
     text = _text("Hvad er du uenig i?", "Skriv med dine egne ord. Du kan også ringe eller komme forbi.")
     key = forms.UUIDField(widget=forms.HiddenInput)
@@ -139,6 +203,23 @@ class CitizenComplaintForm(forms.Form):
 
 class ForwardForm(forms.Form):
     on = date_field("Sendt til Ankestyrelsen")
+    reasons = _text("Hvorfor fastholdes afgørelsen?", "Begrundelsen sendes til Ankestyrelsen og til borgeren.")
+
+
+class LateComplaintForm(forms.Form):
+    on = date_field("Dato")
+    accept = forms.TypedChoiceField(label="Skal klagen behandles?", coerce=lambda v: v == "ja",
+                                    choices=[("", "Vælg"), ("ja", "Ja, klagen behandles alligevel"),
+                                             ("nej", "Nej, klagen afvises, fordi den kom for sent")],
+                                    error_messages={"required": "Vælg, om klagen skal behandles."})
+    reason = _text("Begrundelse", "Fx at borgeren var syg, eller at afgørelsen ikke nåede frem.")
+
+
+class ChangeDecisionForm(forms.Form):
+    on = date_field("Ny afgørelse dato")
+    monthly_amount = money_field("Månedligt beløb (kr.)")
+    starts_on = date_field("Ydelsen begynder")
+    reasons = _text("Hvorfor ændres afgørelsen?", "Teksten kommer med i brevet.")
 
 
 class OutcomeForm(forms.Form):

@@ -31,6 +31,9 @@ SUBJECTS = {
     LetterKind.EFTERREGULERING: "Vi har regnet din {benefit} efter for {year}",
     LetterKind.REPAYMENT: "Du skal betale penge tilbage",
     LetterKind.BACK_PAYMENT: "Du får penge efter din klage",
+    LetterKind.RECONSIDERED: "Du får ret i din klage om {benefit}",
+    LetterKind.COMPLAINT_FORWARDED: "Vi har sendt din klage til Ankestyrelsen",
+    LetterKind.COMPLAINT_REJECTED: "Din klage kom for sent",
 }
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -114,6 +117,9 @@ DEMO_CASES: dict[str, DemoCase] = {
     LetterKind.EFTERREGULERING: demo_case(BenefitArea.BOLIGSTOETTE),
     LetterKind.REPAYMENT: demo_case(BenefitArea.BOLIGSTOETTE),
     LetterKind.BACK_PAYMENT: demo_case(BenefitArea.KONTANTHJAELP),
+    LetterKind.RECONSIDERED: demo_case(BenefitArea.BOLIGSTOETTE),
+    LetterKind.COMPLAINT_FORWARDED: demo_case(BenefitArea.FOERTIDSPENSION),
+    LetterKind.COMPLAINT_REJECTED: demo_case(BenefitArea.BOLIGSTOETTE),
 }
 
 # A demo letter of each kind: what the LIX test measures and what the demo shows. Each is
@@ -128,5 +134,11 @@ _OWN: dict[str, dict] = {
     LetterKind.BACK_PAYMENT: {"amount": Decimal("27483.87"), "start": datetime.date(2025, 9, 15),
                               "end": datetime.date(2026, 1, 1), "whole_months": 3, "remaining_days": 17,
                               "monthly_rate": Decimal("7500.00"), "paid_on": _DAY, "method": "NemKonto"},
+    LetterKind.RECONSIDERED: {"monthly_amount": Decimal("1850.00"), "starts_on": _DAY, "method": "din NemKonto",
+                              "reasons": "Du har sendt din lejekontrakt. Den viser, at du bor alene."},
+    LetterKind.COMPLAINT_FORWARDED: {"forwarded_on": _DAY,
+                                     "reasons": "Lægen skriver, at du kan arbejde lidt hver uge med støtte."},
+    LetterKind.COMPLAINT_REJECTED: {"received_on": _DAY, "deadline": datetime.date(2026, 2, 23),
+                                    "reasons": "Du har ikke skrevet, hvorfor klagen kom for sent."},
 }
 DEMO_CONTEXT: dict[str, dict] = {kind: letterfacts.letter_context(DEMO_CASES[kind]) | own for kind, own in _OWN.items()}

@@ -119,6 +119,7 @@ class TaskKind(models.TextChoices):
     EXPLAIN_LETTER = "explain_letter", "Forklar brev til borger med særlige behov"
     NEMKONTO = "nemkonto", "Hjælp borgeren med at få en NemKonto"
     HEARING = "hearing", "Partshøring"
+    RECONSIDERATION = "reconsideration", "Genvurdering af klage"
     QUESTION = "question", "Spørgsmål via Kvik-linjen"
     OTHER = "other", "Anden opgave"
 
@@ -174,11 +175,18 @@ class EventKind(models.TextChoices):
     PROCESSING = "processing", "Sagen er under behandling"
     HEARING = "hearing", "Partshøring sendt"
     HEARING_ANSWERED = "hearing_answered", "Svar på partshøring"
+    HEARING_WAIVED = "hearing_waived", "Borgeren giver afkald på at udtale sig"
+    HEARING_EXTENDED = "hearing_extended", "Svarfristen er forlænget"
+    HEARING_NOT_REQUIRED = "hearing_not_required", "Ingen partshøring"
     GRANTED = "granted", "Bevilget"
     REFUSED = "refused", "Afslået"
     EFTERREGULERING = "efterregulering", "Efterregulering"
     TILBAGEBETALING = "tilbagebetaling", "Krav om tilbagebetaling"
     COMPLAINT = "complaint", "Klage modtaget"
+    COMPLAINT_LATE = "complaint_late", "Klage modtaget for sent"
+    COMPLAINT_LATE_ACCEPTED = "complaint_late_ok", "Klagen behandles, selv om den kom for sent"
+    COMPLAINT_REJECTED = "complaint_rejected", "Klagen er afvist, fordi den kom for sent"
+    RECONSIDERED = "reconsidered", "Afgørelsen er ændret efter genvurdering"
     COMPLAINT_FORWARDED = "complaint_forwarded", "Klage sendt til Ankestyrelsen"
     COMPLAINT_OUTCOME = "complaint_outcome", "Ankestyrelsens afgørelse"
     BACK_PAYMENT = "back_payment", "Efterbetaling"
@@ -222,6 +230,67 @@ class CaseEvent(AppendOnlyModel):
         return self.representative_id is not None
 
 
+# --- Hearings (partshøring) -------------------------------------------------------------------
+
+class HearingPurpose(models.TextChoices):
+    DECISION = "decision", "Afgørelse om ansøgningen"
+    REPAYMENT = "repayment", "Krav om tilbagebetaling"
+
+
+class HearingResponse(models.TextChoices):
+    ANSWERED = "answered", "Borgeren har svaret"
+    WAIVED = "waived", "Borgeren giver afkald på at udtale sig"
+
+
+class RespondedBy(models.TextChoices):
+    CITIZEN = "citizen", "Borgeren selv"
+    REPRESENTATIVE = "representative", "Repræsentant med fuldmagt"
+    STAFF = "staff", "Medarbejder, der registrerer borgerens svar (fx kontaktpersonen)"
+
+
+class ResponseChannel(models.TextChoices):
+    SELF_SERVICE = "self_service", "Selvbetjening"
+    LETTER = "letter", "Brev"
+    PHONE = "phone", "Telefon"
+    IN_PERSON = "in_person", "Personligt fremmøde"
+
+
+class Hearing(models.Model):
+    """One partshøring (forvaltningsloven §§ 19 and 21): the facts the citizen is heard on,
+    the deadline (extended on request, with a reason), and the answer or waiver: by whom and
+    on which channel. While it is open (no answer, deadline not passed) no decision to the
+    citizen's disadvantage for its ``purpose`` is made (``policy.hearing_hold``).
+    ``concluded_on`` is the day the decision it preceded was made: a hearing serves one
+    decision."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings", verbose_name="sag")
+    purpose = models.CharField("høring om", max_length=12, choices=HearingPurpose.choices)
+    facts = models.TextField("oplysninger")
+    sent_on = models.DateField("sendt")
+    deadline = models.DateField("svarfrist")
+    extension_reason = models.CharField("begrundelse for forlænget frist", max_length=500, blank=True)
+    response = models.CharField("svar", max_length=12, choices=HearingResponse.choices, blank=True)
+    responded_on = models.DateField("svaret", null=True, blank=True)
+    response_text = models.TextField("borgerens svar", blank=True)
+    responded_by = models.CharField("svaret af", max_length=16, choices=RespondedBy.choices, blank=True)
+    response_channel = models.CharField("kanal", max_length=16, choices=ResponseChannel.choices, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name="registreret af")
+    representative = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="på borgerens vegne af")
+    concluded_on = models.DateField("afgørelse truffet", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-sent_on", "-created_at"]
+        verbose_name = "partshøring"
+        verbose_name_plural = "partshøringer"
+
+    def __str__(self) -> str:
+        return f"Partshøring {self.sent_on}, frist {self.deadline}"
+
+
 # --- Letters --------------------------------------------------------------------------------
 
 class LetterKind(models.TextChoices):
@@ -232,6 +301,9 @@ class LetterKind(models.TextChoices):
     EFTERREGULERING = "efterregulering", "Efterregulering"
     REPAYMENT = "repayment", "Krav om tilbagebetaling"
     BACK_PAYMENT = "back_payment", "Efterbetaling efter klage"
+    RECONSIDERED = "reconsidered", "Afgørelse: ændret efter klage"
+    COMPLAINT_FORWARDED = "complaint_fwd", "Klagen er sendt til Ankestyrelsen"
+    COMPLAINT_REJECTED = "late_rejected", "Klagen er afvist: for sent"
 
 
 class LetterStatus(models.TextChoices):
@@ -298,6 +370,15 @@ class ComplaintOutcome(models.TextChoices):
     MISGUIDED = "misguided", "Borgeren fik ikke god nok vejledning og skal stilles, som om vejledningen var rigtig"
 
 
+class ComplaintStage(models.TextChoices):
+    LATE_REVIEW = "late_review", "Modtaget for sent: vi vurderer, om klagen skal behandles"
+    RECONSIDERATION = "reconsideration", "Genvurdering hos myndigheden, der traf afgørelsen"
+    CHANGED = "changed", "Afgørelsen er ændret: borgeren har fået ret"
+    REJECTED = "rejected", "Afvist: klagen kom for sent"
+    FORWARDED = "forwarded", "Sendt til Ankestyrelsen"
+    DECIDED = "decided", "Afgjort af Ankestyrelsen"
+
+
 class Complaint(models.Model):
     """A complaint about a decision: received, forwarded to Ankestyrelsen, its outcome, and
     for ``MISGUIDED`` the retroactive correction (seed 004: a citizen who did not get enough
@@ -311,6 +392,15 @@ class Complaint(models.Model):
                                      related_name="+", verbose_name="registreret af")
     representative = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name="klaget på borgerens vegne af")
+    stage = models.CharField("hvor er klagen", max_length=16, choices=ComplaintStage.choices,
+                             default=ComplaintStage.RECONSIDERATION)
+    decision_delivered_on = models.DateField("afgørelsen er modtaget", null=True, blank=True)
+    complaint_deadline = models.DateField("klagefrist", null=True, blank=True)
+    late = models.BooleanField("for sent", default=False)
+    late_decision_reason = models.TextField("begrundelse for at behandle eller afvise", blank=True)
+    reconsideration_due = models.DateField("frist for genvurdering", null=True, blank=True)
+    reconsideration_reasons = models.TextField("myndighedens begrundelse for at fastholde", blank=True)
+    reconsidered_on = models.DateField("genvurderet", null=True, blank=True)
     forwarded_on = models.DateField("sendt til Ankestyrelsen", null=True, blank=True)
     outcome = models.CharField("Ankestyrelsens afgørelse", max_length=12, choices=ComplaintOutcome.choices,
                                blank=True)

@@ -2,6 +2,10 @@
 
 - ``ALLOWED_TRANSITIONS`` / ``check_transition``: the case's state machine.
 - ``hearing_deadline``: the answer deadline in a partshøring.
+- ``hearing_hold``: a decision to the citizen's disadvantage waits for the hearing.
+- ``HEARING_NOT_REQUIRED_GROUNDS``: why a decision may be made without a hearing.
+- ``complaint_deadline`` / ``complaint_is_late``: the 4-week complaint deadline.
+- ``reconsideration_deadline``: the deciding authority's 4 weeks to reconsider.
 - ``back_payment``: the amount owed when a citizen is placed as if guided correctly.
 - ``payment_method``: how a payment reaches a citizen without a NemKonto.
 - ``letter_channel``: Digital Post or paper.
@@ -74,6 +78,84 @@ def hearing_deadline(sent_on: datetime.date, days: int = HEARING_ANSWER_DAYS) ->
         return next_business_day(sent_on + datetime.timedelta(days=days))
     except OverflowError:
         raise ValidationError({"on": "Skriv en rigtig dato."}) from None
+
+
+def extended_hearing_deadline(current: datetime.date, requested: datetime.date) -> datetime.date:
+    """A deadline extended on the citizen's request (forvaltningsloven § 21: the authority
+    sets the deadline, so it may also extend it): the requested day, moved to the next
+    business day, and always later than the deadline in force."""
+    new = next_business_day(requested)
+    if new <= current:
+        raise ValidationError({"deadline": f"Den nye frist skal ligge efter den nuværende frist "
+                                           f"{current:%d.%m.%Y}."})
+    return new
+
+
+def hearing_hold(*, deadline: datetime.date, responded: bool, on: datetime.date) -> str | None:
+    """Why a decision to the citizen's disadvantage must wait for a partshøring, or None.
+
+    Forvaltningsloven § 19 stk. 1 (no decision against a party before they have been heard
+    and given time to comment) and § 21 (the decision waits for the party's statement
+    within the deadline the authority set): while the deadline has not passed (``on`` is
+    on or before it) and the citizen has neither answered nor waived the right to answer,
+    the decision is refused. The deadline day itself belongs to the citizen."""
+    if responded or on > deadline:
+        return None
+    return (f"Borgerens svarfrist i partshøringen løber til og med {deadline:%d.%m.%Y}. Der kan ikke træffes "
+            "afgørelse til ugunst for borgeren før fristen er udløbet, medmindre borgeren har svaret eller "
+            "givet afkald på at svare (forvaltningsloven §§ 19 og 21).")
+
+
+# Why a decision may be made without a partshøring: forvaltningsloven § 19 stk. 2 and the
+# limits of stk. 1 (only facts the party cannot be assumed to know, to their disadvantage, of
+# essential importance). The list is our parameter, a plain-language reading of the law; the
+# caseworker always writes the concrete reason too, and both go on the timeline.
+HEARING_NOT_REQUIRED_GROUNDS: dict[str, str] = {
+    "fuldt_medhold": "Ansøgningen imødekommes fuldt ud",
+    "kendte_oplysninger": "Borgeren har selv givet oplysningerne eller kender dem",
+    "uden_betydning": "Oplysningerne er ikke til ugunst for borgeren eller ikke af væsentlig betydning",
+    "kan_ikke_vente": "Afgørelsen kan ikke vente",
+    "andet": "Anden grund efter forvaltningsloven § 19, stk. 2",
+}
+
+
+def hearing_not_required_text(ground: str, reason: str) -> str:
+    """The timeline's record of a decision made without a hearing: the ground and the reason."""
+    if ground not in HEARING_NOT_REQUIRED_GROUNDS:
+        raise ValidationError({"no_hearing_ground": "Vælg, hvorfor der ikke skal være partshøring."})
+    if not reason.strip():
+        raise ValidationError({"no_hearing_reason": "Skriv, hvorfor der ikke skal være partshøring."})
+    return f"{HEARING_NOT_REQUIRED_GROUNDS[ground]} (forvaltningsloven § 19, stk. 2): {reason.strip()}"
+
+
+# --- Complaints ----------------------------------------------------------------------------------
+
+COMPLAINT_WEEKS = 4
+RECONSIDERATION_WEEKS = 4
+
+
+def complaint_deadline(delivered_on: datetime.date, weeks: int = COMPLAINT_WEEKS) -> datetime.date:
+    """The last day to complain: 4 weeks from the day the citizen received the decision
+    (retssikkerhedsloven § 67), so a decision received on a Monday may be complained about
+    until the Monday 4 weeks later (day 28). A deadline on a weekend or a Danish public
+    holiday moves to the next business day (our reading, as for every deadline in helhed,
+    DOMAIN.md). The day of receipt is the day the letter was delivered (Digital Post or
+    the print queue); before delivery, the decision date."""
+    return next_business_day(delivered_on + datetime.timedelta(weeks=weeks))
+
+
+def complaint_is_late(*, received_on: datetime.date, deadline: datetime.date) -> bool:
+    """A complaint received after its deadline is late: it is flagged and the caseworker
+    decides, with a reason, whether to treat it anyway (retssikkerhedsloven § 67; the
+    authority may disregard the deadline when there are special reasons)."""
+    return received_on > deadline
+
+
+def reconsideration_deadline(received_on: datetime.date, weeks: int = RECONSIDERATION_WEEKS) -> datetime.date:
+    """The deciding authority's deadline to reconsider a complaint (genvurdering) and either
+    change the decision or forward the complaint to Ankestyrelsen: 4 weeks after it was
+    received (retssikkerhedsloven § 66), moved to the next business day."""
+    return next_business_day(received_on + datetime.timedelta(weeks=weeks))
 
 
 # --- Back payment ------------------------------------------------------------------------------

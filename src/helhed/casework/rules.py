@@ -8,6 +8,13 @@
   that helping municipality, the citizen's home (``Case``), so both kinds of case are read
   by ``Case.municipality``. Borgerservice staff read, like the contact person.
 - Staff who may read a case may record a complaint on the citizen's behalf.
+- The municipal contact person of a citizen with special needs (lov om Udbetaling Danmark
+  § 3 stk. 3; ``registry.selectors.special_needs_contact``) may register the citizen's
+  answer to a hearing, or waiver, in any of the citizen's cases; else they only read.
+- In self-service a representative acts for the citizen only through a representation in
+  force that permits it (``registry.services.representation_permits``: scope and period;
+  revoked or expired permits nothing): reading with any scope, answering a hearing and
+  complaining with acting scope for the case's benefit area (``self_service_access``).
 - Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
 - A citizen reads their own letters and cases (and those of citizens they represent) and
   complains about their own decisions.
@@ -58,10 +65,10 @@ def is_contact_person(user, case) -> bool:
     in force (``registry.selectors.special_needs_contact``)."""
     from helhed.registry.selectors import special_needs_contact
 
-    if case is None or getattr(user, "role", None) not in MUNICIPAL_ROLES:
+    if case is None or not getattr(user, "is_authenticated", False) or user.role not in MUNICIPAL_ROLES:
         return False
     contact = special_needs_contact(case.citizen)
-    return contact is not None and contact.pk == user.pk
+    return contact is not None and contact.pk == user.pk and may_read_case(user, case)
 
 
 def may_add_note(user, case) -> bool:
@@ -73,9 +80,21 @@ def may_ask_udk(user, case) -> bool:
             and is_contact_person(user, case))
 
 
+def self_service_access(representations, *, benefit_area: str, action: str, today):
+    """The first representation in ``representations`` (the representative's, for this
+    citizen) that lets them ``action`` ("read" or "act") in ``benefit_area`` today, or None."""
+    from helhed.registry.services import representation_permits
+
+    for representation in representations:
+        if representation_permits(representation, action=action, benefit_area=benefit_area, today=today):
+            return representation
+    return None
+
+
 case_readable = rules.predicate(may_read_case, name="case_readable")
 case_workable = rules.predicate(may_work_case, name="case_workable")
 task_workable = rules.predicate(may_work_task, name="task_workable")
+contact_person = rules.predicate(is_contact_person, name="contact_person")
 
 rules.add_perm("casework.view_cases", serves_citizens)
 rules.add_perm("casework.view_work_queue", serves_citizens)
@@ -87,5 +106,6 @@ rules.add_perm("casework.work_case", case_workable)
 rules.add_perm("casework.record_complaint", serves_citizens & case_readable)
 rules.add_perm("casework.add_note", serves_citizens & rules.predicate(may_add_note, name="note_addable"))
 rules.add_perm("casework.ask_udk", serves_citizens & rules.predicate(may_ask_udk, name="udk_askable"))
+rules.add_perm("casework.respond_to_hearing", case_workable | contact_person)
 # Object: a task.
 rules.add_perm("casework.work_task", task_workable)

@@ -21,6 +21,7 @@ from helhed.casework.models import (
     CaseEvent,
     CaseStatus,
     Complaint,
+    Hearing,
     Letter,
     LetterChannel,
     LetterStatus,
@@ -102,9 +103,16 @@ class CaseDetail:
     payments: list[Payment]
     can_work: bool
     can_complain: bool
+    hearings: list[Hearing]
+    can_respond: bool
     can_note: bool = False
     can_ask_udk: bool = False
     questions: list = dataclasses.field(default_factory=list)
+
+    @property
+    def awaiting_hearing(self) -> Hearing | None:
+        """The hearing that waits for the citizen's answer, if any."""
+        return next((h for h in self.hearings if not h.concluded_on and not h.response), None)
 
 
 def get_case(*, user: User, case_id: UUID) -> Case:
@@ -129,11 +137,13 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
         can_note=rules.has_perm("casework.add_note", user, case),
         can_ask_udk=rules.has_perm("casework.ask_udk", user, case),
         questions=list(case.fasttrack_questions.select_related("organisation").order_by("-asked_at")),
+        hearings=list(case.hearings.select_related("representative").order_by("-sent_on", "-created_at")),
+        can_respond=rules.has_perm("casework.respond_to_hearing", user, case),
     )
     others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
     record_read(actor=user, citizen_uuids=[case.citizen_id],
-                what="Sag: tidslinje, breve, opgaver, klager og udbetalinger", purpose=purpose, channel=channel,
-                also=others)
+                what="Sag: tidslinje, partshøringer, breve, opgaver, klager og udbetalinger", purpose=purpose,
+                channel=channel, also=others)
     return detail
 
 
@@ -263,6 +273,73 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
                 purpose="Selvbetjening: Digital Post", channel=channel,
                 also=[(pk, "Breve (som repræsentant med fuldmagt)") for pk in others])
     return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented)
+
+
+@dataclass
+class SelfServiceCase:
+    case: Case
+    hearing: Hearing | None
+    complaints: list[Complaint]
+    representation: Representation | None
+    may_act: bool
+
+    @property
+    def representative(self) -> Citizen | None:
+        return self.representation.representative if self.representation else None
+
+
+def self_service_case(*, user: User, case_id: UUID, today: datetime.date, channel: str,
+                      action: str = "read") -> SelfServiceCase:
+    """A case in self-service for the citizen it is about, or a representative whose
+    representation in force permits ``action`` for its benefit area (``rules.self_service_access``).
+    Anyone else, and a revoked or expired representation, gets 404; a representation that
+    permits reading but not acting gets 403 for ``action="act"``. Audited, a representative's
+    read in the citizen's log "på borgerens vegne"."""
+    from django.core.exceptions import PermissionDenied
+
+    from helhed.casework.rules import self_service_access
+
+    me = own_citizen(user)
+    case = Case.objects.select_related("citizen", "municipality").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("Sagen findes ikke.")
+    representation = None
+    if case.citizen_id != me.pk:
+        mine = list(Representation.objects.select_related("representative").filter(
+            citizen_id=case.citizen_id, representative=me,
+            kind__in=[RepresentationKind.POWER_OF_ATTORNEY, RepresentationKind.PARTY_REPRESENTATIVE])
+            .order_by("-valid_from"))
+        representation = self_service_access(mine, benefit_area=case.benefit_area, action="read", today=today)
+        if representation is None:
+            raise Http404("Sagen findes ikke.")
+        acting = self_service_access(mine, benefit_area=case.benefit_area, action="act", today=today)
+        if action == "act" and acting is None:
+            raise PermissionDenied("Din fuldmagt giver ikke ret til at handle i denne sag.")
+        representation = acting or representation
+        may_act = acting is not None
+    else:
+        may_act = True
+    hearing = (Hearing.objects.filter(case=case, concluded_on__isnull=True, response="")
+               .order_by("-sent_on", "-created_at").first())
+    complaints = list(case.complaints.all())
+    record_read(actor=user, citizen_uuids=[case.citizen_id], what="Sag: status, partshøring og klager",
+                purpose=("Selvbetjening: på borgerens vegne (fuldmagt)" if representation
+                         else "Selvbetjening: egen sag"), channel=channel)
+    return SelfServiceCase(case=case, hearing=hearing, complaints=complaints, representation=representation,
+                           may_act=may_act)
+
+
+def represented_cases(*, user: User, today: datetime.date, channel: str) -> list[Case]:
+    """The open cases of the citizens ``user`` may act for or read for today, so a
+    representative finds the case to answer a hearing or complain in. Audited."""
+    me = own_citizen(user)
+    others = represented_by(me, today)
+    found = list(Case.objects.select_related("citizen").filter(citizen_id__in=others)
+                 .exclude(status=CaseStatus.CLOSED).order_by("-opened_on")[:LIST_LIMIT])
+    if found:
+        record_read(actor=user, citizen_uuids={c.citizen_id for c in found}, what="Sager: ydelse og status",
+                    purpose="Selvbetjening: på borgerens vegne (fuldmagt)", channel=channel)
+    return found
 
 
 def own_case(*, user: User, case_id: UUID) -> Case:

@@ -25,8 +25,12 @@ from helhed.casework.models import (
     CaseStatus,
     Complaint,
     ComplaintOutcome,
+    ComplaintStage,
     Decision,
     EventKind,
+    Hearing,
+    HearingPurpose,
+    HearingResponse,
     Letter,
     LetterChannel,
     LetterKind,
@@ -34,6 +38,8 @@ from helhed.casework.models import (
     Payment,
     PaymentKind,
     PaymentMethod,
+    RespondedBy,
+    ResponseChannel,
     Task,
     TaskKind,
     TaskStatus,
@@ -41,6 +47,7 @@ from helhed.casework.models import (
 )
 from helhed.core.calendar import add_business_days
 from helhed.core.models import User
+from helhed.core.roles import Role
 from helhed.registry.models import Citizen
 from helhed.registry.selectors import special_needs_contact
 
@@ -194,11 +201,58 @@ def _move(case: Case, *, version: int, to: str, actor: User | None, on: datetime
     return current
 
 
+def _open_hearing(case: Case, purpose: str) -> Hearing | None:
+    """The hearing that precedes the next decision for ``purpose``: the newest one no
+    decision has concluded yet."""
+    return (Hearing.objects.select_for_update().filter(case=case, purpose=purpose, concluded_on__isnull=True)
+            .order_by("-sent_on", "-created_at").first())
+
+
+def _hearing_before_decision(current: Case, *, purpose: str, on: datetime.date, today: datetime.date | None,
+                             actor: User | None, no_hearing_ground: str = "", no_hearing_reason: str = "",
+                             in_favour: bool = False) -> None:
+    """Forvaltningsloven §§ 19 and 21 before a decision: a decision to the citizen's
+    disadvantage waits while a hearing is open (``policy.hearing_hold``) and needs a hearing
+    first, or a recorded reason why none was required (§ 19 stk. 2), which goes on the
+    timeline. A decision fully in the citizen's favour (``in_favour``) needs no hearing; it
+    ends an open one. The check uses the earlier of the decision date and today, so a
+    decision dated ahead does not jump the deadline."""
+    hearing = _open_hearing(current, purpose)
+    if hearing is not None:
+        if not in_favour:
+            hold = policy.hearing_hold(deadline=hearing.deadline, responded=bool(hearing.response),
+                                       on=min(on, today or on))
+            if hold:
+                raise ValidationError(hold, code="hearing_open")
+        hearing.concluded_on = on
+        hearing.save(update_fields=["concluded_on"])
+        return
+    if in_favour:
+        return
+    if not no_hearing_ground and not no_hearing_reason.strip():
+        raise ValidationError(
+            {"no_hearing_reason": "Borgeren er ikke partshørt. Send en partshøring først, eller skriv, hvorfor "
+                                  "der ikke skal være partshøring (forvaltningsloven § 19, stk. 2)."},
+            code="hearing_required")
+    text = policy.hearing_not_required_text(no_hearing_ground, no_hearing_reason)
+    _record(current, EventKind.HEARING_NOT_REQUIRED, on=on, actor=actor, text=text)
+
+
 @transaction.atomic
 def start_processing(*, case: Case, version: int, actor: User, on: datetime.date,
                      caseworker: User | None = None) -> Case:
     """Received → under processing; the acting caseworker takes the case unless another is
-    named. From a hearing (the deadline passed without an answer) the case goes on without one."""
+    named. From a hearing only once the deadline has passed without an answer (an answer or
+    a waiver is registered with ``respond_to_hearing``): the hearing task is not closed
+    behind the citizen's back."""
+    current = _locked(case, version)
+    if current.status == CaseStatus.HEARING:
+        hearing = _open_hearing(current, HearingPurpose.DECISION)
+        if hearing is not None and policy.hearing_hold(deadline=hearing.deadline, responded=bool(hearing.response),
+                                                       on=on):
+            raise ValidationError(
+                f"Svarfristen i partshøringen løber til og med {hearing.deadline:%d.%m.%Y}. Registrér borgerens "
+                "svar eller afkald, eller vent til fristen er udløbet.", code="hearing_open")
     current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on, kind=EventKind.PROCESSING,
                     only_from=(CaseStatus.RECEIVED, CaseStatus.HEARING), text="Sagen er under behandling.",
                     caseworker=caseworker or case.caseworker or actor)
@@ -209,13 +263,26 @@ def start_processing(*, case: Case, version: int, actor: User, on: datetime.date
 @transaction.atomic
 def send_hearing(*, case: Case, version: int, actor: User, on: datetime.date, facts: str,
                  days: int = policy.HEARING_ANSWER_DAYS) -> Case:
-    """Under processing → hearing: a partshøring letter with an answer deadline
-    (``policy.hearing_deadline``), and a task with that deadline in the deciding authority's queue."""
+    """A partshøring letter with an answer deadline (``policy.hearing_deadline``) and a task
+    with that deadline in the deciding authority's queue. Under processing, before the
+    decision: the case goes to "hearing". In a granted case, before a repayment claim
+    (forvaltningsloven § 19; seed 004 names repayment cases): the status stays."""
     if not facts.strip():
         raise ValidationError({"facts": "Skriv de oplysninger, borgeren skal høres om."})
     deadline = policy.hearing_deadline(on, days)
-    current = _move(case, version=version, to=CaseStatus.HEARING, actor=actor, on=on, kind=EventKind.HEARING,
-                    text=f"Svarfrist {deadline:%d.%m.%Y}.", hearing_deadline=deadline)
+    current = _locked(case, version)
+    if current.status == CaseStatus.DECIDED and current.decision == Decision.GRANTED:
+        purpose = HearingPurpose.REPAYMENT
+        _save(current, version, [])
+        _record(current, EventKind.HEARING, on=on, actor=actor,
+                text=f"Partshøring om krav om tilbagebetaling. Svarfrist {deadline:%d.%m.%Y}.")
+    else:
+        purpose = HearingPurpose.DECISION
+        current = _move(case, version=version, to=CaseStatus.HEARING, actor=actor, on=on, kind=EventKind.HEARING,
+                        text=f"Svarfrist {deadline:%d.%m.%Y}.", hearing_deadline=deadline)
+    # A new hearing replaces an unanswered earlier one for the same decision.
+    Hearing.objects.filter(case=current, purpose=purpose, concluded_on__isnull=True).update(concluded_on=on)
+    Hearing.objects.create(case=current, purpose=purpose, facts=facts.strip(), sent_on=on, deadline=deadline)
     queue_letter(case=current, kind=LetterKind.HEARING, on=on, key=f"hearing-{current.pk}-v{version}",
                  context={"facts": facts.strip(), "deadline": deadline})
     create_task(kind=TaskKind.HEARING, title=f"Svarfrist i partshøring i sag {current.reference}",
@@ -230,16 +297,109 @@ def _close_tasks(case: Case, kind: str, actor: User | None) -> None:
         status=TaskStatus.DONE, done_at=timezone.now(), done_by=actor)
 
 
+def _awaiting_response(current: Case) -> Hearing:
+    hearing = (Hearing.objects.select_for_update()
+               .filter(case=current, concluded_on__isnull=True, response="").order_by("-sent_on", "-created_at")
+               .first())
+    if hearing is None:
+        raise ValidationError("Der er ingen partshøring i sagen, som venter på borgerens svar.",
+                              code="illegal_transition")
+    return hearing
+
+
+def _default_responder(actor: User, representative: Citizen | None) -> tuple[str, str]:
+    if representative is not None:
+        return RespondedBy.REPRESENTATIVE, ResponseChannel.SELF_SERVICE
+    if actor.role == Role.CITIZEN:
+        return RespondedBy.CITIZEN, ResponseChannel.SELF_SERVICE
+    return RespondedBy.STAFF, ResponseChannel.LETTER
+
+
+@transaction.atomic
+def respond_to_hearing(*, case: Case, version: int, actor: User, on: datetime.date, response: str,
+                       answer: str = "", responded_by: str = "", channel: str = "",
+                       representative: Citizen | None = None) -> Case:
+    """The citizen answers a hearing, or waives the right to answer (forvaltningsloven § 19),
+    recorded with who gave it (the citizen; a representative with a fuldmagt, named; or staff
+    registering it, e.g. the municipal contact person of a citizen with special needs, lov om
+    Udbetaling Danmark § 3 stk. 3) and on which channel. A hearing before the decision sends
+    the case back to processing; the hearing task is done."""
+    if response not in HearingResponse.values:
+        raise ValidationError({"response": "Vælg, om borgeren svarer eller giver afkald."})
+    if response == HearingResponse.ANSWERED and not answer.strip():
+        raise ValidationError({"answer": "Skriv borgerens svar."})
+    default_by, default_channel = _default_responder(actor, representative)
+    responded_by, channel = responded_by or default_by, channel or default_channel
+    if responded_by not in RespondedBy.values or channel not in ResponseChannel.values:
+        raise ValidationError("Vælg, hvem der svarer, og hvordan svaret er kommet.")
+    if (responded_by == RespondedBy.REPRESENTATIVE) != (representative is not None) and actor.role == Role.CITIZEN:
+        raise ValidationError("Svaret skal gives af borgeren selv eller af en repræsentant med fuldmagt.")
+    current = _locked(case, version)
+    hearing = _awaiting_response(current)
+    kind = EventKind.HEARING_ANSWERED if response == HearingResponse.ANSWERED else EventKind.HEARING_WAIVED
+    who = RespondedBy(responded_by).label
+    text = (answer.strip() if response == HearingResponse.ANSWERED
+            else "Borgeren ønsker ikke at udtale sig.") + f" ({who}, {ResponseChannel(channel).label.lower()})"
+    if hearing.purpose == HearingPurpose.DECISION and current.status == CaseStatus.HEARING:
+        current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on, kind=kind, text=text,
+                        representative=representative, only_from=(CaseStatus.HEARING,))
+    else:
+        _save(current, version, [])
+        _record(current, kind, on=on, actor=actor, representative=representative, text=text)
+    hearing.response, hearing.responded_on, hearing.response_text = response, on, answer.strip()
+    hearing.responded_by, hearing.response_channel = responded_by, channel
+    hearing.registered_by, hearing.representative = actor, representative
+    hearing.save()
+    _close_tasks(current, TaskKind.HEARING, actor)
+    return current
+
+
 @transaction.atomic
 def record_hearing_answer(*, case: Case, version: int, actor: User, on: datetime.date, answer: str,
-                          representative: Citizen | None = None) -> Case:
-    """Hearing → under processing with the citizen's answer (given by them or a representative)."""
+                          representative: Citizen | None = None, responded_by: str = "",
+                          channel: str = "") -> Case:
+    """Hearing → under processing with the citizen's answer (``respond_to_hearing``)."""
     if not answer.strip():
         raise ValidationError({"answer": "Skriv borgerens svar."})
-    current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on,
-                    kind=EventKind.HEARING_ANSWERED, text=answer.strip(), representative=representative,
-                    only_from=(CaseStatus.HEARING,))
-    _close_tasks(current, TaskKind.HEARING, actor)
+    current = _locked(case, version)
+    if current.status != CaseStatus.HEARING and not Hearing.objects.filter(
+            case=current, concluded_on__isnull=True, response="").exists():
+        raise ValidationError(f"Sagen er {current.get_status_display().lower()}. Det kan kun gøres, når sagen er "
+                              "partshøring.", code="illegal_transition")
+    return respond_to_hearing(case=case, version=version, actor=actor, on=on, response=HearingResponse.ANSWERED,
+                              answer=answer, representative=representative, responded_by=responded_by,
+                              channel=channel)
+
+
+@transaction.atomic
+def waive_hearing(*, case: Case, version: int, actor: User, on: datetime.date, representative: Citizen | None = None,
+                  responded_by: str = "", channel: str = "") -> Case:
+    """The citizen does not wish to comment (``respond_to_hearing``)."""
+    return respond_to_hearing(case=case, version=version, actor=actor, on=on, response=HearingResponse.WAIVED,
+                              representative=representative, responded_by=responded_by, channel=channel)
+
+
+@transaction.atomic
+def extend_hearing(*, case: Case, version: int, actor: User, on: datetime.date, deadline: datetime.date,
+                   reason: str) -> Case:
+    """The citizen (or whoever helps them) asks for more time: the deadline moves to
+    ``deadline`` (``policy.extended_hearing_deadline``), with the reason on the timeline, and
+    the hearing task follows (forvaltningsloven § 21)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Skriv, hvorfor fristen forlænges."})
+    current = _locked(case, version)
+    hearing = _awaiting_response(current)
+    new = policy.extended_hearing_deadline(hearing.deadline, deadline)
+    fields = []
+    if hearing.purpose == HearingPurpose.DECISION and current.status == CaseStatus.HEARING:
+        current.hearing_deadline = new
+        fields = ["hearing_deadline"]
+    _save(current, version, fields)
+    _record(current, EventKind.HEARING_EXTENDED, on=on, actor=actor,
+            text=f"Ny svarfrist {new:%d.%m.%Y} (før {hearing.deadline:%d.%m.%Y}): {reason.strip()}")
+    hearing.deadline, hearing.extension_reason = new, reason.strip()[:500]
+    hearing.save(update_fields=["deadline", "extension_reason"])
+    Task.objects.filter(case=current, kind=TaskKind.HEARING, status=TaskStatus.OPEN).update(due_on=new)
     return current
 
 
@@ -250,13 +410,20 @@ _DECIDABLE = (CaseStatus.PROCESSING, CaseStatus.HEARING)
 def grant(*, case: Case, version: int, actor: User, on: datetime.date, monthly_amount: Decimal,
           starts_on: datetime.date) -> Case:
     """Decide: granted with a monthly amount from a start date. The decision letter is
-    written and the first month is paid (``pay``)."""
+    written and the first month is paid (``pay``). A grant is in the citizen's favour, so
+    no hearing is needed (forvaltningsloven § 19 stk. 1 covers facts to the party's
+    disadvantage); the timeline says so when no hearing was held."""
     if monthly_amount is None or monthly_amount <= 0:
         raise ValidationError({"monthly_amount": "Skriv et månedligt beløb større end 0 kr."})
+    held = _open_hearing(_locked(case, version), HearingPurpose.DECISION) is not None
     current = _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.GRANTED,
-                    text=f"Bevilget fra {starts_on:%d.%m.%Y}.", amount=monthly_amount, decision=Decision.GRANTED,
+                    text=f"Bevilget fra {starts_on:%d.%m.%Y}." + (
+                        "" if held else " Ingen partshøring: ansøgningen imødekommes (forvaltningsloven § 19)."),
+                    amount=monthly_amount, decision=Decision.GRANTED,
                     monthly_amount=monthly_amount, benefit_starts_on=starts_on, refusal_reasons="", decided_on=on,
                     only_from=_DECIDABLE)
+    _hearing_before_decision(current, purpose=HearingPurpose.DECISION, on=on, today=None, actor=actor,
+                             in_favour=True)
     _close_tasks(current, TaskKind.HEARING, actor)
     payment = pay(case=current, amount=monthly_amount, paid_on=starts_on, kind=PaymentKind.REGULAR, actor=actor,
                   on=on, key=f"first-payment-{current.pk}", explanation="Første måneds ydelse.")
@@ -267,10 +434,19 @@ def grant(*, case: Case, version: int, actor: User, on: datetime.date, monthly_a
 
 
 @transaction.atomic
-def refuse(*, case: Case, version: int, actor: User, on: datetime.date, reasons: str) -> Case:
-    """Decide: refused, with the reasons the citizen reads in the letter."""
+def refuse(*, case: Case, version: int, actor: User, on: datetime.date, reasons: str,
+           no_hearing_ground: str = "", no_hearing_reason: str = "", today: datetime.date | None = None) -> Case:
+    """Decide: refused, with the reasons the citizen reads in the letter. A refusal is to the
+    citizen's disadvantage: it waits for an open hearing and needs a hearing first, or the
+    recorded reason why none was required (``_hearing_before_decision``)."""
     if not reasons.strip():
         raise ValidationError({"reasons": "Skriv begrundelsen for afslaget."})
+    current = _locked(case, version)
+    if current.status not in _DECIDABLE:
+        _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.REFUSED,
+              only_from=_DECIDABLE)  # raises the state machine's message
+    _hearing_before_decision(current, purpose=HearingPurpose.DECISION, on=on, today=today, actor=actor,
+                             no_hearing_ground=no_hearing_ground, no_hearing_reason=no_hearing_reason)
     current = _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.REFUSED,
                     text=reasons.strip(), decision=Decision.REFUSED, refusal_reasons=reasons.strip(), decided_on=on,
                     only_from=_DECIDABLE)
@@ -315,8 +491,11 @@ def efterregulering(*, case: Case, version: int, actor: User, on: datetime.date,
 
 @transaction.atomic
 def claim_repayment(*, case: Case, version: int, actor: User, on: datetime.date, amount: Decimal, reason: str,
-                    due_on: datetime.date) -> Case:
-    """A repayment claim (tilbagebetaling) in a granted case, with its reason and due date."""
+                    due_on: datetime.date, no_hearing_ground: str = "", no_hearing_reason: str = "",
+                    today: datetime.date | None = None) -> Case:
+    """A repayment claim (tilbagebetaling) in a granted case, with its reason and due date.
+    It is a decision to the citizen's disadvantage: a hearing about it first (``send_hearing``
+    in the granted case), or a recorded reason why none was required (forvaltningsloven § 19)."""
     current = _locked(case, version)
     _granted_and_decided(current)
     errors = {}
@@ -328,8 +507,11 @@ def claim_repayment(*, case: Case, version: int, actor: User, on: datetime.date,
         errors["due_on"] = "Fristen skal ligge efter i dag."
     if errors:
         raise ValidationError(errors)
+    _hearing_before_decision(current, purpose=HearingPurpose.REPAYMENT, on=on, today=today, actor=actor,
+                             no_hearing_ground=no_hearing_ground, no_hearing_reason=no_hearing_reason)
     _save(current, version, [])
     _record(current, EventKind.TILBAGEBETALING, on=on, actor=actor, amount=amount, text=reason.strip())
+    _close_tasks(current, TaskKind.HEARING, actor)
     queue_letter(case=current, kind=LetterKind.REPAYMENT, on=on, key=f"repayment-{current.pk}-v{version}",
                  context={"amount": amount, "reason": reason.strip(), "due_on": due_on})
     return current
@@ -370,11 +552,28 @@ def pay(*, case: Case, amount: Decimal, paid_on: datetime.date, kind: str, actor
 
 # --- Complaints -------------------------------------------------------------------------------------
 
+def decision_delivered_on(case: Case) -> datetime.date | None:
+    """The day the citizen received the decision complained about: the newest decision
+    letter's delivery (Digital Post or the print queue), else the decision date."""
+    letter = (Letter.objects.filter(case=case, kind__in=_DECISION_LETTERS, status=LetterStatus.DELIVERED)
+              .order_by("-delivered_at").only("delivered_at").first())
+    if letter is not None and letter.delivered_at is not None:
+        return timezone.localdate(letter.delivered_at)
+    return case.decided_on
+
+
+_DECISION_LETTERS = (LetterKind.GRANTED, LetterKind.REFUSED, LetterKind.RECONSIDERED)
+
+
 @transaction.atomic
 def record_complaint(*, case: Case, actor: User, received_on: datetime.date, text: str,
                      representative: Citizen | None = None, key: str | None = None) -> Complaint:
     """A complaint about the decision (by the citizen in self-service, a representative, or
-    staff on their behalf). The same ``key`` twice records one complaint."""
+    staff on their behalf). It goes first to the authority that decided, which reconsiders
+    it (genvurdering, retssikkerhedsloven § 66): a task with ``policy.reconsideration_deadline``
+    in its queue. A complaint received after ``policy.complaint_deadline`` is flagged late and
+    waits for the caseworker's decision whether to treat it anyway. The same ``key`` twice
+    records one complaint."""
     if key:
         existing = Complaint.objects.filter(idempotency_key=key[:100]).first()
         if existing is not None:
@@ -384,26 +583,121 @@ def record_complaint(*, case: Case, actor: User, received_on: datetime.date, tex
     current = Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
     version = current.version
     policy.check_transition(current.status, CaseStatus.COMPLAINT)
+    delivered = decision_delivered_on(current) or received_on
+    deadline = policy.complaint_deadline(delivered)
+    late = policy.complaint_is_late(received_on=received_on, deadline=deadline)
+    due = policy.reconsideration_deadline(received_on)
     source, current.status = current.status, CaseStatus.COMPLAINT
     _save(current, version, ["status"])
-    complaint = Complaint.objects.create(case=current, received_on=received_on, text=text.strip(), submitted_by=actor,
-                                         representative=representative, idempotency_key=key[:100] if key else None)
+    complaint = Complaint.objects.create(
+        case=current, received_on=received_on, text=text.strip(), submitted_by=actor, representative=representative,
+        idempotency_key=key[:100] if key else None, decision_delivered_on=delivered, complaint_deadline=deadline,
+        late=late, reconsideration_due=due,
+        stage=ComplaintStage.LATE_REVIEW if late else ComplaintStage.RECONSIDERATION)
     _record(current, EventKind.COMPLAINT, on=received_on, actor=actor, representative=representative,
             from_status=source, to_status=CaseStatus.COMPLAINT, text=text.strip())
+    if late:
+        _record(current, EventKind.COMPLAINT_LATE, on=received_on, actor=actor,
+                text=f"Klagefristen var {deadline:%d.%m.%Y} (afgørelsen modtaget {delivered:%d.%m.%Y}). Tag stilling "
+                     "til, om klagen skal behandles.")
+    title = ("Klage modtaget for sent: tag stilling og genvurdér" if late else "Genvurdér afgørelsen efter klage")
+    create_task(kind=TaskKind.RECONSIDERATION, title=f"{title} i sag {current.reference}",
+                description="Ændr afgørelsen, eller fasthold den og send klagen til Ankestyrelsen med din "
+                            "begrundelse (retssikkerhedsloven § 66).",
+                citizen=current.citizen, case=current, authority=current.authority,
+                municipality_id=current.municipality_id if current.authority == Authority.MUNICIPALITY else None,
+                due_on=due, assigned_to=current.caseworker, key=f"reconsider-{complaint.pk}")
     return complaint
 
 
+def _complaint_for_update(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().select_related("case__citizen", "case__municipality").get(
+        pk=complaint.pk)
+
+
+def _in_stage(locked: Complaint, *stages: str) -> None:
+    if locked.stage not in stages:
+        raise ValidationError(f"Klagen er på trinnet »{locked.get_stage_display()}«. Det kan ikke gøres nu.",
+                              code="complaint_stage")
+
+
 @transaction.atomic
-def forward_complaint(*, complaint: Complaint, actor: User, on: datetime.date) -> Complaint:
-    """The complaint is sent to Ankestyrelsen on ``on``."""
-    locked = Complaint.objects.select_for_update().select_related("case").get(pk=complaint.pk)
+def decide_late_complaint(*, complaint: Complaint, actor: User, on: datetime.date, accept: bool,
+                          reason: str) -> Complaint:
+    """The caseworker decides whether a late complaint is treated anyway (special reasons,
+    e.g. the citizen was ill or the decision did not reach them) or rejected, always with a
+    reason on the timeline. A rejection returns the case to "decided" and the citizen gets a
+    letter (the rejection can itself be complained about)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Skriv begrundelsen."})
+    locked = _complaint_for_update(complaint)
+    _in_stage(locked, ComplaintStage.LATE_REVIEW)
+    case = locked.case
+    locked.late_decision_reason = reason.strip()
+    if accept:
+        locked.stage = ComplaintStage.RECONSIDERATION
+        _record(case, EventKind.COMPLAINT_LATE_ACCEPTED, on=on, actor=actor, text=reason.strip())
+    else:
+        locked.stage = ComplaintStage.REJECTED
+        _move(case, version=Case.objects.get(pk=case.pk).version, to=CaseStatus.DECIDED, actor=actor, on=on,
+              kind=EventKind.COMPLAINT_REJECTED, text=reason.strip())
+        _close_tasks(case, TaskKind.RECONSIDERATION, actor)
+        queue_letter(case=case, kind=LetterKind.COMPLAINT_REJECTED, on=on, key=f"late-rejected-{locked.pk}",
+                     context={"received_on": locked.received_on, "deadline": locked.complaint_deadline,
+                              "reasons": reason.strip()})
+    locked.save(update_fields=["stage", "late_decision_reason"])
+    return locked
+
+
+@transaction.atomic
+def change_decision(*, complaint: Complaint, actor: User, on: datetime.date, monthly_amount: Decimal,
+                    starts_on: datetime.date, reasons: str) -> Complaint:
+    """Reconsideration gives the citizen right in full (retssikkerhedsloven § 66): a new
+    decision, granted with the amount and start, a new decision letter, and the first month
+    paid. The complaint ends here; the citizen may complain about the new decision."""
+    if monthly_amount is None or monthly_amount <= 0:
+        raise ValidationError({"monthly_amount": "Skriv et månedligt beløb større end 0 kr."})
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Skriv, hvorfor afgørelsen ændres."})
+    locked = _complaint_for_update(complaint)
+    _in_stage(locked, ComplaintStage.RECONSIDERATION)
+    case = locked.case
+    current = _move(case, version=Case.objects.get(pk=case.pk).version, to=CaseStatus.DECIDED, actor=actor, on=on,
+                    kind=EventKind.RECONSIDERED, text=f"Bevilget fra {starts_on:%d.%m.%Y}: {reasons.strip()}",
+                    amount=monthly_amount, decision=Decision.GRANTED, monthly_amount=monthly_amount,
+                    benefit_starts_on=starts_on, refusal_reasons="", decided_on=on)
+    locked.stage, locked.reconsidered_on = ComplaintStage.CHANGED, on
+    locked.save(update_fields=["stage", "reconsidered_on"])
+    _close_tasks(current, TaskKind.RECONSIDERATION, actor)
+    payment = pay(case=current, amount=monthly_amount, paid_on=starts_on, kind=PaymentKind.REGULAR, actor=actor,
+                  on=on, key=f"reconsidered-payment-{locked.pk}", explanation="Første måneds ydelse efter klage.")
+    queue_letter(case=current, kind=LetterKind.RECONSIDERED, on=on, key=f"reconsidered-{locked.pk}",
+                 context={"monthly_amount": monthly_amount, "starts_on": starts_on, "reasons": reasons.strip(),
+                          "method": _method_phrase(payment.method)})
+    return locked
+
+
+@transaction.atomic
+def forward_complaint(*, complaint: Complaint, actor: User, on: datetime.date, reasons: str) -> Complaint:
+    """The authority keeps its decision after reconsideration and sends the complaint to
+    Ankestyrelsen on ``on`` with its reasons (retssikkerhedsloven § 66); the citizen gets a
+    letter saying so."""
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Skriv, hvorfor afgørelsen fastholdes."})
+    locked = _complaint_for_update(complaint)
     if locked.forwarded_on is not None:
         raise ValidationError("Klagen er allerede sendt til Ankestyrelsen.", code="forwarded")
+    _in_stage(locked, ComplaintStage.RECONSIDERATION)
     if on < locked.received_on:
         raise ValidationError({"on": "Klagen kan ikke sendes, før den er modtaget."})
-    locked.forwarded_on = on
-    locked.save(update_fields=["forwarded_on"])
-    _record(locked.case, EventKind.COMPLAINT_FORWARDED, on=on, actor=actor, text="Klagen er sendt til Ankestyrelsen.")
+    locked.forwarded_on, locked.reconsidered_on = on, on
+    locked.reconsideration_reasons, locked.stage = reasons.strip(), ComplaintStage.FORWARDED
+    locked.save(update_fields=["forwarded_on", "reconsidered_on", "reconsideration_reasons", "stage"])
+    _record(locked.case, EventKind.COMPLAINT_FORWARDED, on=on, actor=actor,
+            text=f"Afgørelsen er fastholdt, og klagen er sendt til Ankestyrelsen: {reasons.strip()}")
+    _close_tasks(locked.case, TaskKind.RECONSIDERATION, actor)
+    queue_letter(case=locked.case, kind=LetterKind.COMPLAINT_FORWARDED, on=on, key=f"complaint-forwarded-{locked.pk}",
+                 context={"reasons": reasons.strip(), "forwarded_on": on})
     return locked
 
 
@@ -422,7 +716,8 @@ def record_complaint_outcome(*, complaint: Complaint, actor: User, on: datetime.
     _move(case, version=Case.objects.get(pk=case.pk).version, to=CaseStatus.DECIDED, actor=actor, on=on,
           kind=EventKind.COMPLAINT_OUTCOME, text=ComplaintOutcome(outcome).label)
     locked.outcome, locked.outcome_on, locked.outcome_note = outcome, on, note.strip()
-    locked.save(update_fields=["outcome", "outcome_on", "outcome_note"])
+    locked.stage = ComplaintStage.DECIDED
+    locked.save(update_fields=["outcome", "outcome_on", "outcome_note", "stage"])
     return locked
 
 
@@ -481,6 +776,8 @@ ACTIONS = {
     "behandling": start_processing,
     "partshoering": send_hearing,
     "svar": record_hearing_answer,
+    "afkald": waive_hearing,
+    "forlaeng": extend_hearing,
     "bevilg": grant,
     "afslag": refuse,
     "efterregulering": efterregulering,

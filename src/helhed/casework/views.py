@@ -23,22 +23,30 @@ from helhed.casework.forms import (
     ACTIONS,
     ACTIONS_BY_STATUS,
     CaseFilterForm,
+    ChangeDecisionForm,
     CitizenComplaintForm,
+    CitizenHearingForm,
     ComplaintForm,
     CorrectionForm,
     ForwardForm,
+    LateComplaintForm,
     NoteForm,
     OutcomeForm,
     QuestionForm,
     TaskFilterForm,
 )
-from helhed.casework.models import Case, CaseStatus, ComplaintOutcome
+from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, ComplaintStage
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 
 PURPOSE = "Sagsbehandling: arbejde med borgerens sag"
 
 _SERVICES = services.ACTIONS
+# The actions about a hearing's answer: the municipal contact person may register them too.
+_RESPONSE_ACTIONS = ("svar", "afkald")
+_HEARING_ACTIONS = ("svar", "afkald", "forlaeng")
+# Decisions to the citizen's disadvantage: held against today's date as well (policy.hearing_hold).
+_HELD_ACTIONS = ("afslag", "tilbagebetaling")
 
 
 def _stale(error: ValidationError):
@@ -63,23 +71,41 @@ def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None
     today = timezone.localdate()
     forms = forms or {}
     actions = []
-    if d.can_work:
-        for name in ACTIONS_BY_STATUS[c.status]:
-            form = forms.get(name) or ACTIONS[name](prefix=name, initial={
-                "version": c.version, "on": today, "starts_on": c.benefit_starts_on or today,
-                "monthly_amount": c.monthly_amount, "year": today.year - 1,
-                "due_on": today + datetime.timedelta(days=30)})
-            actions.append((name, ACTION_TITLES[name], form))
+    awaiting = d.awaiting_hearing
+    for name in ACTIONS_BY_STATUS[c.status]:
+        if not (d.can_work or (d.can_respond and name in _RESPONSE_ACTIONS)):
+            continue
+        if name in _HEARING_ACTIONS and awaiting is None:
+            continue
+        if name == "behandling" and awaiting is not None and today <= awaiting.deadline:
+            continue  # the citizen's deadline runs: answer, waiver or extension only
+        if name == "partshoering" and c.status == CaseStatus.DECIDED and (awaiting or c.decision != "granted"):
+            continue
+        form = forms.get(name) or ACTIONS[name](prefix=name, initial={
+            "version": c.version, "on": today, "starts_on": c.benefit_starts_on or today,
+            "monthly_amount": c.monthly_amount, "year": today.year - 1,
+            "due_on": today + datetime.timedelta(days=30),
+            "deadline": awaiting.deadline + datetime.timedelta(days=14) if awaiting else None})
+        actions.append((name, ACTION_TITLES[name], form))
     complaint_forms = complaint_forms or {}
     complaint_actions = []
     for complaint in d.complaints:
         if not d.can_work:
             break
-        if complaint.forwarded_on is None:
+        if complaint.stage == ComplaintStage.LATE_REVIEW:
+            form = complaint_forms.get(("late", complaint.pk)) or LateComplaintForm(
+                prefix=f"late-{complaint.pk}", initial={"on": today})
+            complaint_actions.append((complaint, "late", "Tag stilling til klagen, der kom for sent", form))
+        elif complaint.stage == ComplaintStage.RECONSIDERATION:
+            form = complaint_forms.get(("change", complaint.pk)) or ChangeDecisionForm(
+                prefix=f"change-{complaint.pk}", initial={"on": today, "starts_on": c.benefit_starts_on or today,
+                                                          "monthly_amount": c.monthly_amount})
+            complaint_actions.append((complaint, "change", "Genvurdering: ændr afgørelsen (borgeren får ret)", form))
             form = complaint_forms.get(("forward", complaint.pk)) or ForwardForm(
                 prefix=f"forward-{complaint.pk}", initial={"on": today})
-            complaint_actions.append((complaint, "forward", "Send klagen til Ankestyrelsen", form))
-        elif not complaint.outcome:
+            complaint_actions.append((complaint, "forward",
+                                      "Genvurdering: fasthold afgørelsen og send klagen til Ankestyrelsen", form))
+        elif complaint.stage == ComplaintStage.FORWARDED:
             form = complaint_forms.get(("outcome", complaint.pk)) or OutcomeForm(
                 prefix=f"outcome-{complaint.pk}", initial={"on": today})
             complaint_actions.append((complaint, "outcome", "Registrér Ankestyrelsens afgørelse", form))
@@ -118,11 +144,17 @@ def _workable_case(request, case_id) -> Case:
 def case_action(request, case_id, action):
     if action not in ACTIONS:
         raise Http404
-    c = _workable_case(request, case_id)
+    if action in _RESPONSE_ACTIONS:
+        c = selectors.get_case(user=request.user, case_id=case_id)
+        if not rules.has_perm("casework.respond_to_hearing", request.user, c):
+            raise PermissionDenied
+    else:
+        c = _workable_case(request, case_id)
     form = ACTIONS[action](request.POST, prefix=action)
     if form.is_valid():
+        extra = {"today": timezone.localdate()} if action in _HELD_ACTIONS else {}
         try:
-            _SERVICES[action](case=c, actor=request.user, **form.cleaned_data)
+            _SERVICES[action](case=c, actor=request.user, **form.cleaned_data, **extra)
         except ValidationError as error:
             add_service_errors(form, error)
             return _case_page(request, case_id, forms={action: form}, stale=_stale(error),
@@ -195,7 +227,11 @@ def case_question(request, case_id):
 
 
 _COMPLAINT_STEPS = {
-    "forward": (ForwardForm, services.forward_complaint, "Klagen er sendt til Ankestyrelsen."),
+    "late": (LateComplaintForm, services.decide_late_complaint, "Din stillingtagen til klagen er registreret."),
+    "change": (ChangeDecisionForm, services.change_decision,
+               "Afgørelsen er ændret. Borgeren får et nyt brev med afgørelsen."),
+    "forward": (ForwardForm, services.forward_complaint,
+                "Afgørelsen er fastholdt, og klagen er sendt til Ankestyrelsen. Borgeren får et brev."),
     "outcome": (OutcomeForm, services.record_complaint_outcome, "Ankestyrelsens afgørelse er registreret."),
     "correct": (CorrectionForm, services.correct_retroactively,
                 "Efterbetalingen er beregnet og udbetalt, og borgeren får et brev."),
@@ -251,7 +287,8 @@ def mailbox(request, complaint_form=None, complaint_case=None, status=200):
             forms[c.pk] = (complaint_form if complaint_case == c.pk else
                            CitizenComplaintForm(prefix=f"klage-{c.pk}", initial={"key": uuid.uuid4()}))
     names = {r.pk: r.full_name for r in box.represented}
-    return render(request, "casework/mailbox.html", {
+    helped = selectors.represented_cases(user=request.user, today=timezone.localdate(), channel="web")
+    return render(request, "casework/mailbox.html", {"helped_cases": helped,
         "box": box, "letters": [(x, names.get(x.citizen_id)) for x in box.letters],
         "cases": [(c, forms.get(c.pk)) for c in box.cases],
         "has_errors": any(f.errors for f in forms.values())}, status=status)
@@ -264,23 +301,67 @@ def represented(request, citizen_id):
     view = selectors.represented_view(user=request.user, citizen_id=citizen_id, today=timezone.localdate(),
                                       channel="web")
     return render(request, "casework/represented.html", {"v": view})
+def _self_service_page(request, case_id, *, hearing_form=None, complaint_form=None, status=200):
+    d = selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(), channel="web")
+    c = d.case
+    can_answer, can_complain = d.may_act and d.hearing is not None, d.may_act and c.status == CaseStatus.DECIDED
+    hearing_form = (hearing_form or CitizenHearingForm(prefix="svar")) if can_answer else None
+    complaint_form = (complaint_form or CitizenComplaintForm(prefix=f"klage-{c.pk}", initial={"key": uuid.uuid4()})
+                      if can_complain else None)
+    return render(request, "casework/self_service_case.html", {
+        "d": d, "c": c, "hearing_form": hearing_form, "complaint_form": complaint_form,
+        "has_errors": any(f is not None and f.errors for f in (hearing_form, complaint_form))}, status=status)
+
+
+@require_GET
+@never_cache
+@permission_required("casework.use_digital_post")
+def self_service_case(request, case_id):
+    return _self_service_page(request, case_id)
+
+
+@require_POST
+@never_cache
+@permission_required("casework.use_digital_post")
+def citizen_hearing_answer(request, case_id):
+    d = selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(), channel="web",
+                                    action="act")
+    form = CitizenHearingForm(request.POST, prefix="svar")
+    if form.is_valid():
+        try:
+            services.respond_to_hearing(case=d.case, version=d.case.version, actor=request.user,
+                                        on=timezone.localdate(), response=form.cleaned_data["response"],
+                                        answer=form.cleaned_data["answer"], representative=d.representative)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Tak. Vi har fået dit svar. Vi skriver til dig, når vi har afgjort sagen.")
+            return redirect("casework:self_service_case", case_id=case_id)
+    return _self_service_page(request, case_id, hearing_form=form)
 
 
 @require_POST
 @never_cache
 @permission_required("casework.use_digital_post")
 def citizen_complaint(request, case_id):
-    c = selectors.own_case(user=request.user, case_id=case_id)
+    d = selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(), channel="web",
+                                    action="act")
+    c = d.case
     form = CitizenComplaintForm(request.POST, prefix=f"klage-{c.pk}")
     if form.is_valid():
         try:
             services.record_complaint(case=c, actor=request.user, received_on=timezone.localdate(),
-                                      text=form.cleaned_data["text"], key=f"citizen-{form.cleaned_data['key']}")
+                                      text=form.cleaned_data["text"], representative=d.representative,
+                                      key=f"citizen-{form.cleaned_data['key']}")
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Vi har fået din klage. Vi ser på sagen igen og skriver til dig.")
-            return redirect("casework:mailbox")
+            messages.success(request, "Vi har fået klagen. Vi ser på sagen igen inden for fire uger og skriver "
+                                      "til dig.")
+            return redirect("casework:self_service_case", case_id=case_id) if d.representation else redirect(
+                "casework:mailbox")
+    if d.representation:
+        return _self_service_page(request, case_id, complaint_form=form)
     return mailbox(request, complaint_form=form, complaint_case=c.pk)
 
 

@@ -40,6 +40,8 @@ class ApplicationIn(Schema):
     help_text: str = ""
     call_note: str = ""
     answers: dict[str, str] = Field(default_factory=dict)
+    duplicate_confirmed: bool = Field(False, description="Søg alligevel, selv om borgeren har en åben sag om "
+                                                         "samme ydelse (fx for en ny periode); ellers 409")
 
 
 class ApplicationOut(Schema):
@@ -56,6 +58,7 @@ class ApplicationOut(Schema):
     help_text: str
     answers: dict
     case_reference: str | None
+    case_id: UUID | None
 
 
 def _app_out(a: Application) -> ApplicationOut:
@@ -64,7 +67,7 @@ def _app_out(a: Application) -> ApplicationOut:
         status=a.status, received_on=a.received_on, submitted_by=a.submitted_by,
         representative_name=a.representation.representative.full_name if a.representation else None,
         help_kind=a.help_kind, help_text=a.help_text, answers=a.answers,
-        case_reference=a.case.reference if a.case_id else None)
+        case_reference=a.case.reference if a.case_id else None, case_id=a.case_id)
 
 
 def _citizen_for(user, citizen_id: UUID, what: str, purpose: str) -> Citizen:
@@ -79,7 +82,7 @@ def _citizen_for(user, citizen_id: UUID, what: str, purpose: str) -> Citizen:
 
 
 @router.post("/applications", response={201: ApplicationOut, 200: ApplicationOut, 403: ErrorOut, 404: ErrorOut,
-                                        422: ErrorOut},
+                                        409: ErrorOut, 422: ErrorOut},
              summary="Indsend en ansøgning (Idempotency-Key: samme nøgle giver samme ansøgning)")
 def create_application(request, payload: ApplicationIn, idempotency_key: str = Header(None, alias="Idempotency-Key")):
     user = request.auth
@@ -99,8 +102,10 @@ def create_application(request, payload: ApplicationIn, idempotency_key: str = H
             received_on=payload.received_on or today, submitted_by=payload.submitted_by, answers=payload.answers,
             today=today, now=timezone.now(), idempotency_key=idempotency_key, representation=rep,
             help_kind=payload.help_kind, help_text=payload.help_text, call_note=payload.call_note,
-            api_channel="api")
+            api_channel="api", duplicate_confirmed=payload.duplicate_confirmed)
     except ValidationError as error:
+        if getattr(error, "error_dict", None) and list(error.error_dict) == ["duplicate_confirmed"]:
+            raise HttpError(409, " ".join(error.messages)) from None
         _invalid(error)
     return Status(201 if created else 200, _app_out(app))
 

@@ -114,7 +114,8 @@ def _generated(*, today: datetime.date, udk: User, users: dict[str, User]) -> No
                 actor=actor, citizen=citizen, benefit_area=area, channel=channel, received_on=day,
                 submitted_by=SubmittedBy.STAFF, answers=_answers(area, day), today=today,
                 now=datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC),
-                idempotency_key=f"demo-gen-{index}", send_receipt=False, **extra)
+                idempotency_key=f"demo-gen-{index}", send_receipt=False, duplicate_confirmed=True,  # a new period
+                **extra)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 

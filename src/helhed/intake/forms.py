@@ -47,6 +47,10 @@ class StaffApplicationForm(TokenForm):
                                 widget=forms.Textarea, help_text="Kun for ansøgninger pr. telefon.")
     attachment = forms.FileField(label="Scannet ansøgning (PDF, PNG eller JPEG, højst 10 MB)", required=False,
                                  help_text="Kun for papiransøgninger.")
+    duplicate_confirmed = forms.TypedChoiceField(
+        label="Borgeren har en åben sag om samme ydelse. Registrér alligevel?", required=False,
+        coerce=lambda v: v == "ja", empty_value=False,
+        choices=[("", "Nej"), ("ja", "Ja, det er en ny ansøgning, fx for en ny periode")])
 
     def __init__(self, *args, channels, representations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -311,3 +311,17 @@ def overview_support(*, user: User, citizen: Citizen, today: datetime.date) -> S
             ("intake.manage_representation", "intake:staff_representations", "Fuldmagter"),
             ("intake.register_exemption", "intake:exemption", "Registrér fritagelse for Digital Post"),
         ]))
+
+
+def duplicate_cases(*, user: User, citizen: Citizen, benefit_area: str, channel: str) -> list:
+    """The citizen's open cases for ``benefit_area``, to warn before a second application
+    (``services.duplicate_problem``). The caller has already been allowed to apply for the
+    citizen; the read of case numbers and status is audited."""
+    from helhed.intake.services import open_cases_for_benefit
+
+    found = open_cases_for_benefit(citizen, benefit_area) if benefit_area in BenefitArea.values else []
+    if found:
+        record_read(actor=user, citizen_uuids=[citizen.pk], what="Åbne sager om samme ydelse: sagsnummer og status",
+                    purpose="Ansøgning: advarsel om en mulig dobbeltansøgning", channel=channel)
+    return found
+

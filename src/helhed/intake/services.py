@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from helhed.casework import services as casework
-from helhed.casework.models import Authority, BenefitArea, TaskKind, TaskStatus, deciding_authority
+from helhed.casework.models import Authority, BenefitArea, Case, CaseStatus, TaskKind, TaskStatus, deciding_authority
 from helhed.core.audit import record_read
 from helhed.core.calendar import add_business_days
 from helhed.core.models import User
@@ -82,6 +82,33 @@ def attachment_problem(upload) -> str | None:
     if not any(head.startswith(sig) for sig in _ATTACHMENT_SIGNATURES):
         return "Filen skal være en PDF eller et billede (PNG eller JPEG)."
     return None
+
+
+def open_cases_for_benefit(citizen: Citizen, benefit_area: str) -> list[Case]:
+    """The citizen's open cases (not closed) for ``benefit_area``: a new application for the
+    same benefit is probably a duplicate. For the service's check; pages show them through
+    ``selectors.duplicate_cases``, which audits the read."""
+    return list(Case.objects.filter(citizen=citizen, benefit_area=benefit_area)
+                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on").only("pk", "reference", "status"))
+
+
+def duplicate_problem(open_cases: list[Case], *, confirmed: bool) -> str | None:
+    """Why an application is held back as a likely duplicate, or None. Our rule (docs/intake.md):
+    a citizen with an open case for the same benefit is warned and shown the case; they (or
+    the representative or staff member applying) may still go on, deliberately, e.g. for a
+    new period, by confirming. Nothing is refused for good: the right to apply stays
+    (seed 004: every citizen may apply on every channel)."""
+    if not open_cases or confirmed:
+        return None
+    references = ", ".join(c.reference for c in open_cases)
+    return (f"Der er allerede en åben sag om samme ydelse (sag {references}). Se sagen, før du søger igen. "
+            "Vil du søge alligevel, fx for en ny periode, skal du bekræfte det.")
+
+
+def _check_duplicate(citizen: Citizen, benefit_area: str, confirmed: bool) -> None:
+    problem = duplicate_problem(open_cases_for_benefit(citizen, benefit_area), confirmed=confirmed)
+    if problem:
+        raise ValidationError({"duplicate_confirmed": problem}, code="duplicate")
 
 
 def _scoped_key(actor: User, key: str | None) -> str | None:
@@ -185,7 +212,7 @@ def save_draft_answers(*, draft: Application, actor: User, answers: dict[str, st
 
 
 def submit_draft(*, draft: Application, actor: User, today: datetime.date, now: datetime.datetime,
-                 channel: str = "web") -> Application:
+                 channel: str = "web", duplicate_confirmed: bool = False) -> Application:
     """Submit a self-service draft. Submitting twice (a double click, a retry) returns the
     application already submitted: the draft itself is the idempotency key."""
     with transaction.atomic():
@@ -202,6 +229,7 @@ def submit_draft(*, draft: Application, actor: User, today: datetime.date, now: 
                                   benefit_area=draft.benefit_area, on=today)
         elif draft.citizen.user_id != actor.pk:
             raise ValidationError("Kladden er ikke din.")
+        _check_duplicate(draft.citizen, draft.benefit_area, duplicate_confirmed)
         draft.status = ApplicationStatus.SUBMITTED
         draft.received_on = today
         draft.submitted_at = now
@@ -216,11 +244,12 @@ def register_application(
     submitted_by: str, answers: dict[str, str], today: datetime.date, now: datetime.datetime,
     idempotency_key: str | None, representation: Representation | None = None, help_kind: str = HelpKind.NONE,
     help_text: str = "", call_note: str = "", attachment=None, api_channel: str = "web",
-    send_receipt: bool = True,
+    send_receipt: bool = True, duplicate_confirmed: bool = False,
 ) -> tuple[Application, bool]:
     """Register and submit an application in one step: staff on paper, phone or in person,
     or a citizen or representative through the API. Returns (application, created); the
-    same ``idempotency_key`` from the same user returns the first application."""
+    same ``idempotency_key`` from the same user returns the first application. An open case
+    for the same benefit holds it back until ``duplicate_confirmed`` (``duplicate_problem``)."""
     key = _scoped_key(actor, idempotency_key)
     if key:
         existing = Application.objects.filter(idempotency_key=key).first()
@@ -261,6 +290,9 @@ def register_application(
             problems.update(error.message_dict)
     elif actor.role == Role.CITIZEN and citizen.user_id != actor.pk:
         problems["submitted_by"] = "Du kan kun søge for dig selv eller med en fuldmagt."
+    duplicate = duplicate_problem(open_cases_for_benefit(citizen, benefit_area), confirmed=duplicate_confirmed)
+    if duplicate:
+        problems["duplicate_confirmed"] = duplicate
     if problems:
         raise ValidationError(problems)
     try:

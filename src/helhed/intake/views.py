@@ -114,16 +114,20 @@ def review(request, draft_id):
     """Step 3: read the answers through, then send (step 4)."""
     app = selectors.draft_for(user=request.user, draft_id=draft_id)
     error = None
+    duplicates = selectors.duplicate_cases(user=request.user, citizen=app.citizen, benefit_area=app.benefit_area,
+                                           channel="web")
     if request.method == "POST":
         try:
-            submitted = services.submit_draft(draft=app, actor=request.user, today=_today(), now=timezone.now())
+            submitted = services.submit_draft(draft=app, actor=request.user, today=_today(), now=timezone.now(),
+                                              duplicate_confirmed=request.POST.get("duplicate_confirmed") == "ja")
         except ValidationError as e:
             error = " ".join(e.messages)
         else:
             messages.success(request, f"Ansøgningen er sendt. Sagsnummer {submitted.case.reference}.")
             return redirect("intake:detail", application_id=submitted.pk)
     return render(request, "intake/review.html", {
-        "app": app, "answers": labelled_answers(app.benefit_area, app.answers), "error": error, "step": 3})
+        "app": app, "answers": labelled_answers(app.benefit_area, app.answers), "error": error, "step": 3,
+        "duplicates": duplicates})
 
 
 @never_cache
@@ -252,7 +256,8 @@ def register(request, citizen_id):
                     received_on=d["received_on"], submitted_by=d["submitted_by"],
                     answers=answers_as_text(area, answers.cleaned_data), today=today, now=timezone.now(),
                     idempotency_key=d["idempotency_key"], representation=rep, help_kind=d["help_kind"],
-                    help_text=d["help_text"], call_note=d["call_note"], attachment=d["attachment"])
+                    help_text=d["help_text"], call_note=d["call_note"], attachment=d["attachment"],
+                    duplicate_confirmed=bool(d.get("duplicate_confirmed")))
             except ValidationError as error:
                 _split_errors(error, form, answers)
             else:
@@ -262,6 +267,7 @@ def register(request, citizen_id):
                     messages.info(request, "Ansøgningen var allerede registreret. Der er ikke oprettet en ny.")
                 return redirect("intake:detail", application_id=app.pk)
     return render(request, "intake/register.html", {
+        "duplicates": selectors.duplicate_cases(user=user, citizen=citizen, benefit_area=area, channel="web"),
         "citizen": citizen, "form": form, "answers": answers, "area": area,
         "area_label": BenefitArea(area).label})
 
