@@ -81,13 +81,13 @@ def approve(application, officer, now=IN_WINDOW):
     return services.decide_application(application=application, approve=True, reason="", actor=officer, now=now)
 
 
-def allocated_pool(officer, manager, *, counts=None, tranches=None, total=Decimal("1000000")):
+def allocated_pool(officer, manager, *, counts=None, tranches=None, total=Decimal("1000000"), in_order=True):
     """A pool of ``total`` kroner with Aarhus (3 members, its review programme made) and
     Copenhagen approved, allocated on 20 February 2026."""
     from helhed.review import services as review
 
     result = make_result(officer, counts or {751: 3, 101: 3})
-    pool = make_pool(officer, result, total=total, tranches=tranches)
+    pool = make_pool(officer, result, total=total, tranches=tranches, tranches_in_order=in_order)
     for code in (751, 101):
         approve(apply(pool, code), officer)
     services.allocate_pool(pool=pool, actor=officer, now=AFTER_DEADLINE)
@@ -116,3 +116,24 @@ def resolve(case, on, *, closed=False):
     type(case).objects.filter(pk=case.pk).update(
         status=Status.CLOSED if closed else Status.VISITERET,
         **({"closed_on": on} if closed else {"visiteret_on": on}))
+
+
+def two_officers():
+    from helhed.core.models import User
+
+    return [User.objects.filter(username=name).first() or UserFactory(username=name, role=Role.POOL_OFFICER)
+            for name in ("indstiller", "godkender")]
+
+
+def evaluate(pool, today, *, approve=True):
+    """Evaluate as the nightly run does on ``today``; then, unless told not to, one officer
+    recommends the proposal and another approves it, so its payouts are made."""
+    from helhed.core.calendar import end_of_day
+
+    summary = services.evaluate_pool(pool=pool, today=today, now=end_of_day(today))
+    if approve and summary.batch:
+        first, second = two_officers()
+        services.recommend_batch(batch=summary.batch, actor=first, now=end_of_day(today))
+        services.decide_batch(batch=summary.batch, approve=True, reason="Kontrolleret.", actor=second,
+                              now=end_of_day(today))
+    return summary

@@ -132,3 +132,14 @@ class DecisionForm(forms.Form):
                                  error_messages={"required": "Vælg godkend eller afvis."})
     reason = forms.CharField(label="Begrundelse", required=False, widget=forms.Textarea, max_length=4000,
                              help_text="Skal udfyldes ved afslag.")
+
+
+class BatchDecisionForm(forms.Form):
+    """The second officer's decision on an evaluation's proposal."""
+
+    decision = forms.ChoiceField(label="Afgørelse", choices=[("", "Vælg"), ("approve", "Godkend udbetalingerne"),
+                                                             ("reject", "Afvis forslaget")],
+                                 error_messages={"required": "Vælg godkend eller afvis."})
+    reason = forms.CharField(label="Begrundelse", widget=forms.Textarea, max_length=4000,
+                             help_text="Skriv, hvad du har kontrolleret, eller hvorfor du afviser.",
+                             error_messages={"required": "Skriv en begrundelse for afgørelsen."})

@@ -170,6 +170,8 @@ class Dashboard:
 
     @property
     def allocation_text(self) -> str:
+        if self.allocation and self.allocation.applied and not self.allocation.count:
+            return "Ingen i målgruppen"
         return kroner(self.allocation.amount) if self.allocation and self.allocation.applied else "Intet tilskud"
 
     @property
@@ -285,7 +287,9 @@ def tranche_figures(pool: Pool, allocation: Allocation | None) -> list[TrancheFi
         lost = {f.tranche_id: f for f in Forfeiture.objects.filter(tranche__pool=pool, municipality_id=code)}
     result = []
     for t in tranches:
-        if t.pk in paid:
+        if allocation is not None and allocation.applied and not services.payable_grant(allocation):
+            status, met_on = "ingen i målgruppen", None
+        elif t.pk in paid:
             status, met_on = "udbetalt", paid[t.pk].met_on
         elif t.pk in lost:
             status, met_on = "bortfaldet", lost[t.pk].met_on
@@ -350,6 +354,8 @@ class OverviewRow:
 
     @property
     def amount_text(self) -> str:
+        if self.applied and not self.target_group:
+            return "Ingen i målgruppen"
         return kroner(self.amount) if self.applied else "Søgte ikke"
 
     @property

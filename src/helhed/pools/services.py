@@ -24,7 +24,11 @@ from helhed.pools.models import (
     AllocationBasis,
     Application,
     ApplicationStatus,
+    BatchLine,
+    BatchStatus,
+    DecisionBatch,
     Forfeiture,
+    LineOutcome,
     MilestoneKind,
     MonthlyReport,
     Payout,
@@ -101,7 +105,8 @@ def pool_problems(*, name: str, legal_basis: str, total: Decimal, unit: int, per
 def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, period_start: datetime.date,
                 period_end: datetime.date, opens_on: datetime.date, deadline: datetime.date,
                 target_result: TargetGroupResult, tranches: list[TrancheSpec], unit: int = 1,
-                allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None) -> Pool:
+                allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None,
+                tranches_in_order: bool = True) -> Pool:
     problems = pool_problems(name=name, legal_basis=legal_basis, total=total, unit=unit, period_start=period_start,
                              period_end=period_end, opens_on=opens_on, deadline=deadline, tranches=tranches)
     if problems:
@@ -109,7 +114,7 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
     pool = Pool.objects.create(
         name=name.strip(), legal_basis=legal_basis.strip(), total=total, unit=unit, period_start=period_start,
         period_end=period_end, opens_on=opens_on, deadline=deadline, target_result=target_result,
-        allocation_basis=allocation_basis, parent=parent, created_by=actor,
+        allocation_basis=allocation_basis, parent=parent, created_by=actor, tranches_in_order=tranches_in_order,
     )
     Tranche.objects.bulk_create([
         Tranche(pool=pool, number=n, percent=t.percent, kind=t.kind, latest_on=t.latest_on,
@@ -257,88 +262,228 @@ def programme_for(pool: Pool, municipality_id: int) -> Programme | None:
     return Programme.objects.filter(result_id=pool.target_result_id, municipality_id=municipality_id).first()
 
 
+def evaluation_date_problem(*, today: datetime.date, now: datetime.datetime) -> str | None:
+    """An evaluation may only look at a day that has come: a tranche proposed as forfeited
+    "as of" a future day would be decided on facts that do not exist yet. ``today`` is
+    compared with the real Danish date of ``now`` (DOMAIN.md: deadlines are Danish)."""
+    real_today = local_date(now)
+    if today > real_today:
+        return (f"Raterne kan ikke vurderes pr. {today:%d.%m.%Y}, for datoen ligger efter i dag "
+                f"({real_today:%d.%m.%Y}, dansk tid).")
+    return None
+
+
+def payable_grant(allocation: Allocation) -> bool:
+    """A municipality with nobody in the target group has no grant to pay or forfeit: it is
+    "ingen i målgruppen", never a 0 kr. payout or a forfeited tranche. Seed 002 allocates
+    "efter antallet af langvarige modtagere", so a count of 0 is a share of 0."""
+    return allocation.applied and allocation.count > 0 and allocation.amount > 0
+
+
+def ordered_met_on(*, met_on: datetime.date | None, earlier: list[datetime.date | None]) -> datetime.date | None:
+    """With tranches in order, a tranche counts as met only once every earlier tranche is
+    met: on the latest of those days. Our reading of seed 002's "30 pct. ved start, 40 pct.
+    når ..., og 30 pct. når ..." as a sequence; ``Pool.tranches_in_order`` turns it off."""
+    if met_on is None or any(d is None for d in earlier):
+        return None
+    return max([met_on, *earlier])
+
+
+def own_start_met_on(*, met_on: datetime.date | None, period_start: datetime.date) -> datetime.date | None:
+    """A pool's milestone is measured from its own start: facts from before it (e.g. a
+    parent pool's review) count as met on the pool's first day at the earliest, never before
+    it began (issue 17: a follow-up pool was paid "met" before it started)."""
+    return None if met_on is None else max(met_on, period_start)
+
+
 def milestone_outcome(*, tranche: Tranche, pool: Pool, allocated_on: datetime.date, facts, denominator: str,
                       today: datetime.date) -> milestones.Outcome:
     if tranche.kind == MilestoneKind.AT_START:
-        return milestones.at_start(period_start=pool.period_start, allocated_on=allocated_on)
-    if tranche.kind == MilestoneKind.ALL_RESOLVED:
-        return milestones.all_resolved(facts, today=today)
-    return milestones.consecutive_months(facts, start=pool.period_start, today=today, threshold=tranche.threshold,
-                                         months=tranche.months, denominator=denominator)
+        outcome = milestones.at_start(period_start=pool.period_start, allocated_on=allocated_on)
+    elif tranche.kind == MilestoneKind.ALL_RESOLVED:
+        outcome = milestones.all_resolved(facts, today=today)
+    else:
+        outcome = milestones.consecutive_months(facts, start=pool.period_start, today=today,
+                                                threshold=tranche.threshold, months=tranche.months,
+                                                denominator=denominator)
+    met_on = own_start_met_on(met_on=outcome.met_on, period_start=pool.period_start)
+    if met_on != outcome.met_on:
+        outcome.evidence = outcome.evidence | {"met_before_pool_start": outcome.met_on.isoformat()}
+    outcome.met_on = met_on
+    return outcome
 
 
 @dataclass
 class EvaluationSummary:
-    paid: int = 0
-    forfeited: int = 0
+    to_pay: int = 0
+    to_forfeit: int = 0
     waiting: int = 0
     already: int = 0
+    no_target_group: int = 0
+    batch: DecisionBatch | None = None
 
 
-def evaluate_pool(*, pool: Pool, today: datetime.date, actor: User | None = None) -> EvaluationSummary:
-    """Evaluate every open tranche of every approved applicant: pay it when its milestone is
-    met in time, forfeit it when its latest date has passed (``milestones.decide``). Each
-    (tranche, municipality) is decided in its own transaction with the allocation row locked,
-    and a unique constraint backs it: two evaluations at once pay exactly once."""
+def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
+                  actor: User | None = None) -> EvaluationSummary:
+    """Propose a decision for every open tranche of every approved applicant with a target
+    group: pay when its milestone is met in time, forfeit when its latest date has passed
+    (``milestones.decide``). The proposals form one ``DecisionBatch``; nothing is paid until a
+    second officer approves it (``decide_batch``). A batch made by an officer (``actor``)
+    counts as recommended by them; the scheduler's needs an officer's recommendation first.
+
+    Refuses a ``today`` after the real Danish date of ``now``. Each (tranche, municipality)
+    line is written with the allocation row locked, and a partial unique constraint allows
+    one open line per tranche and municipality: two evaluations at once propose it once."""
+    problem = evaluation_date_problem(today=today, now=now)
+    if problem:
+        raise ValidationError(problem)
     summary = EvaluationSummary()
     if not pool.allocated_at:
         return summary
     allocated_on = pool.allocated_at.astimezone(COPENHAGEN).date()
-    tranches = list(pool.tranches.all())
+    tranches = list(pool.tranches.order_by("number"))
     percents = {t.number: t.percent for t in tranches}
+    version = milestones.rule_version()
+    batch = DecisionBatch.objects.create(
+        pool=pool, as_of=today, proposed_at=now, proposed_by=actor, rule_version=version,
+        status=BatchStatus.RECOMMENDED if actor else BatchStatus.PROPOSED,
+        recommended_at=now if actor else None, recommended_by=actor)
     for allocation in pool.allocations.filter(applied=True).order_by("municipality_id"):
-        decided = (set(Payout.objects.filter(tranche__pool=pool, municipality_id=allocation.municipality_id)
-                       .values_list("tranche_id", flat=True))
-                   | set(Forfeiture.objects.filter(tranche__pool=pool, municipality_id=allocation.municipality_id)
-                         .values_list("tranche_id", flat=True)))
-        open_tranches = [t for t in tranches if t.pk not in decided]
-        summary.already += len(tranches) - len(open_tranches)
-        if not open_tranches:
+        if not payable_grant(allocation):
+            summary.no_target_group += 1
             continue
-        programme = programme_for(pool, allocation.municipality_id)
+        code = allocation.municipality_id
+        known = dict(BatchLine.objects.filter(tranche__pool=pool, municipality_id=code, open=True)
+                     .values_list("tranche_id", "met_on"))
+        if len(known) == len(tranches):
+            summary.already += len(tranches)
+            continue
+        programme = programme_for(pool, code)
         facts = measures.load_facts(programme) if programme else None
         denominator = programme.denominator if programme else "system"
         amounts = milestones.tranche_amounts(allocation.amount, percents, pool.unit)
-        for tranche in open_tranches:
+        earlier: list[datetime.date | None] = []
+        for tranche in tranches:
+            if tranche.pk in known:
+                summary.already += 1
+                earlier.append(known[tranche.pk])
+                continue
             outcome = milestone_outcome(tranche=tranche, pool=pool, allocated_on=allocated_on, facts=facts,
                                         denominator=denominator, today=today)
+            own_met_on = outcome.met_on
+            if pool.tranches_in_order and earlier:
+                outcome.met_on = ordered_met_on(met_on=own_met_on, earlier=earlier)
+                outcome.evidence = outcome.evidence | {
+                    "own_milestone_met_on": own_met_on.isoformat() if own_met_on else None,
+                    "earlier_tranches_met_on": [d.isoformat() if d else None for d in earlier]}
+            earlier.append(own_met_on if own_met_on and own_met_on <= today else None)
             decision = milestones.decide(met_on=outcome.met_on, latest_on=tranche.latest_on, today=today)
-            if decision == milestones.Decision.WAIT:
+            if decision == milestones.Decision.WAIT or amounts[tranche.number] <= 0:
                 summary.waiting += 1
                 continue
-            if _record_decision(allocation=allocation, tranche=tranche, decision=decision, outcome=outcome,
-                                amount=amounts[tranche.number], actor=actor):
+            if _propose(batch=batch, allocation=allocation, tranche=tranche, decision=decision, outcome=outcome,
+                        amount=amounts[tranche.number], version=version):
                 if decision == milestones.Decision.PAY:
-                    summary.paid += 1
+                    summary.to_pay += 1
                 else:
-                    summary.forfeited += 1
+                    summary.to_forfeit += 1
             else:
                 summary.already += 1
+    if not batch.lines.exists():
+        batch.delete()
+    else:
+        summary.batch = batch
     return summary
 
 
-def _record_decision(*, allocation: Allocation, tranche: Tranche, decision: str, outcome, amount: Decimal,
-                     actor: User | None) -> bool:
-    """Store one payout or forfeiture; False when another evaluation got there first."""
+def _propose(*, batch: DecisionBatch, allocation: Allocation, tranche: Tranche, decision: str, outcome,
+             amount: Decimal, version: str) -> bool:
+    """Store one proposed payout or forfeiture; False when another evaluation got there first."""
     evidence = outcome.evidence | {"rule": tranche.kind, "tranche": tranche.number,
-                                   "latest_on": tranche.latest_on.isoformat()}
+                                   "latest_on": tranche.latest_on.isoformat(), "as_of": batch.as_of.isoformat()}
+    if tranche.late_choice:
+        evidence |= {"late_choice": tranche.late_choice, "late_reason": tranche.late_reason,
+                     "original_latest_on": tranche.original_latest_on.isoformat()
+                     if tranche.original_latest_on else None}
     try:
         with transaction.atomic():
             Allocation.objects.select_for_update().get(pk=allocation.pk)
             code = allocation.municipality_id
-            if (Payout.objects.filter(tranche=tranche, municipality_id=code).exists()
-                    or Forfeiture.objects.filter(tranche=tranche, municipality_id=code).exists()):
+            if BatchLine.objects.filter(tranche=tranche, municipality_id=code, open=True).exists():
                 return False
-            if decision == milestones.Decision.PAY:
-                Payout.objects.create(tranche=tranche, municipality_id=code, amount=amount, met_on=outcome.met_on,
-                                      evidence=evidence, rule_version=milestones.rule_version(), created_by=actor)
-            else:
-                Forfeiture.objects.create(tranche=tranche, municipality_id=code, amount=amount,
-                                          met_on=outcome.met_on, evidence=evidence,
-                                          rule_version=milestones.rule_version())
+            BatchLine.objects.create(
+                batch=batch, tranche=tranche, municipality_id=code, amount=amount, met_on=outcome.met_on,
+                outcome=LineOutcome.PAY if decision == milestones.Decision.PAY else LineOutcome.FORFEIT,
+                evidence=evidence, rule_version=version)
     except IntegrityError:
         return False
     return True
+
+
+def batch_problem(*, batch: DecisionBatch, actor: User, action: str) -> str | None:
+    """Two officers for every krone (DOMAIN.md, grant administration: "a payout order is
+    approved by a second person"). A proposal is recommended by one pool officer and approved
+    or rejected by another; the one who recommended it can never approve it. A decided
+    proposal cannot change."""
+    if batch.status in (BatchStatus.APPROVED, BatchStatus.REJECTED):
+        return f"Forslaget er allerede {batch.get_status_display().lower()}."
+    if action == "recommend":
+        if batch.status != BatchStatus.PROPOSED:
+            return "Forslaget er allerede indstillet."
+        return None
+    if batch.status != BatchStatus.RECOMMENDED:
+        return "Forslaget skal indstilles af en puljeansvarlig, før det kan afgøres."
+    if batch.recommended_by_id == actor.pk or batch.proposed_by_id == actor.pk:
+        return "Du har selv indstillet forslaget. En anden puljeansvarlig skal godkende eller afvise det."
+    return None
+
+
+def recommend_batch(*, batch: DecisionBatch, actor: User, now: datetime.datetime) -> DecisionBatch:
+    """A pool officer recommends a proposal the scheduler made, as the first of two officers."""
+    problem = batch_problem(batch=batch, actor=actor, action="recommend")
+    if problem:
+        raise ValidationError(problem)
+    if not DecisionBatch.objects.filter(pk=batch.pk, status=BatchStatus.PROPOSED).update(
+            status=BatchStatus.RECOMMENDED, recommended_by=actor, recommended_at=now):
+        raise ValidationError("Forslaget er allerede indstillet.")
+    batch.refresh_from_db()
+    return batch
+
+
+def decide_batch(*, batch: DecisionBatch, approve: bool, reason: str, actor: User,
+                 now: datetime.datetime) -> DecisionBatch:
+    """Approve or reject a recommended proposal, with a reason. Approval makes the payout
+    orders and forfeitures from the proposal's lines; rejection frees the tranches, so a
+    later evaluation proposes them again. The status changes by one conditional update, so
+    of two approvals at the same moment exactly one pays; the unique constraints on
+    (tranche, municipality) back it."""
+    problem = batch_problem(batch=batch, actor=actor, action="decide")
+    if problem:
+        raise ValidationError(problem)
+    if not reason.strip():
+        raise ValidationError({"reason": "Skriv en begrundelse for afgørelsen."})
+    with transaction.atomic():
+        changed = DecisionBatch.objects.filter(pk=batch.pk, status=BatchStatus.RECOMMENDED).exclude(
+            recommended_by=actor).update(status=BatchStatus.APPROVED if approve else BatchStatus.REJECTED,
+                                         decided_by=actor, decided_at=now, reason=reason.strip())
+        if not changed:
+            raise ValidationError("Forslaget er allerede afgjort.")
+        lines = list(batch.lines.all())
+        if approve:
+            Payout.objects.bulk_create([
+                Payout(tranche_id=line.tranche_id, municipality_id=line.municipality_id, amount=line.amount,
+                       met_on=line.met_on, evidence=line.evidence, rule_version=line.rule_version,
+                       created_at=now, created_by=actor, batch=batch)
+                for line in lines if line.outcome == LineOutcome.PAY])
+            Forfeiture.objects.bulk_create([
+                Forfeiture(tranche_id=line.tranche_id, municipality_id=line.municipality_id, amount=line.amount,
+                           met_on=line.met_on, evidence=line.evidence, rule_version=line.rule_version,
+                           created_at=now, batch=batch)
+                for line in lines if line.outcome == LineOutcome.FORFEIT])
+        else:
+            batch.lines.update(open=False)
+    batch.refresh_from_db()
+    return batch
 
 
 # --- Redistribution -------------------------------------------------------------------

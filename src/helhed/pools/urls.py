@@ -17,5 +17,7 @@ urlpatterns = [
     path("<uuid:pool_id>/kommune/<int:code>/pdf/", views.dashboard_pdf, name="dashboard_pdf"),
     path("<uuid:pool_id>/eksport/<slug:kind>/", views.export_file, name="export"),
     path("ansoegninger/<uuid:application_id>/", views.application, name="application"),
+    path("forslag/<uuid:batch_id>/", views.batch, name="batch"),
+    path("udbetalinger/<uuid:payout_id>/pdf/", views.payout_pdf, name="payout_pdf"),
     path("rapporter/<uuid:report_id>/", views.report_pdf, name="report"),
 ]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.pools import export, reports, selectors, services
-from helhed.pools.forms import ApplicationForm, DecisionForm, PoolForm, tranche_forms
+from helhed.pools import export, payout_selectors, reports, selectors, services
+from helhed.pools.forms import ApplicationForm, BatchDecisionForm, DecisionForm, PoolForm, tranche_forms
 from helhed.pools.models import ApplicationStatus
 from helhed.register.models import TargetGroupResult
 
@@ -90,6 +90,7 @@ def pool(request, pool_id):
         "available": services.available_for_follow_up(p) if p.allocated_at else None,
         "follow_ups": list(p.follow_ups.all()),
         "reports": selectors.received_reports(user=user, pool=p, code=own) if own else [],
+        "batches": payout_selectors.batches(user=user, pool=p) if manage else [],
     })
 
 
@@ -166,10 +167,65 @@ def allocate(request, pool_id):
 @permission_required("pools.manage_pools")
 def evaluate(request, pool_id):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
-    s = services.evaluate_pool(pool=p, today=timezone.localdate(), actor=request.user)
-    messages.success(request, f"Raterne er evalueret: {s.paid} udbetalt, {s.forfeited} bortfaldet, "
-                              f"{s.waiting} afventer.")
-    return redirect("pools:pool", pool_id=p.pk)
+    now = timezone.now()
+    try:
+        s = services.evaluate_pool(pool=p, today=timezone.localdate(now), now=now, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pools:pool", pool_id=p.pk)
+    if s.batch is None:
+        messages.info(request, "Raterne er vurderet: intet at udbetale eller lade bortfalde nu "
+                               f"({s.waiting} afventer).")
+        return redirect("pools:pool", pool_id=p.pk)
+    messages.success(request, f"Forslag: {s.to_pay} rater til udbetaling og {s.to_forfeit} til bortfald. "
+                              "En anden puljeansvarlig skal godkende forslaget, før noget udbetales.")
+    return redirect("pools:batch", batch_id=s.batch.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.manage_pools")
+def batch(request, batch_id):
+    v = payout_selectors.get_batch(user=request.user, batch_id=batch_id)
+    b = v.batch
+    can_recommend = services.batch_problem(batch=b, actor=request.user, action="recommend") is None
+    can_decide = services.batch_problem(batch=b, actor=request.user, action="decide") is None
+    form = BatchDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "recommend":
+                services.recommend_batch(batch=b, actor=request.user, now=timezone.now())
+                messages.success(request, "Forslaget er indstillet. En anden puljeansvarlig skal nu afgøre det.")
+                return redirect("pools:batch", batch_id=b.pk)
+            if form is None:
+                raise ValidationError(services.batch_problem(batch=b, actor=request.user, action="decide"))
+            if form.is_valid():
+                approve = form.cleaned_data["decision"] == "approve"
+                services.decide_batch(batch=b, approve=approve, reason=form.cleaned_data["reason"],
+                                      actor=request.user, now=timezone.now())
+                messages.success(request, "Forslaget er godkendt, og udbetalingsordrerne er dannet."
+                                 if approve else "Forslaget er afvist. Raterne vurderes igen ved næste evaluering.")
+                return redirect("pools:batch", batch_id=b.pk)
+        except ValidationError as error:
+            if form is not None:
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("pools:batch", batch_id=b.pk)
+    return render(request, "pools/batch.html", {"v": v, "b": b, "p": b.pool, "form": form,
+                                                "can_recommend": can_recommend,
+                                                "own_recommendation": b.recommended_by_id == request.user.pk})
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def payout_pdf(request, payout_id):
+    payout = payout_selectors.get_payout(user=request.user, payout_id=payout_id)
+    response = HttpResponse(reports.payment_order_pdf(payout), content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="udbetalingsordre-{payout.municipality_id}-'
+                                       f'rate-{payout.tranche.number}.pdf"')
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,7 +276,8 @@ def dashboard(request, pool_id, code):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
     return render(request, "pools/dashboard.html", {
-        "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code)})
+        "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code),
+        "orders": payout_selectors.payout_orders(user=request.user, pool=p, code=code)})
 
 
 @require_GET

@@ -1,0 +1,187 @@
+"""The payout side of issue 17: evaluation refuses a future date, no 0 kr. payout or
+forfeiture for a municipality with nobody in the target group, two officers for every
+krone, tranches in order, and a follow-up pool measured from its own start."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from helhed.core.calendar import COPENHAGEN, end_of_day
+from helhed.pools import selectors, services
+from helhed.pools.models import BatchLine, BatchStatus, Forfeiture, Payout
+from tests.pools.conftest import (
+    allocated_pool,
+    apply,
+    approve,
+    evaluate,
+    resolve,
+    schedule,
+    two_officers,
+)
+
+D = datetime.date
+
+
+# --- 1. A future date -------------------------------------------------------------------
+
+def test_evaluation_refuses_a_date_after_today(officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    now = datetime.datetime(2026, 9, 30, 23, 30, tzinfo=COPENHAGEN)
+    with pytest.raises(ValidationError) as error:
+        services.evaluate_pool(pool=pool, today=D(2026, 10, 1), now=now)
+    assert "01.10.2026" in error.value.messages[0] and "efter i dag" in error.value.messages[0]
+    assert not Forfeiture.objects.exists() and not BatchLine.objects.exists()
+    # 23:30 UTC on 30 September is already 1 October in Denmark: allowed.
+    assert services.evaluate_pool(pool=pool, today=D(2026, 10, 1), now=now + datetime.timedelta(hours=1)).to_forfeit
+
+
+def test_pool_evaluate_command_refuses_a_future_date(officer, aarhus_manager, time_machine, capsys):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    time_machine.move_to(datetime.datetime(2026, 9, 30, 12, tzinfo=COPENHAGEN), tick=False)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("pool", "evaluate", "--today", "2026-10-01")
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith("Fejl: Raterne kan ikke vurderes pr. 01.10.2026")
+    assert not BatchLine.objects.exists()
+    call_command("pool", "evaluate", "--today", "2026-09-30")
+    assert BatchLine.objects.filter(tranche__pool=pool).count() == 2  # tranche 1 for both
+
+
+# --- 2. Nobody in the target group ---------------------------------------------------------
+
+def test_a_municipality_with_nobody_in_the_target_group_gets_no_payout_and_no_forfeiture(officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager, counts={751: 3, 101: 0})
+    kbh = pool.allocations.get(municipality_id=101)
+    assert kbh.applied and kbh.count == 0 and kbh.amount == 0
+    summary = evaluate(pool, D(2026, 10, 1))
+    assert summary.no_target_group == 1
+    assert not Payout.objects.filter(municipality_id=101).exists()
+    assert not Forfeiture.objects.filter(municipality_id=101).exists()
+    assert not Payout.objects.filter(amount__lte=0).exists()
+    dashboard = selectors.dashboard_figures(pool=pool, municipality_id=101, today=D(2026, 10, 1))
+    assert {t.status for t in dashboard.tranches} == {"ingen i målgruppen"}
+    assert dashboard.allocation_text == "Ingen i målgruppen"
+
+
+# --- 3. Two officers for every krone ---------------------------------------------------------
+
+def test_an_evaluation_only_proposes_and_a_second_officer_approves(officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    now = end_of_day(D(2026, 3, 2))
+    summary = services.evaluate_pool(pool=pool, today=D(2026, 3, 2), now=now)  # the nightly run
+    batch = summary.batch
+    assert summary.to_pay == 2 and batch.status == BatchStatus.PROPOSED and not Payout.objects.exists()
+    line = batch.lines.get(municipality_id=751)
+    assert line.amount == Decimal(150000) and line.rule_version and line.evidence["rule"] == "at_start"
+    assert line.evidence["as_of"] == "2026-03-02"
+    first, second = two_officers()
+    with pytest.raises(ValidationError, match="indstilles"):
+        services.decide_batch(batch=batch, approve=True, reason="Ok.", actor=first, now=now)
+    services.recommend_batch(batch=batch, actor=first, now=now)
+    with pytest.raises(ValidationError, match="selv indstillet"):
+        services.decide_batch(batch=batch, approve=True, reason="Ok.", actor=first, now=now)
+    with pytest.raises(ValidationError):
+        services.decide_batch(batch=batch, approve=True, reason=" ", actor=second, now=now)
+    # Evaluating again while the proposal waits proposes nothing twice.
+    assert services.evaluate_pool(pool=pool, today=D(2026, 3, 3), now=end_of_day(D(2026, 3, 3))).batch is None
+    services.decide_batch(batch=batch, approve=True, reason="Kontrolleret.", actor=second, now=now)
+    assert Payout.objects.count() == 2
+    payout = Payout.objects.get(municipality_id=751)
+    assert payout.batch == batch and payout.created_by == second and payout.evidence == line.evidence
+    with pytest.raises(ValidationError, match="allerede godkendt"):
+        services.decide_batch(batch=batch, approve=True, reason="Igen.", actor=second, now=now)
+
+
+def test_an_officers_own_evaluation_needs_another_officer(officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    now = end_of_day(D(2026, 3, 2))
+    batch = services.evaluate_pool(pool=pool, today=D(2026, 3, 2), now=now, actor=officer).batch
+    assert batch.status == BatchStatus.RECOMMENDED and batch.recommended_by == officer
+    with pytest.raises(ValidationError, match="selv indstillet"):
+        services.decide_batch(batch=batch, approve=True, reason="Ok.", actor=officer, now=now)
+
+
+def test_a_rejected_proposal_pays_nothing_and_the_tranches_are_proposed_again(officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    now = end_of_day(D(2026, 3, 2))
+    first, second = two_officers()
+    batch = services.evaluate_pool(pool=pool, today=D(2026, 3, 2), now=now, actor=first).batch
+    services.decide_batch(batch=batch, approve=False, reason="Fordelingen skal kontrolleres.", actor=second,
+                          now=now)
+    assert not Payout.objects.exists() and not batch.lines.filter(open=True).exists()
+    again = services.evaluate_pool(pool=pool, today=D(2026, 3, 3), now=end_of_day(D(2026, 3, 3)), actor=first)
+    assert again.to_pay == 2
+
+
+def test_payment_order_pdf_in_danish(officer, aarhus_manager):
+    import io
+
+    from pypdf import PdfReader
+
+    from helhed.pools import reports
+
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    evaluate(pool, D(2026, 3, 2))
+    payout = Payout.objects.select_related("batch").get(municipality_id=751, tranche__number=1)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(reports.payment_order_pdf(payout))).pages)
+    assert "Udbetalingsordre" in text and "Aarhus" in text
+    assert "150.000,00 kr." in text and "1. marts 2026" in text and payout.rule_version in text
+    assert reports.kroner_med_oere(Decimal("1250.5")) == "1.250,50 kr."
+
+
+# --- 4. Tranches in order; a follow-up pool's own start -----------------------------------------
+
+def test_a_later_tranche_is_not_paid_before_an_earlier_one_is_met(officer, aarhus_manager):
+    from tests.pools.conftest import in_effort, on_benefit
+
+    pool, programme = allocated_pool(officer, aarhus_manager)
+    on_benefit(programme)
+    cases = list(programme.cases.order_by("number"))
+    for case in cases[:2]:
+        in_effort(case, D(2026, 3, 1))  # 2 of 3 in virksomhedsrettet indsats from March
+    resolve(cases[0], D(2026, 4, 1))
+    evaluate(pool, D(2026, 7, 1))  # tranche 3's own milestone met 31 May; tranche 2 not met
+    assert not Payout.objects.filter(municipality_id=751, tranche__number=3).exists()
+    for case in cases[1:]:
+        resolve(case, D(2026, 7, 10))
+    evaluate(pool, D(2026, 7, 20))
+    third = Payout.objects.get(municipality_id=751, tranche__number=3)
+    assert third.met_on == D(2026, 7, 10)  # met when the earlier tranche was
+    assert third.evidence["own_milestone_met_on"] == "2026-05-31"
+
+
+def test_a_follow_up_pool_is_not_met_before_its_own_start(officer, aarhus_manager):
+    pool, programme = allocated_pool(officer, aarhus_manager, counts={751: 3, 101: 3, 147: 4})
+    for case in programme.cases.all():
+        resolve(case, D(2026, 5, 1))
+    evaluate(pool, D(2026, 10, 1))
+    follow_start = D(2027, 1, 1)
+    follow = services.create_follow_up(
+        parent=pool, actor=officer, name="Restpulje", legal_basis="§ 17.46.08.10",
+        total=services.available_for_follow_up(pool), period_start=follow_start, period_end=D(2027, 12, 31),
+        opens_on=D(2026, 11, 1), deadline=D(2026, 11, 30),
+        tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)))
+    in_window = datetime.datetime(2026, 11, 15, 10, tzinfo=COPENHAGEN)
+    approve(apply(follow, 751, now=in_window), officer, now=in_window)
+    services.allocate_pool(pool=follow, actor=officer, now=datetime.datetime(2026, 12, 1, 9, tzinfo=COPENHAGEN))
+    follow.refresh_from_db()
+    summary = evaluate(follow, D(2026, 12, 15))
+    assert summary.batch is None  # neither tranche 1 nor 2 before the follow-up starts
+    evaluate(follow, D(2027, 1, 2))
+    second = Payout.objects.get(tranche__pool=follow, municipality_id=751, tranche__number=2)
+    assert second.met_on == follow_start and second.evidence["met_before_pool_start"] == "2026-05-01"
+
+
+def test_two_officers_check_constraint_backs_the_rule(officer, aarhus_manager):
+    from django.db import IntegrityError, transaction
+
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    batch = services.evaluate_pool(pool=pool, today=D(2026, 3, 2), now=end_of_day(D(2026, 3, 2)),
+                                   actor=officer).batch
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(batch).objects.filter(pk=batch.pk).update(status=BatchStatus.APPROVED, decided_by=officer)
+
+
