@@ -185,3 +185,17 @@ def test_two_officers_check_constraint_backs_the_rule(officer, aarhus_manager):
         type(batch).objects.filter(pk=batch.pk).update(status=BatchStatus.APPROVED, decided_by=officer)
 
 
+
+
+def test_the_api_shows_proposals_to_officers_only_and_payouts_with_their_batch(client, officer, aarhus_manager):
+    pool, _ = allocated_pool(officer, aarhus_manager)
+    summary = evaluate(pool, D(2026, 3, 2))
+    client.force_login(officer)
+    batches = client.get(f"/api/v1/pools/{pool.pk}/batches").json()
+    assert [b["status"] for b in batches] == ["approved"]
+    assert {(line["municipality"], line["outcome"], line["amount"]) for line in batches[0]["lines"]} == {
+        (751, "pay", "150000.00"), (101, "pay", "150000.00")}
+    payouts = client.get(f"/api/v1/pools/{pool.pk}/payouts").json()
+    assert {p["batch"] for p in payouts} == {str(summary.batch.pk)}
+    client.force_login(aarhus_manager)
+    assert client.get(f"/api/v1/pools/{pool.pk}/batches").status_code == 403

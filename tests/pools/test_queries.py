@@ -73,6 +73,7 @@ POOL_PAGES = {
     "api applications": ("officer", "/api/v1/pools/{pool}/applications"),
     "api allocations": ("officer", "/api/v1/pools/{pool}/allocations"),
     "api payouts": ("officer", "/api/v1/pools/{pool}/payouts"),
+    "api batches": ("officer", "/api/v1/pools/{pool}/batches"),
     "api dashboard": ("manager", "/api/v1/pools/{pool}/municipalities/751/dashboard"),
 }
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from helhed.core.admin import ReadOnlyAdmin
-from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
+from helhed.pools.models import Allocation, Application, BatchLine, DecisionBatch, Forfeiture, Payout, Pool
 
 # Pools hold money decisions with their evidence: they change only through the services.
 
@@ -24,9 +24,20 @@ class AllocationAdmin(ReadOnlyAdmin):
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ["tranche", "municipality", "amount", "met_on", "rule_version"]
+    list_display = ["tranche", "municipality", "amount", "met_on", "rule_version", "batch"]
 
 
 @admin.register(Forfeiture)
 class ForfeitureAdmin(ReadOnlyAdmin):
     list_display = ["tranche", "municipality", "amount", "met_on", "rule_version"]
+
+
+@admin.register(DecisionBatch)
+class DecisionBatchAdmin(ReadOnlyAdmin):
+    list_display = ["pool", "as_of", "status", "proposed_at", "recommended_by", "decided_by"]
+    list_filter = ["status"]
+
+
+@admin.register(BatchLine)
+class BatchLineAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "tranche", "municipality", "outcome", "amount", "met_on", "open"]

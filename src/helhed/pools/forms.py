@@ -60,6 +60,12 @@ class PoolForm(forms.Form):
     deadline = date_field("Ansøgningsfrist", help_text="Ansøgninger modtages til og med denne dag kl. 23.59.")
     target_result = forms.ChoiceField(label="Målgruppe (registerresultat)",
                                       help_text="Målgruppereglen og skæringsdatoen følger med resultatet.")
+    tranches_in_order = forms.TypedChoiceField(
+        label="Raternes rækkefølge", required=False, empty_value=True, coerce=lambda v: v == "ja", initial="ja",
+        choices=[("ja", "I rækkefølge: en senere rate udbetales først, når de tidligere er nået"),
+                 ("nej", "Hver rate for sig")],
+        help_text="Vores læsning af seed 002 (\"30 pct. ved start, 40 pct. når ..., og 30 pct. når ...\") er "
+                  "rækkefølge.")
 
     def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

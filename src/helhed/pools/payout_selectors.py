@@ -32,6 +32,7 @@ def batches(*, user: User, pool: Pool) -> list[DecisionBatch]:
 class BatchView:
     batch: DecisionBatch
     lines: list[BatchLine]
+    orders: list[Payout]
 
     @property
     def pay_total(self) -> Decimal:
@@ -59,7 +60,9 @@ def get_batch(*, user: User, batch_id: UUID) -> BatchView:
         raise Http404("Forslaget findes ikke.")
     lines = list(batch.lines.select_related("tranche", "municipality").order_by("municipality__name",
                                                                                   "tranche__number"))
-    return BatchView(batch, lines)
+    orders = list(batch.payouts.select_related("tranche", "municipality").order_by("municipality__name",
+                                                                                   "tranche__number"))
+    return BatchView(batch, lines, orders)
 
 
 def payout_orders(*, user: User, pool: Pool, code: int) -> list[Payout]:

@@ -509,9 +509,10 @@ def available_for_follow_up(pool: Pool) -> Decimal:
 @transaction.atomic
 def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, total: Decimal,
                      period_start, period_end, opens_on, deadline, tranches: list[TrancheSpec],
-                     target_result: TargetGroupResult | None = None) -> Pool:
-    """A new pool from the parent's unclaimed money, with its own window, allocated among the
-    municipalities that apply to it."""
+                     target_result: TargetGroupResult | None = None, tranches_in_order: bool = True) -> Pool:
+    """A new pool from the parent's unclaimed money, with its own window, period and tranche
+    schedule (its milestones are measured from its own start, ``own_start_met_on``),
+    allocated among the municipalities that apply to it."""
     parent = Pool.objects.select_for_update().get(pk=parent.pk)
     available = available_for_follow_up(parent)
     if total > available:
@@ -519,7 +520,8 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
     return create_pool(actor=actor, name=name, legal_basis=legal_basis, total=total, period_start=period_start,
                        period_end=period_end, opens_on=opens_on, deadline=deadline,
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,
-                       allocation_basis=AllocationBasis.APPLICANTS, parent=parent)
+                       allocation_basis=AllocationBasis.APPLICANTS, parent=parent,
+                       tranches_in_order=tranches_in_order)
 
 
 # --- Monthly reports ------------------------------------------------------------------

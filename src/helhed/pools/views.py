@@ -61,7 +61,8 @@ def create(request):
             pool = services.create_pool(
                 actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"], unit=d["unit"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches))
+                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches),
+                tranches_in_order=d["tranches_in_order"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -246,7 +247,8 @@ def follow_up(request, pool_id):
             pool = services.create_follow_up(
                 parent=parent, actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result)
+                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result,
+                tranches_in_order=d["tranches_in_order"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
