@@ -17,6 +17,8 @@ from tests.pools.conftest import (
     apply,
     approve,
     evaluate,
+    make_pool,
+    make_result,
     resolve,
     schedule,
     two_officers,
@@ -199,3 +201,69 @@ def test_the_api_shows_proposals_to_officers_only_and_payouts_with_their_batch(c
     assert {p["batch"] for p in payouts} == {str(summary.batch.pk)}
     client.force_login(aarhus_manager)
     assert client.get(f"/api/v1/pools/{pool.pk}/batches").status_code == 403
+
+
+# --- 5. Allocation after a tranche's latest date ---------------------------------------------
+
+def _late_pool(officer):
+    pool = make_pool(officer, make_result(officer, {751: 3, 101: 3}), total=Decimal(1000000))
+    for code in (751, 101):
+        approve(apply(pool, code), officer)
+    return pool
+
+
+LATE = datetime.datetime(2026, 5, 4, 10, tzinfo=COPENHAGEN)  # tranche 1's latest date was 30 April
+
+
+def test_allocating_after_a_latest_date_needs_a_choice_never_a_silent_forfeiture(officer):
+    pool = _late_pool(officer)
+    with pytest.raises(ValidationError) as error:
+        services.allocate_pool(pool=pool, actor=officer, now=LATE)
+    assert "Rate 1" in error.value.message_dict["late"][0]
+    assert not pool.allocations.exists()
+    with pytest.raises(ValidationError) as error:
+        services.allocate_pool(pool=pool, actor=officer, now=LATE,
+                               late_choices={1: services.LateChoice("move", "", D(2026, 4, 1))})
+    assert len(error.value.message_dict["late"]) == 2  # no reason, and the new date is past too
+    services.allocate_pool(pool=pool, actor=officer, now=LATE, late_choices={
+        1: services.LateChoice("move", "Ministeriet fordelte for sent.", D(2026, 6, 30))})
+    pool.refresh_from_db()
+    first = pool.tranches.get(number=1)
+    assert first.latest_on == D(2026, 6, 30) and first.original_latest_on == D(2026, 4, 30)
+    evaluate(pool, D(2026, 5, 5))
+    payout = Payout.objects.get(municipality_id=751, tranche__number=1)
+    assert payout.met_on == D(2026, 5, 4) and payout.evidence["late_reason"] == "Ministeriet fordelte for sent."
+
+
+def test_an_officer_may_choose_forfeiture_with_a_reason(officer):
+    pool = _late_pool(officer)
+    services.allocate_pool(pool=pool, actor=officer, now=LATE, late_choices={
+        1: services.LateChoice("forfeit", "Startmidlerne var bundet til 2026-budgettet.")})
+    pool.refresh_from_db()
+    evaluate(pool, D(2026, 5, 5))
+    lost = Forfeiture.objects.get(municipality_id=751, tranche__number=1)
+    assert lost.evidence["late_choice"] == "forfeit" and "2026-budgettet" in lost.evidence["late_reason"]
+
+
+def test_the_allocate_page_asks_for_the_choice(client, officer):
+    from django.urls import reverse
+
+    pool = _late_pool(officer)
+    client.force_login(officer)
+    with time_machine_at(LATE):
+        response = client.post(reverse("pools:allocate", args=[pool.pk]), {"from_pool_page": "1"})
+        assert response.status_code == 200 and "Flyt den seneste dato" in response.content.decode()
+        assert not pool.allocations.exists()
+        response = client.post(reverse("pools:allocate", args=[pool.pk]), {
+            "rate1-choice": "move", "rate1-new_latest_on": "", "rate1-reason": "For sent."})
+        assert response.status_code == 200 and "Skriv den nye seneste dato" in response.content.decode()
+        client.post(reverse("pools:allocate", args=[pool.pk]), {
+            "rate1-choice": "move", "rate1-new_latest_on": "2026-06-30", "rate1-reason": "For sent."})
+    pool.refresh_from_db()
+    assert pool.allocated_at and pool.tranches.get(number=1).late_choice == "move"
+
+
+def time_machine_at(moment):
+    import time_machine
+
+    return time_machine.travel(moment, tick=False)

@@ -149,3 +149,24 @@ class BatchDecisionForm(forms.Form):
     reason = forms.CharField(label="Begrundelse", widget=forms.Textarea, max_length=4000,
                              help_text="Skriv, hvad du har kontrolleret, eller hvorfor du afviser.",
                              error_messages={"required": "Skriv en begrundelse for afgørelsen."})
+
+
+class LateTrancheForm(forms.Form):
+    """The officer's choice for a tranche whose latest date passed before the allocation."""
+
+    choice = forms.ChoiceField(label="Valg", choices=[("", "Vælg"), ("move", "Flyt den seneste dato"),
+                                                      ("forfeit", "Lad raten bortfalde for alle")],
+                               error_messages={"required": "Vælg at flytte fristen eller lade raten bortfalde."})
+    new_latest_on = date_field("Ny seneste dato", required=False, help_text="Kun når fristen flyttes.")
+    reason = forms.CharField(label="Begrundelse", widget=forms.Textarea, max_length=4000,
+                             error_messages={"required": "Skriv en begrundelse for valget."})
+
+    def __init__(self, *args, tranche, **kwargs):
+        super().__init__(*args, prefix=f"rate{tranche.number}", **kwargs)
+        self.tranche = tranche
+
+    def clean(self):
+        d = super().clean()
+        if d.get("choice") == "move" and not d.get("new_latest_on"):
+            self.add_error("new_latest_on", "Skriv den nye seneste dato.")
+        return d

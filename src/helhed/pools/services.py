@@ -219,8 +219,42 @@ def target_group_counts(result: TargetGroupResult) -> dict[int, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class LateChoice:
+    """The officer's choice for a tranche whose latest date passed before the allocation."""
+
+    choice: str  # "move" or "forfeit"
+    reason: str
+    new_latest_on: datetime.date | None = None
+
+
+def late_tranches(pool: Pool, allocated_on: datetime.date) -> list[Tranche]:
+    """Tranches whose latest date is before the allocation day. Their milestone cannot be met
+    in time through any fault of the municipality (the first tranche is met on the allocation
+    day at the earliest), so the officer must decide: move the date, or let the tranche be
+    forfeited, with a reason. Issue 17: never silently; forvaltningsloven §§ 22-24 (reasons)."""
+    return [t for t in pool.tranches.order_by("number") if t.latest_on < allocated_on]
+
+
+def late_choice_problems(*, tranches: list[Tranche], choices: dict[int, LateChoice],
+                         allocated_on: datetime.date) -> list[str]:
+    problems = []
+    for t in tranches:
+        c = choices.get(t.number)
+        if c is None or c.choice not in ("move", "forfeit"):
+            problems.append(f"Rate {t.number}: den seneste dato {t.latest_on:%d.%m.%Y} er overskredet. "
+                            "Vælg at flytte fristen eller at lade raten bortfalde.")
+            continue
+        if not c.reason.strip():
+            problems.append(f"Rate {t.number}: skriv en begrundelse for valget.")
+        if c.choice == "move" and (c.new_latest_on is None or c.new_latest_on < allocated_on):
+            problems.append(f"Rate {t.number}: den nye seneste dato skal være {allocated_on:%d.%m.%Y} eller senere.")
+    return problems
+
+
 @transaction.atomic
-def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime) -> list[Allocation]:
+def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
+                  late_choices: dict[int, LateChoice] | None = None) -> list[Allocation]:
     """Allocate the pool by target-group counts (``helhed.pools.allocation.allocate``).
 
     With basis "all" every municipality's share is computed and the approved applicants get
@@ -239,6 +273,16 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime) -> list[Al
                                                                                           flat=True))
     if not approved:
         raise ValidationError("Ingen ansøgninger er godkendt; der er ingen at fordele til.")
+    late = late_tranches(pool, local_date(now))
+    problems = late_choice_problems(tranches=late, choices=late_choices or {}, allocated_on=local_date(now))
+    if problems:
+        raise ValidationError({"late": problems})
+    for t in late:
+        c = late_choices[t.number]
+        t.late_choice, t.late_reason = c.choice, c.reason.strip()
+        if c.choice == "move":
+            t.original_latest_on, t.latest_on = t.latest_on, c.new_latest_on
+        t.save(update_fields=["late_choice", "late_reason", "original_latest_on", "latest_on"])
     counts = target_group_counts(pool.target_result)
     if pool.allocation_basis == AllocationBasis.APPLICANTS:
         counts = {code: n for code, n in counts.items() if code in approved}

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.pools import export, payout_selectors, reports, selectors, services
-from helhed.pools.forms import ApplicationForm, BatchDecisionForm, DecisionForm, PoolForm, tranche_forms
+from helhed.pools.forms import (
+    ApplicationForm,
+    BatchDecisionForm,
+    DecisionForm,
+    LateTrancheForm,
+    PoolForm,
+    tranche_forms,
+)
 from helhed.pools.models import ApplicationStatus
 from helhed.register.models import TargetGroupResult
 
@@ -151,17 +158,30 @@ def application(request, application_id):
     return render(request, "pools/application.html", {"a": a, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 @permission_required("pools.manage_pools")
 def allocate(request, pool_id):
+    """Allocate the pool. When a tranche's latest date has already passed, the officer first
+    chooses for each such tranche: move the date or let it be forfeited, with a reason."""
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
-    try:
-        rows = services.allocate_pool(pool=p, actor=request.user, now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
-    return redirect("pools:pool", pool_id=p.pk)
+    now = timezone.now()
+    late = [] if p.allocated_at else services.late_tranches(p, timezone.localdate(now))
+    data = request.POST if request.method == "POST" and "from_pool_page" not in request.POST else None
+    forms = [LateTrancheForm(data, tranche=t) for t in late]
+    if request.method == "POST" and (not late or (data is not None and all(f.is_valid() for f in forms))):
+        choices = {f.tranche.number: services.LateChoice(f.cleaned_data["choice"], f.cleaned_data["reason"],
+                                                         f.cleaned_data.get("new_latest_on")) for f in forms}
+        try:
+            rows = services.allocate_pool(pool=p, actor=request.user, now=now, late_choices=choices)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
+        return redirect("pools:pool", pool_id=p.pk)
+    if not late:
+        return redirect("pools:pool", pool_id=p.pk)
+    return render(request, "pools/allocate.html", {"p": p, "forms": forms, "today": timezone.localdate(now)})
 
 
 @require_POST
