@@ -165,7 +165,8 @@ def test_a_follow_up_pool_is_not_met_before_its_own_start(officer, aarhus_manage
         parent=pool, actor=officer, name="Restpulje", legal_basis="§ 17.46.08.10",
         total=services.available_for_follow_up(pool), period_start=follow_start, period_end=D(2027, 12, 31),
         opens_on=D(2026, 11, 1), deadline=D(2026, 11, 30),
-        tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)))
+        tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)),
+        open_to="all")
     in_window = datetime.datetime(2026, 11, 15, 10, tzinfo=COPENHAGEN)
     approve(apply(follow, 751, now=in_window), officer, now=in_window)
     services.allocate_pool(pool=follow, actor=officer, now=datetime.datetime(2026, 12, 1, 9, tzinfo=COPENHAGEN))
@@ -267,3 +268,66 @@ def time_machine_at(moment):
     import time_machine
 
     return time_machine.travel(moment, tick=False)
+
+
+# --- 6. Who gets leftover money ----------------------------------------------------------------
+
+def _parent_with_leftover(officer, manager):
+    """Aarhus and Copenhagen approved; Frederiksberg (147) did not apply; Copenhagen then loses
+    tranche 2 while Aarhus, fully funded, loses nothing."""
+    pool, programme = allocated_pool(officer, manager, counts={751: 30, 101: 3, 147: 4})
+    for case in programme.cases.all():
+        resolve(case, D(2026, 5, 1))
+    evaluate(pool, D(2026, 10, 1))
+    return pool
+
+
+def _follow_up(officer, parent, **kwargs):
+    return services.create_follow_up(
+        parent=parent, actor=officer, name="Restpulje", legal_basis="§ 17.46.08.10", total=Decimal(100000),
+        period_start=D(2027, 1, 1), period_end=D(2027, 12, 31), opens_on=D(2026, 11, 1), deadline=D(2026, 11, 30),
+        tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)),
+        **kwargs)
+
+
+IN_FOLLOW_UP_WINDOW = datetime.datetime(2026, 11, 15, 10, tzinfo=COPENHAGEN)
+AFTER_FOLLOW_UP = datetime.datetime(2026, 12, 1, 9, tzinfo=COPENHAGEN)
+
+
+def test_a_follow_up_pool_is_open_only_to_those_short_of_their_full_share(officer, aarhus_manager):
+    parent = _parent_with_leftover(officer, aarhus_manager)
+    assert services.short_of_full_share(parent) == {101, 147}
+    follow = _follow_up(officer, parent)
+    with pytest.raises(ValidationError, match="kun åben"):
+        apply(follow, 751, now=IN_FOLLOW_UP_WINDOW)  # fully funded: took most of the leftover before
+    for code in (101, 147):
+        approve(apply(follow, code, now=IN_FOLLOW_UP_WINDOW), officer, now=IN_FOLLOW_UP_WINDOW)
+    rows = services.allocate_pool(pool=follow, actor=officer, now=AFTER_FOLLOW_UP)
+    assert {r.municipality_id: r.amount for r in rows} == {101: Decimal(42857), 147: Decimal(57143)}
+
+
+def test_a_follow_up_pool_for_an_explicit_list_with_equal_shares(officer, aarhus_manager):
+    parent = _parent_with_leftover(officer, aarhus_manager)
+    follow = _follow_up(officer, parent, open_to="list", eligible_codes=[147, 751], allocation_key="equal")
+    with pytest.raises(ValidationError):
+        apply(follow, 101, now=IN_FOLLOW_UP_WINDOW)
+    for code in (147, 751):
+        approve(apply(follow, code, now=IN_FOLLOW_UP_WINDOW), officer, now=IN_FOLLOW_UP_WINDOW)
+    rows = services.allocate_pool(pool=follow, actor=officer, now=AFTER_FOLLOW_UP)
+    assert {r.municipality_id: r.amount for r in rows} == {147: Decimal(50000), 751: Decimal(50000)}
+    with pytest.raises(ValidationError):
+        _follow_up(officer, parent, open_to="list", eligible_codes=[])
+
+
+def test_amounts_set_by_the_officer_must_sum_exactly_to_the_pool(officer, aarhus_manager):
+    parent = _parent_with_leftover(officer, aarhus_manager)
+    follow = _follow_up(officer, parent, open_to="all", allocation_key="set")
+    for code in (101, 147):
+        approve(apply(follow, code, now=IN_FOLLOW_UP_WINDOW), officer, now=IN_FOLLOW_UP_WINDOW)
+    with pytest.raises(ValidationError) as error:
+        services.allocate_pool(pool=follow, actor=officer, now=AFTER_FOLLOW_UP,
+                               amounts={101: Decimal(60000), 147: Decimal("39999.99")})
+    assert any("præcis" in m for m in error.value.message_dict["amounts"])
+    rows = services.allocate_pool(pool=follow, actor=officer, now=AFTER_FOLLOW_UP,
+                                  amounts={101: Decimal(60000), 147: Decimal(40000)})
+    assert {r.municipality_id: r.amount for r in rows if r.applied} == {101: Decimal(60000), 147: Decimal(40000)}

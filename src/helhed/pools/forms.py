@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 
 from helhed.core.forms import date_field
-from helhed.pools.models import MilestoneKind, StaffRole
+from helhed.pools.models import AllocationKey, MilestoneKind, OpenTo, StaffRole
 from helhed.pools.services import TrancheSpec
 
 MAX_TRANCHES = 4
@@ -67,14 +67,39 @@ class PoolForm(forms.Form):
         help_text="Vores læsning af seed 002 (\"30 pct. ved start, 40 pct. når ..., og 30 pct. når ...\") er "
                   "rækkefølge.")
 
+    open_to = forms.ChoiceField(label="Åben for", choices=OpenTo.choices, initial=OpenTo.ALL)
+    eligible_codes = forms.CharField(
+        label="Udvalgte kommuner", required=False, max_length=2000,
+        help_text="Kommunekoder adskilt af komma, fx 360, 665. Kun når puljen er åben for udvalgte kommuner.")
+    allocation_key = forms.ChoiceField(label="Fordelingsnøgle", choices=AllocationKey.choices,
+                                       initial=AllocationKey.COUNT,
+                                       help_text="Fastsatte beløb skrives ved fordelingen og skal give præcis "
+                                                 "puljens beløb.")
+
     def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if follow_up:
+            self.fields["open_to"].initial = OpenTo.SHORT
         self.fields["target_result"].choices = [("", "Vælg et resultat")] + [
             (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y} ({r.total} personer)") for r in results]
         if follow_up:
             del self.fields["unit"]
             self.fields["target_result"].required = False
             self.fields["target_result"].help_text = "Tom: samme målgruppe som den oprindelige pulje."
+
+
+    def clean_eligible_codes(self) -> list[int]:
+        text = self.cleaned_data.get("eligible_codes") or ""
+        parts = [p.strip() for p in re.split(r"[,;\s]+", text) if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("Skriv kommunekoder (tal) adskilt af komma.")
+        return [int(p) for p in parts]
+
+    def clean(self):
+        d = super().clean()
+        if d.get("open_to") == OpenTo.LIST and not d.get("eligible_codes") and "eligible_codes" not in self.errors:
+            self.add_error("eligible_codes", "Skriv mindst én kommunekode.")
+        return d
 
 
 class TrancheForm(forms.Form):
@@ -170,3 +195,15 @@ class LateTrancheForm(forms.Form):
         if d.get("choice") == "move" and not d.get("new_latest_on"):
             self.add_error("new_latest_on", "Skriv den nye seneste dato.")
         return d
+
+
+class SetAmountsForm(forms.Form):
+    """Amounts set by the officer, one per approved applicant (allocation key "set")."""
+
+    def __init__(self, *args, applicants, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in applicants:
+            self.fields[f"amount_{code}"] = money_field(f"{name} (kr.)")
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {int(name.removeprefix("amount_")): value for name, value in self.cleaned_data.items()}

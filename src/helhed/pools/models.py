@@ -26,6 +26,22 @@ class AllocationBasis(models.TextChoices):
     APPLICANTS = "applicants", "Kun de godkendte ansøgere efter deres målgruppe"
 
 
+class OpenTo(models.TextChoices):
+    """Who may apply. A follow-up pool is by default open only to the municipalities that did
+    not get their full share of the parent pool (issue 17: a fully funded municipality took
+    most of the leftover money)."""
+
+    ALL = "all", "Alle kommuner"
+    SHORT = "short", "Kommuner, der ikke fik hele deres andel af den oprindelige pulje"
+    LIST = "list", "Udvalgte kommuner"
+
+
+class AllocationKey(models.TextChoices):
+    COUNT = "count", "Efter antal i målgruppen"
+    EQUAL = "equal", "Lige store andele"
+    SET = "set", "Beløb fastsat af den puljeansvarlige"
+
+
 class Pool(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField("navn", max_length=150)
@@ -42,6 +58,10 @@ class Pool(models.Model):
                                       verbose_name="målgruppe (registerresultat)")
     allocation_basis = models.CharField("fordeling", max_length=16, choices=AllocationBasis.choices,
                                         default=AllocationBasis.ALL_MUNICIPALITIES)
+    open_to = models.CharField("åben for", max_length=8, choices=OpenTo.choices, default=OpenTo.ALL)
+    eligible_codes = models.JSONField("udvalgte kommuner (kommunekoder)", default=list, blank=True)
+    allocation_key = models.CharField("fordelingsnøgle", max_length=8, choices=AllocationKey.choices,
+                                      default=AllocationKey.COUNT)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
                                verbose_name="genudmøntning af")
     tranches_in_order = models.BooleanField(

@@ -22,6 +22,7 @@ from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, uni
 from helhed.pools.models import (
     Allocation,
     AllocationBasis,
+    AllocationKey,
     Application,
     ApplicationStatus,
     BatchLine,
@@ -31,6 +32,7 @@ from helhed.pools.models import (
     LineOutcome,
     MilestoneKind,
     MonthlyReport,
+    OpenTo,
     Payout,
     Pool,
     StaffingLine,
@@ -106,15 +108,23 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
                 period_end: datetime.date, opens_on: datetime.date, deadline: datetime.date,
                 target_result: TargetGroupResult, tranches: list[TrancheSpec], unit: int = 1,
                 allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None,
-                tranches_in_order: bool = True) -> Pool:
+                tranches_in_order: bool = True, open_to: str = OpenTo.ALL, eligible_codes: list[int] | None = None,
+                allocation_key: str = AllocationKey.COUNT) -> Pool:
     problems = pool_problems(name=name, legal_basis=legal_basis, total=total, unit=unit, period_start=period_start,
                              period_end=period_end, opens_on=opens_on, deadline=deadline, tranches=tranches)
+    codes = sorted(set(eligible_codes or []))
+    if open_to == OpenTo.LIST and not codes:
+        problems.setdefault("eligible_codes", []).append("Skriv mindst én kommunekode.")
+    unknown = [c for c in codes if c not in set(kommunekoder())]
+    if unknown:
+        problems.setdefault("eligible_codes", []).append(f"Ukendte kommunekoder: {', '.join(map(str, unknown))}.")
     if problems:
         raise ValidationError(problems)
     pool = Pool.objects.create(
         name=name.strip(), legal_basis=legal_basis.strip(), total=total, unit=unit, period_start=period_start,
         period_end=period_end, opens_on=opens_on, deadline=deadline, target_result=target_result,
         allocation_basis=allocation_basis, parent=parent, created_by=actor, tranches_in_order=tranches_in_order,
+        open_to=open_to, eligible_codes=codes if open_to == OpenTo.LIST else [], allocation_key=allocation_key,
     )
     Tranche.objects.bulk_create([
         Tranche(pool=pool, number=n, percent=t.percent, kind=t.kind, latest_on=t.latest_on,
@@ -126,6 +136,26 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
 
 
 # --- Applications ---------------------------------------------------------------------
+
+def short_of_full_share(parent: Pool) -> set[int]:
+    """The municipalities that did not get their full share of ``parent``: those with a share
+    (someone in the target group) that did not apply or were rejected, and approved applicants
+    that lost a tranche. Seed 002: money not claimed "fordeles efterfølgende via en ny pulje";
+    who gets it is the officer's choice (issue 17; the ministry once chose by economic
+    criteria), and this is the default for a follow-up pool."""
+    lost = set(Forfeiture.objects.filter(tranche__pool=parent).values_list("municipality_id", flat=True))
+    return {a.municipality_id for a in parent.allocations.all()
+            if (not a.applied and a.count > 0) or a.municipality_id in lost}
+
+
+def eligible_municipalities(pool: Pool) -> set[int] | None:
+    """The municipalities that may apply to ``pool``; None: all of them."""
+    if pool.open_to == OpenTo.LIST:
+        return {int(c) for c in pool.eligible_codes}
+    if pool.open_to == OpenTo.SHORT and pool.parent_id:
+        return short_of_full_share(pool.parent)
+    return None
+
 
 def application_window_problem(pool: Pool, now: datetime.datetime) -> str | None:
     """Applications are received from the opening day until the end of the deadline day in
@@ -166,6 +196,10 @@ def submit_application(*, pool: Pool, municipality_id: int, actor: User | None, 
     problem = application_window_problem(pool, now)
     if problem:
         raise ValidationError(problem)
+    eligible = eligible_municipalities(pool)
+    if eligible is not None and municipality_id not in eligible:
+        raise ValidationError(f"Puljen er kun åben for {pool.get_open_to_display().lower()}; "
+                              "kommunen kan ikke søge den.")
     errors = {}
     if not contact.strip():
         errors["contact"] = "Skriv navnet på kontaktpersonen."
@@ -219,6 +253,25 @@ def target_group_counts(result: TargetGroupResult) -> dict[int, int]:
     return counts
 
 
+def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, Decimal]) -> list[str]:
+    """Amounts set by the officer: one for every approved applicant, whole multiples of the
+    pool's unit, not negative, summing exactly to the pool (DOMAIN.md: allocations must sum
+    exactly to the pool)."""
+    problems = []
+    if set(amounts) != approved:
+        problems.append("Skriv et beløb for hver godkendt ansøger og kun for dem.")
+    counts = target_group_counts(pool.target_result)
+    for code, amount in sorted(amounts.items()):
+        if amount > 0 and not counts.get(code):
+            problems.append(f"Kommune {code} har ingen i målgruppen og kan ikke få et beløb.")
+        if amount < 0 or amount % pool.unit:
+            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {pool.unit} kr. og ikke negativt.")
+    total = sum(amounts.values(), Decimal(0))
+    if total != pool.total:
+        problems.append(f"Beløbene er tilsammen {total:f} kr.; de skal give præcis puljens {pool.total:f} kr.")
+    return problems
+
+
 @dataclass(frozen=True)
 class LateChoice:
     """The officer's choice for a tranche whose latest date passed before the allocation."""
@@ -254,7 +307,8 @@ def late_choice_problems(*, tranches: list[Tranche], choices: dict[int, LateChoi
 
 @transaction.atomic
 def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
-                  late_choices: dict[int, LateChoice] | None = None) -> list[Allocation]:
+                  late_choices: dict[int, LateChoice] | None = None,
+                  amounts: dict[int, Decimal] | None = None) -> list[Allocation]:
     """Allocate the pool by target-group counts (``helhed.pools.allocation.allocate``).
 
     With basis "all" every municipality's share is computed and the approved applicants get
@@ -286,10 +340,20 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
     counts = target_group_counts(pool.target_result)
     if pool.allocation_basis == AllocationBasis.APPLICANTS:
         counts = {code: n for code, n in counts.items() if code in approved}
-    try:
-        amounts = allocate(pool.total, counts, Decimal(pool.unit))
-    except AllocationError as error:
-        raise ValidationError(str(error)) from None
+    if pool.allocation_key == AllocationKey.SET:
+        problems = set_amount_problems(pool=pool, approved=approved, amounts=amounts or {})
+        if problems:
+            raise ValidationError({"amounts": problems})
+        amounts = {code: Decimal(0) for code in counts} | {code: amounts[code] for code in approved}
+    else:
+        # Equal shares go to the approved applicants with someone in the target group.
+        weights = ({code: 1 for code in approved if counts.get(code)} if pool.allocation_key == AllocationKey.EQUAL
+                   else counts)
+        try:
+            amounts = allocate(pool.total, weights, Decimal(pool.unit))
+        except AllocationError as error:
+            raise ValidationError(str(error)) from None
+        amounts = {code: amounts.get(code, Decimal(0)) for code in counts} | amounts
     rows = [Allocation(pool=pool, municipality_id=code, count=counts[code], amount=amounts[code],
                        applied=code in approved)
             for code in sorted(counts) if counts[code] or code in approved]
@@ -553,7 +617,9 @@ def available_for_follow_up(pool: Pool) -> Decimal:
 @transaction.atomic
 def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, total: Decimal,
                      period_start, period_end, opens_on, deadline, tranches: list[TrancheSpec],
-                     target_result: TargetGroupResult | None = None, tranches_in_order: bool = True) -> Pool:
+                     target_result: TargetGroupResult | None = None, tranches_in_order: bool = True,
+                     open_to: str = OpenTo.SHORT, eligible_codes: list[int] | None = None,
+                     allocation_key: str = AllocationKey.COUNT) -> Pool:
     """A new pool from the parent's unclaimed money, with its own window, period and tranche
     schedule (its milestones are measured from its own start, ``own_start_met_on``),
     allocated among the municipalities that apply to it."""
@@ -565,7 +631,8 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
                        period_end=period_end, opens_on=opens_on, deadline=deadline,
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,
                        allocation_basis=AllocationBasis.APPLICANTS, parent=parent,
-                       tranches_in_order=tranches_in_order)
+                       tranches_in_order=tranches_in_order, open_to=open_to, eligible_codes=eligible_codes,
+                       allocation_key=allocation_key)
 
 
 # --- Monthly reports ------------------------------------------------------------------

@@ -23,9 +23,10 @@ from helhed.pools.forms import (
     DecisionForm,
     LateTrancheForm,
     PoolForm,
+    SetAmountsForm,
     tranche_forms,
 )
-from helhed.pools.models import ApplicationStatus
+from helhed.pools.models import AllocationKey, ApplicationStatus
 from helhed.register.models import TargetGroupResult
 
 SEED_002_SCHEDULE = [
@@ -69,7 +70,8 @@ def create(request):
                 actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"], unit=d["unit"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
                 deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches),
-                tranches_in_order=d["tranches_in_order"])
+                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -88,6 +90,9 @@ def pool(request, pool_id):
     own = selectors.own_municipality(user)
     apps = selectors.applications(user=user, pool=p)
     window_problem = services.application_window_problem(p, timezone.now())
+    eligible = services.eligible_municipalities(p) if own is not None else None
+    if eligible is not None and own not in eligible:
+        window_problem = f"Puljen er kun åben for {p.get_open_to_display().lower()}; din kommune kan ikke søge den."
     return render(request, "pools/pool.html", {
         "p": p, "manage": manage, "own": own, "applications": apps, "tranches": list(p.tranches.all()),
         "own_application": next((a for a in apps if a.municipality_id == own), None),
@@ -169,19 +174,32 @@ def allocate(request, pool_id):
     late = [] if p.allocated_at else services.late_tranches(p, timezone.localdate(now))
     data = request.POST if request.method == "POST" and "from_pool_page" not in request.POST else None
     forms = [LateTrancheForm(data, tranche=t) for t in late]
-    if request.method == "POST" and (not late or (data is not None and all(f.is_valid() for f in forms))):
+    set_amounts = None
+    if p.allocation_key == AllocationKey.SET and not p.allocated_at:
+        applicants = [(a.municipality_id, a.municipality.name)
+                      for a in selectors.applications(user=request.user, pool=p)
+                      if a.status == ApplicationStatus.APPROVED]
+        set_amounts = SetAmountsForm(data, applicants=applicants)
+    asks = bool(late) or set_amounts is not None
+    if request.method == "POST" and (not asks or (data is not None and all(f.is_valid() for f in forms)
+                                                  and (set_amounts is None or set_amounts.is_valid()))):
         choices = {f.tranche.number: services.LateChoice(f.cleaned_data["choice"], f.cleaned_data["reason"],
                                                          f.cleaned_data.get("new_latest_on")) for f in forms}
         try:
-            rows = services.allocate_pool(pool=p, actor=request.user, now=now, late_choices=choices)
+            rows = services.allocate_pool(pool=p, actor=request.user, now=now, late_choices=choices,
+                                          amounts=set_amounts.amounts() if set_amounts else None)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if set_amounts is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("pools:pool", pool_id=p.pk)
+            add_service_errors(set_amounts, error)
         else:
             messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
+            return redirect("pools:pool", pool_id=p.pk)
+    if not asks:
         return redirect("pools:pool", pool_id=p.pk)
-    if not late:
-        return redirect("pools:pool", pool_id=p.pk)
-    return render(request, "pools/allocate.html", {"p": p, "forms": forms, "today": timezone.localdate(now)})
+    return render(request, "pools/allocate.html", {"p": p, "forms": forms, "set_amounts": set_amounts,
+                                                   "today": timezone.localdate(now)})
 
 
 @require_POST
@@ -268,7 +286,8 @@ def follow_up(request, pool_id):
                 parent=parent, actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
                 deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result,
-                tranches_in_order=d["tranches_in_order"])
+                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
