@@ -125,15 +125,35 @@ def two_officers():
             for name in ("indstiller", "godkender")]
 
 
-def evaluate(pool, today, *, approve=True):
-    """Evaluate as the nightly run does on ``today``; then, unless told not to, one officer
-    recommends the proposal and another approves it, so its payouts are made."""
+def answer_hearings(pool, today, answer="Kommunen har ingen bemærkninger."):
+    """The municipalities answer every open hearing of ``pool`` on ``today``."""
+    from helhed.core.calendar import end_of_day
+    from helhed.pools.models import NoticeKind, TrancheNotice
+
+    for hearing in TrancheNotice.objects.filter(tranche__pool=pool, kind=NoticeKind.HEARING, answer=""):
+        services.answer_hearing(hearing=hearing, answer=answer, actor=None, now=end_of_day(today))
+
+
+def evaluate(pool, today, *, approve=True, hearings_answered=True):
+    """Evaluate as the nightly run does on ``today``. Unless told not to, the municipalities
+    answer any hearing at once and the evaluation runs again the same day (so a forfeiture is
+    proposed on ``today``), and one officer recommends each proposal and another approves it."""
     from helhed.core.calendar import end_of_day
 
-    summary = services.evaluate_pool(pool=pool, today=today, now=end_of_day(today))
-    if approve and summary.batch:
-        first, second = two_officers()
-        services.recommend_batch(batch=summary.batch, actor=first, now=end_of_day(today))
-        services.decide_batch(batch=summary.batch, approve=True, reason="Kontrolleret.", actor=second,
-                              now=end_of_day(today))
-    return summary
+    summaries = [services.evaluate_pool(pool=pool, today=today, now=end_of_day(today))]
+    if hearings_answered and summaries[0].hearings:
+        answer_hearings(pool, today)
+        summaries.append(services.evaluate_pool(pool=pool, today=today, now=end_of_day(today)))
+    for summary in summaries:
+        if approve and summary.batch:
+            first, second = two_officers()
+            services.recommend_batch(batch=summary.batch, actor=first, now=end_of_day(today))
+            services.decide_batch(batch=summary.batch, approve=True, reason="Kontrolleret.", actor=second,
+                                  now=end_of_day(today))
+    total = summaries[0]
+    for later in summaries[1:]:
+        total.to_pay += later.to_pay
+        total.to_forfeit += later.to_forfeit
+        total.waiting = later.waiting
+        total.batch = later.batch or total.batch
+    return total

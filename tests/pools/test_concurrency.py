@@ -10,10 +10,10 @@ from django.db import connection
 from helhed.core.calendar import end_of_day
 from helhed.core.roles import Role
 from helhed.pools import services
-from helhed.pools.models import BatchLine, Forfeiture, Payout
+from helhed.pools.models import BatchLine, Forfeiture, Payout, TrancheNotice
 from tests.concurrency import at_once
 from tests.factories import UserFactory
-from tests.pools.conftest import allocated_pool, resolve
+from tests.pools.conftest import allocated_pool, answer_hearings, resolve
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="concurrent connections need PostgreSQL (SQLite serialises writers)")
@@ -33,8 +33,13 @@ def test_concurrent_evaluations_pay_each_tranche_once():
     for case in programme.cases.all():
         resolve(case, datetime.date(2026, 5, 1))
     summaries = _race(pool, datetime.date(2026, 10, 1))
-    # Aarhus: tranches 1 and 2 to pay; Copenhagen: 1 to pay, 2 to forfeit (no review).
+    # Aarhus: tranches 1 and 2 to pay; Copenhagen: 1 to pay, 2 heard once (no review) ...
     assert sum(s.to_pay for s in summaries) == 3
+    assert sum(s.hearings for s in summaries) == 1 and sum(s.to_forfeit for s in summaries) == 0
+    assert TrancheNotice.objects.filter(kind="hearing").count() == 1
+    answer_hearings(pool, datetime.date(2026, 10, 1))
+    # ... and, once it has answered, proposed forfeited once.
+    summaries = _race(pool, datetime.date(2026, 10, 1))
     assert sum(s.to_forfeit for s in summaries) == 1
     lines = BatchLine.objects.filter(open=True)
     assert lines.filter(outcome="pay").count() == 3 and lines.filter(outcome="forfeit").count() == 1

@@ -37,7 +37,7 @@ def test_evaluation_refuses_a_date_after_today(officer, aarhus_manager):
     assert "01.10.2026" in error.value.messages[0] and "efter i dag" in error.value.messages[0]
     assert not Forfeiture.objects.exists() and not BatchLine.objects.exists()
     # 23:30 UTC on 30 September is already 1 October in Denmark: allowed.
-    assert services.evaluate_pool(pool=pool, today=D(2026, 10, 1), now=now + datetime.timedelta(hours=1)).to_forfeit
+    assert services.evaluate_pool(pool=pool, today=D(2026, 10, 1), now=now + datetime.timedelta(hours=1)).hearings
 
 
 def test_pool_evaluate_command_refuses_a_future_date(officer, aarhus_manager, time_machine, capsys):
@@ -331,3 +331,54 @@ def test_amounts_set_by_the_officer_must_sum_exactly_to_the_pool(officer, aarhus
     rows = services.allocate_pool(pool=follow, actor=officer, now=AFTER_FOLLOW_UP,
                                   amounts={101: Decimal(60000), 147: Decimal(40000)})
     assert {r.municipality_id: r.amount for r in rows if r.applied} == {101: Decimal(60000), 147: Decimal(40000)}
+
+
+# --- 7. Notice and hearing before forfeiture ------------------------------------------------------
+
+def test_notice_then_hearing_then_forfeiture_with_a_decision_letter(client, officer, aarhus_manager):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from helhed.pools.models import NoticeKind, TrancheNotice
+
+    pool, _ = allocated_pool(officer, aarhus_manager)  # tranche 2's latest date: 30 September 2026
+    evaluate(pool, D(2026, 8, 30))
+    assert not TrancheNotice.objects.filter(municipality_id=751).exists()  # 31 days before
+    evaluate(pool, D(2026, 8, 31))
+    notice = TrancheNotice.objects.get(municipality_id=751, kind=NoticeKind.NOTICE)
+    assert notice.tranche.number == 2 and notice.sent_on == D(2026, 8, 31)
+    evaluate(pool, D(2026, 9, 10))
+    assert TrancheNotice.objects.filter(municipality_id=751, kind=NoticeKind.NOTICE).count() == 1
+    # The deadline passes: a hearing, never a forfeiture straight away.
+    summary = evaluate(pool, D(2026, 10, 1), hearings_answered=False)
+    assert summary.hearings == 2 and summary.to_forfeit == 0 and not Forfeiture.objects.exists()
+    hearing = TrancheNotice.objects.get(municipality_id=751, kind=NoticeKind.HEARING)
+    assert hearing.answer_by == D(2026, 10, 15)  # 10 business days after Thursday 1 October
+    assert evaluate(pool, D(2026, 10, 15), hearings_answered=False).to_forfeit == 0  # the deadline day itself
+    client.force_login(aarhus_manager)
+    with time_machine_at(datetime.datetime(2026, 10, 14, 12, tzinfo=COPENHAGEN)):
+        page = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+        assert "Partshøring om rate 2" in page and "15. oktober 2026" in page and "Send svaret" in page
+        client.post(reverse("pools:answer_hearing", args=[hearing.pk]), {"answer": "Vi mangler to sager."})
+    hearing.refresh_from_db()
+    assert hearing.answer == "Vi mangler to sager." and hearing.answered_by == aarhus_manager
+    with pytest.raises(ValidationError, match="allerede"):
+        services.answer_hearing(hearing=hearing, answer="Igen.", actor=aarhus_manager,
+                                now=end_of_day(D(2026, 10, 14)))
+    kbh_hearing = TrancheNotice.objects.get(municipality_id=101, kind=NoticeKind.HEARING)
+    with pytest.raises(ValidationError, match="Svarfristen"):
+        services.answer_hearing(hearing=kbh_hearing, answer="For sent.", actor=None, now=end_of_day(D(2026, 10, 16)))
+    summary = evaluate(pool, D(2026, 10, 16))
+    assert summary.to_forfeit == 2
+    lost = Forfeiture.objects.select_related("batch").get(municipality_id=751, tranche__number=2)
+    assert lost.evidence["hearing_answer"] == "Vi mangler to sager."
+    assert lost.evidence["hearing_answer_by"] == "2026-10-15"
+    page = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+    assert reverse("pools:forfeiture_pdf", args=[lost.pk]) in page
+    pdf = client.get(reverse("pools:forfeiture_pdf", args=[lost.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    for words in ("bortfalder", "Begrundelse", "30. september 2026", "Partshøring", "Vi mangler to sager",
+                  "Klagevejledning", "4 uger", "200.000,00 kr."):
+        assert words in text, words

@@ -207,3 +207,9 @@ class SetAmountsForm(forms.Form):
 
     def amounts(self) -> dict[int, Decimal]:
         return {int(name.removeprefix("amount_")): value for name, value in self.cleaned_data.items()}
+
+
+class HearingAnswerForm(forms.Form):
+    answer = forms.CharField(label="Kommunens svar", widget=forms.Textarea, max_length=4000,
+                             help_text="Skriv de oplysninger, I mener, vi skal kende, før vi træffer afgørelse.",
+                             error_messages={"required": "Skriv kommunens svar."})

@@ -62,6 +62,12 @@ class Pool(models.Model):
     eligible_codes = models.JSONField("udvalgte kommuner (kommunekoder)", default=list, blank=True)
     allocation_key = models.CharField("fordelingsnøgle", max_length=8, choices=AllocationKey.choices,
                                       default=AllocationKey.COUNT)
+    notice_days = models.PositiveSmallIntegerField(
+        "varsel (dage før seneste dato)", default=30,
+        help_text="Så mange dage før en rates seneste dato får en kommune, der ikke har nået milepælen, et varsel.")
+    hearing_business_days = models.PositiveSmallIntegerField(
+        "svarfrist ved partshøring (arbejdsdage)", default=10,
+        help_text="Kommunens frist for at svare, før en rate kan bortfalde (forvaltningsloven § 19).")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
                                verbose_name="genudmøntning af")
     tranches_in_order = models.BooleanField(
@@ -367,3 +373,36 @@ class BatchLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} rate {self.tranche.number} til {self.municipality_id}"
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "notice", "Varsel"
+    HEARING = "hearing", "Partshøring"
+
+
+class TrancheNotice(models.Model):
+    """A letter to a municipality about a tranche: a notice when its latest date approaches
+    with the milestone unmet, or a hearing (partshøring, forvaltningsloven § 19) with an answer
+    deadline before the tranche can be proposed forfeited. Once per kind, tranche and
+    municipality."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="notices")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=NoticeKind.choices)
+    sent_on = models.DateField("sendt")
+    answer_by = models.DateField("svarfrist", null=True, blank=True)
+    facts = models.JSONField("oplysninger")
+    answer = models.TextField("kommunens svar", blank=True)
+    answered_at = models.DateTimeField("svaret", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["sent_on", "tranche__number"]
+        verbose_name = "varsel eller partshøring"
+        verbose_name_plural = "varsler og partshøringer"
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality", "kind"], name="pool_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: rate {self.tranche.number} til {self.municipality_id}"

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from helhed.core.models import User
-from helhed.pools.models import BatchLine, DecisionBatch, LineOutcome, Payout, Pool
+from helhed.pools.models import BatchLine, DecisionBatch, Forfeiture, LineOutcome, Payout, Pool, TrancheNotice
 from helhed.pools.selectors import get_municipality, kroner
 
 
@@ -79,3 +79,32 @@ def get_payout(*, user: User, payout_id: UUID) -> Payout:
     if payout is None or not rules.has_perm("pools.view_municipality", user, payout.municipality_id):
         raise Http404("Udbetalingen findes ikke.")
     return payout
+
+
+def notices(*, user: User, pool: Pool, code: int) -> list[TrancheNotice]:
+    """The notices and hearings a municipality has received about the pool's tranches."""
+    get_municipality(user=user, pool=pool, code=code)
+    return list(TrancheNotice.objects.filter(tranche__pool=pool, municipality_id=code)
+                .select_related("tranche").order_by("sent_on", "tranche__number", "kind"))
+
+
+def forfeitures(*, user: User, pool: Pool, code: int) -> list[Forfeiture]:
+    """The approved forfeitures of a municipality: each has a decision letter."""
+    get_municipality(user=user, pool=pool, code=code)
+    return list(Forfeiture.objects.filter(tranche__pool=pool, municipality_id=code, batch__isnull=False)
+                .select_related("tranche", "batch").order_by("tranche__number"))
+
+
+def get_hearing(*, user: User, hearing_id: UUID) -> TrancheNotice:
+    hearing = TrancheNotice.objects.select_related("tranche__pool").filter(pk=hearing_id).first()
+    if hearing is None or not rules.has_perm("pools.view_municipality", user, hearing.municipality_id):
+        raise Http404("Partshøringen findes ikke.")
+    return hearing
+
+
+def get_forfeiture(*, user: User, forfeiture_id: int) -> Forfeiture:
+    forfeiture = (Forfeiture.objects.select_related("tranche__pool", "municipality", "batch__decided_by")
+                  .filter(pk=forfeiture_id, batch__isnull=False).first())
+    if forfeiture is None or not rules.has_perm("pools.view_municipality", user, forfeiture.municipality_id):
+        raise Http404("Afgørelsen findes ikke.")
+    return forfeiture

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
-from helhed.core.calendar import COPENHAGEN, is_past_deadline, local_date
+from helhed.core.calendar import COPENHAGEN, add_business_days, is_past_deadline, local_date
 from helhed.core.models import User
 from helhed.pools import milestones
 from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, units_of
@@ -32,12 +32,14 @@ from helhed.pools.models import (
     LineOutcome,
     MilestoneKind,
     MonthlyReport,
+    NoticeKind,
     OpenTo,
     Payout,
     Pool,
     StaffingLine,
     StaffRole,
     Tranche,
+    TrancheNotice,
 )
 from helhed.register.kommuner import kommunekoder
 from helhed.register.models import TargetGroupMember, TargetGroupResult
@@ -109,7 +111,8 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
                 target_result: TargetGroupResult, tranches: list[TrancheSpec], unit: int = 1,
                 allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None,
                 tranches_in_order: bool = True, open_to: str = OpenTo.ALL, eligible_codes: list[int] | None = None,
-                allocation_key: str = AllocationKey.COUNT) -> Pool:
+                allocation_key: str = AllocationKey.COUNT, notice_days: int = 30,
+                hearing_business_days: int = 10) -> Pool:
     problems = pool_problems(name=name, legal_basis=legal_basis, total=total, unit=unit, period_start=period_start,
                              period_end=period_end, opens_on=opens_on, deadline=deadline, tranches=tranches)
     codes = sorted(set(eligible_codes or []))
@@ -125,6 +128,7 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
         period_end=period_end, opens_on=opens_on, deadline=deadline, target_result=target_result,
         allocation_basis=allocation_basis, parent=parent, created_by=actor, tranches_in_order=tranches_in_order,
         open_to=open_to, eligible_codes=codes if open_to == OpenTo.LIST else [], allocation_key=allocation_key,
+        notice_days=notice_days, hearing_business_days=hearing_business_days,
     )
     Tranche.objects.bulk_create([
         Tranche(pool=pool, number=n, percent=t.percent, kind=t.kind, latest_on=t.latest_on,
@@ -428,7 +432,62 @@ class EvaluationSummary:
     waiting: int = 0
     already: int = 0
     no_target_group: int = 0
+    notices: int = 0
+    hearings: int = 0
     batch: DecisionBatch | None = None
+
+
+def notice_due(*, met_on: datetime.date | None, latest_on: datetime.date, today: datetime.date,
+               notice_days: int) -> bool:
+    """A municipality is warned when a tranche's latest date is ``notice_days`` days away or
+    less and its milestone is not met. **Our parameter** (``Pool.notice_days``, 30 by
+    default; issue 17): good administration, so that a forfeiture never comes as a surprise."""
+    return met_on is None and today >= latest_on - datetime.timedelta(days=notice_days) and today <= latest_on
+
+
+def hearing_answer_by(*, sent_on: datetime.date, business_days: int) -> datetime.date:
+    """The answer deadline of a hearing before a tranche is forfeited: ``business_days``
+    Danish business days after it is sent (forvaltningsloven § 19: the party must be given
+    time to comment; the length is **our parameter**, ``Pool.hearing_business_days``, 10 by
+    default; business days skip Danish public holidays, ``helhed.core.calendar``)."""
+    return add_business_days(sent_on, business_days)
+
+
+def hearing_over(*, hearing: TrancheNotice, today: datetime.date) -> bool:
+    """A forfeiture may be proposed once the municipality has answered, or its deadline has
+    passed (forvaltningsloven § 19; § 21: the decision waits for the answer within the
+    deadline)."""
+    return bool(hearing.answer) or today > hearing.answer_by
+
+
+def _send_notice(*, tranche: Tranche, code: int, kind: str, today: datetime.date, facts: dict,
+                 answer_by: datetime.date | None = None) -> int:
+    """Store a notice or hearing once; 1 when it was made now, 0 when it was there."""
+    try:
+        with transaction.atomic():
+            _, created = TrancheNotice.objects.get_or_create(
+                tranche=tranche, municipality_id=code, kind=kind,
+                defaults={"sent_on": today, "answer_by": answer_by, "facts": facts})
+    except IntegrityError:
+        return 0
+    return int(created)
+
+
+@transaction.atomic
+def answer_hearing(*, hearing: TrancheNotice, answer: str, actor: User | None, now: datetime.datetime) -> TrancheNotice:
+    """The municipality's answer to a hearing, by its deadline (Danish time). Once only."""
+    hearing = TrancheNotice.objects.select_for_update().get(pk=hearing.pk)
+    if hearing.kind != NoticeKind.HEARING:
+        raise ValidationError("Et varsel kan ikke besvares; kun en partshøring.")
+    if hearing.answer:
+        raise ValidationError("Partshøringen er allerede besvaret.")
+    if is_past_deadline(hearing.answer_by, now):
+        raise ValidationError(f"Svarfristen var {hearing.answer_by:%d.%m.%Y}.")
+    if not answer.strip():
+        raise ValidationError({"answer": "Skriv kommunens svar."})
+    hearing.answer, hearing.answered_at, hearing.answered_by = answer.strip(), now, actor
+    hearing.save(update_fields=["answer", "answered_at", "answered_by"])
+    return hearing
 
 
 def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
@@ -445,6 +504,7 @@ def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
     problem = evaluation_date_problem(today=today, now=now)
     if problem:
         raise ValidationError(problem)
+    pool = Pool.objects.get(pk=pool.pk)  # the latest dates and parameters as stored now
     summary = EvaluationSummary()
     if not pool.allocated_at:
         return summary
@@ -486,9 +546,31 @@ def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
                     "earlier_tranches_met_on": [d.isoformat() if d else None for d in earlier]}
             earlier.append(own_met_on if own_met_on and own_met_on <= today else None)
             decision = milestones.decide(met_on=outcome.met_on, latest_on=tranche.latest_on, today=today)
-            if decision == milestones.Decision.WAIT or amounts[tranche.number] <= 0:
+            if amounts[tranche.number] <= 0:
                 summary.waiting += 1
                 continue
+            if decision == milestones.Decision.WAIT:
+                summary.waiting += 1
+                if notice_due(met_on=outcome.met_on, latest_on=tranche.latest_on, today=today,
+                              notice_days=pool.notice_days):
+                    summary.notices += _send_notice(tranche=tranche, code=code, kind=NoticeKind.NOTICE, today=today,
+                                                    facts=outcome.evidence)
+                continue
+            if decision == milestones.Decision.FORFEIT:
+                hearing = TrancheNotice.objects.filter(tranche=tranche, municipality_id=code,
+                                                       kind=NoticeKind.HEARING).first()
+                if hearing is None:
+                    summary.hearings += _send_notice(
+                        tranche=tranche, code=code, kind=NoticeKind.HEARING, today=today, facts=outcome.evidence,
+                        answer_by=hearing_answer_by(sent_on=today, business_days=pool.hearing_business_days))
+                    summary.waiting += 1
+                    continue
+                if not hearing_over(hearing=hearing, today=today):
+                    summary.waiting += 1
+                    continue
+                outcome.evidence = outcome.evidence | {
+                    "hearing_sent_on": hearing.sent_on.isoformat(), "hearing_answer_by": hearing.answer_by.isoformat(),
+                    "hearing_answer": hearing.answer or None}
             if _propose(batch=batch, allocation=allocation, tranche=tranche, decision=decision, outcome=outcome,
                         amount=amounts[tranche.number], version=version):
                 if decision == milestones.Decision.PAY:

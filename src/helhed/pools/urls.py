@@ -19,5 +19,7 @@ urlpatterns = [
     path("ansoegninger/<uuid:application_id>/", views.application, name="application"),
     path("forslag/<uuid:batch_id>/", views.batch, name="batch"),
     path("udbetalinger/<uuid:payout_id>/pdf/", views.payout_pdf, name="payout_pdf"),
+    path("hoeringer/<uuid:hearing_id>/svar/", views.answer_hearing, name="answer_hearing"),
+    path("bortfald/<int:forfeiture_id>/pdf/", views.forfeiture_pdf, name="forfeiture_pdf"),
     path("rapporter/<uuid:report_id>/", views.report_pdf, name="report"),
 ]

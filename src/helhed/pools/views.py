@@ -21,6 +21,7 @@ from helhed.pools.forms import (
     ApplicationForm,
     BatchDecisionForm,
     DecisionForm,
+    HearingAnswerForm,
     LateTrancheForm,
     PoolForm,
     SetAmountsForm,
@@ -256,6 +257,37 @@ def batch(request, batch_id):
                                                 "own_recommendation": b.recommended_by_id == request.user.pk})
 
 
+@require_POST
+@permission_required("pools.apply")
+def answer_hearing(request, hearing_id):
+    """The municipality answers a hearing before a tranche is forfeited (forvaltningsloven § 19)."""
+    hearing = payout_selectors.get_hearing(user=request.user, hearing_id=hearing_id)
+    if not rules.has_perm("pools.apply_for", request.user, hearing.municipality_id):
+        raise PermissionDenied
+    form = HearingAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(form.errors.get("answer", [])))
+        services.answer_hearing(hearing=hearing, answer=form.cleaned_data["answer"], actor=request.user,
+                                now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Svaret er modtaget. Det indgår i afgørelsen.")
+    return redirect("pools:dashboard", pool_id=hearing.tranche.pool_id, code=hearing.municipality_id)
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def forfeiture_pdf(request, forfeiture_id):
+    f = payout_selectors.get_forfeiture(user=request.user, forfeiture_id=forfeiture_id)
+    response = HttpResponse(reports.forfeiture_letter_pdf(f), content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="afgoerelse-bortfald-{f.municipality_id}-'
+                                       f'rate-{f.tranche.number}.pdf"')
+    return response
+
+
 @require_GET
 @never_cache
 @permission_required("pools.view_pools")
@@ -318,7 +350,11 @@ def dashboard(request, pool_id, code):
     d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
     return render(request, "pools/dashboard.html", {
         "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code),
-        "orders": payout_selectors.payout_orders(user=request.user, pool=p, code=code)})
+        "orders": payout_selectors.payout_orders(user=request.user, pool=p, code=code),
+        "notices": payout_selectors.notices(user=request.user, pool=p, code=code),
+        "forfeitures": payout_selectors.forfeitures(user=request.user, pool=p, code=code),
+        "can_answer": rules.has_perm("pools.apply_for", request.user, code),
+        "answer_form": HearingAnswerForm()})
 
 
 @require_GET
