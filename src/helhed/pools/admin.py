@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from helhed.core.admin import ReadOnlyAdmin
-from helhed.pools.models import Allocation, Application, BatchLine, DecisionBatch, Forfeiture, Payout, Pool
+from helhed.pools.models import (
+    Allocation,
+    Application,
+    BatchLine,
+    DecisionBatch,
+    Forfeiture,
+    Payout,
+    Pool,
+    TrancheNotice,
+)
 
 # Pools hold money decisions with their evidence: they change only through the services.
 
@@ -41,3 +50,9 @@ class DecisionBatchAdmin(ReadOnlyAdmin):
 @admin.register(BatchLine)
 class BatchLineAdmin(ReadOnlyAdmin):
     list_display = ["batch", "tranche", "municipality", "outcome", "amount", "met_on", "open"]
+
+
+@admin.register(TrancheNotice)
+class TrancheNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["tranche", "municipality", "kind", "sent_on", "answer_by", "answered_at"]
+    list_filter = ["kind"]

@@ -67,14 +67,19 @@ class PoolForm(forms.Form):
         help_text="Vores læsning af seed 002 (\"30 pct. ved start, 40 pct. når ..., og 30 pct. når ...\") er "
                   "rækkefølge.")
 
-    open_to = forms.ChoiceField(label="Åben for", choices=OpenTo.choices, initial=OpenTo.ALL)
+    open_to = forms.ChoiceField(label="Åben for", choices=OpenTo.choices, initial=OpenTo.ALL, required=False)
     eligible_codes = forms.CharField(
         label="Udvalgte kommuner", required=False, max_length=2000,
         help_text="Kommunekoder adskilt af komma, fx 360, 665. Kun når puljen er åben for udvalgte kommuner.")
     allocation_key = forms.ChoiceField(label="Fordelingsnøgle", choices=AllocationKey.choices,
-                                       initial=AllocationKey.COUNT,
+                                       initial=AllocationKey.COUNT, required=False,
                                        help_text="Fastsatte beløb skrives ved fordelingen og skal give præcis "
                                                  "puljens beløb.")
+
+    notice_days = forms.IntegerField(label="Varsel (dage før en rates seneste dato)", required=False, min_value=0,
+                                     initial=30, help_text="Tom: 30 dage.")
+    hearing_business_days = forms.IntegerField(label="Svarfrist ved partshøring (arbejdsdage)", required=False,
+                                               min_value=1, initial=10, help_text="Tom: 10 arbejdsdage.")
 
     def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +102,8 @@ class PoolForm(forms.Form):
 
     def clean(self):
         d = super().clean()
+        d["open_to"] = d.get("open_to") or self.fields["open_to"].initial
+        d["allocation_key"] = d.get("allocation_key") or AllocationKey.COUNT
         if d.get("open_to") == OpenTo.LIST and not d.get("eligible_codes") and "eligible_codes" not in self.errors:
             self.add_error("eligible_codes", "Skriv mindst én kommunekode.")
         return d

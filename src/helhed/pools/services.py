@@ -701,7 +701,8 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
                      period_start, period_end, opens_on, deadline, tranches: list[TrancheSpec],
                      target_result: TargetGroupResult | None = None, tranches_in_order: bool = True,
                      open_to: str = OpenTo.SHORT, eligible_codes: list[int] | None = None,
-                     allocation_key: str = AllocationKey.COUNT) -> Pool:
+                     allocation_key: str = AllocationKey.COUNT, notice_days: int = 30,
+                     hearing_business_days: int = 10) -> Pool:
     """A new pool from the parent's unclaimed money, with its own window, period and tranche
     schedule (its milestones are measured from its own start, ``own_start_met_on``),
     allocated among the municipalities that apply to it."""
@@ -714,7 +715,8 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,
                        allocation_basis=AllocationBasis.APPLICANTS, parent=parent,
                        tranches_in_order=tranches_in_order, open_to=open_to, eligible_codes=eligible_codes,
-                       allocation_key=allocation_key)
+                       allocation_key=allocation_key, notice_days=notice_days,
+                       hearing_business_days=hearing_business_days)
 
 
 # --- Monthly reports ------------------------------------------------------------------

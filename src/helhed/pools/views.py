@@ -72,7 +72,9 @@ def create(request):
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
                 deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches),
                 tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
-                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"])
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
+                notice_days=30 if d["notice_days"] is None else d["notice_days"],
+                hearing_business_days=d["hearing_business_days"] or 10)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -319,7 +321,9 @@ def follow_up(request, pool_id):
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
                 deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result,
                 tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
-                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"])
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
+                notice_days=30 if d["notice_days"] is None else d["notice_days"],
+                hearing_business_days=d["hearing_business_days"] or 10)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -108,7 +108,8 @@ class Command(BaseCommand):
             s = services.evaluate_pool(pool=p, today=today, now=now)
             self.stdout.write(f"{p.name}: {s.to_pay} foreslået udbetalt, {s.to_forfeit} foreslået bortfaldet, "
                               f"{s.waiting} afventer, {s.already} foreslået eller afgjort før, "
-                              f"{s.no_target_group} uden nogen i målgruppen. "
+                              f"{s.no_target_group} uden nogen i målgruppen, {s.notices} varsler og "
+                              f"{s.hearings} partshøringer sendt. "
                               "En anden puljeansvarlig skal godkende forslaget.")
 
     def monthly_reports(self, *, pool, today, **options):
