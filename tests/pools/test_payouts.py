@@ -382,3 +382,22 @@ def test_notice_then_hearing_then_forfeiture_with_a_decision_letter(client, offi
     for words in ("bortfalder", "Begrundelse", "30. september 2026", "Partshøring", "Vi mangler to sager",
                   "Klagevejledning", "4 uger", "200.000,00 kr."):
         assert words in text, words
+
+
+def test_the_allocate_page_takes_amounts_set_by_the_officer(client, officer, aarhus_manager):
+    from django.urls import reverse
+
+    parent = _parent_with_leftover(officer, aarhus_manager)
+    follow = _follow_up(officer, parent, open_to="all", allocation_key="set")
+    for code in (101, 147):
+        approve(apply(follow, code, now=IN_FOLLOW_UP_WINDOW), officer, now=IN_FOLLOW_UP_WINDOW)
+    client.force_login(officer)
+    url = reverse("pools:allocate", args=[follow.pk])
+    with time_machine_at(AFTER_FOLLOW_UP):
+        page = client.post(url, {"from_pool_page": "1"}).content.decode()
+        assert "Beløb pr. kommune" in page and "Frederiksberg (kr.)" in page
+        page = client.post(url, {"amount_101": "60.000", "amount_147": "30.000"}).content.decode()
+        assert "<title>Fejl:" in page and "præcis" in page and not follow.allocations.exists()
+        client.post(url, {"amount_101": "60.000", "amount_147": "40.000,00"})
+    assert {a.municipality_id: a.amount for a in follow.allocations.all()} == {101: Decimal(60000),
+                                                                              147: Decimal(40000)}

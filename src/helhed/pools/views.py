@@ -201,8 +201,9 @@ def allocate(request, pool_id):
             return redirect("pools:pool", pool_id=p.pk)
     if not asks:
         return redirect("pools:pool", pool_id=p.pk)
+    has_errors = any(f.errors for f in forms) or bool(set_amounts is not None and set_amounts.errors)
     return render(request, "pools/allocate.html", {"p": p, "forms": forms, "set_amounts": set_amounts,
-                                                   "today": timezone.localdate(now)})
+                                                   "today": timezone.localdate(now), "has_errors": has_errors})
 
 
 @require_POST
