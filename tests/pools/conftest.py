@@ -81,13 +81,13 @@ def approve(application, officer, now=IN_WINDOW):
     return services.decide_application(application=application, approve=True, reason="", actor=officer, now=now)
 
 
-def allocated_pool(officer, manager, *, counts=None, tranches=None, total=Decimal("1000000")):
+def allocated_pool(officer, manager, *, counts=None, tranches=None, total=Decimal("1000000"), in_order=True):
     """A pool of ``total`` kroner with Aarhus (3 members, its review programme made) and
     Copenhagen approved, allocated on 20 February 2026."""
     from helhed.review import services as review
 
     result = make_result(officer, counts or {751: 3, 101: 3})
-    pool = make_pool(officer, result, total=total, tranches=tranches)
+    pool = make_pool(officer, result, total=total, tranches=tranches, tranches_in_order=in_order)
     for code in (751, 101):
         approve(apply(pool, code), officer)
     services.allocate_pool(pool=pool, actor=officer, now=AFTER_DEADLINE)
@@ -124,3 +124,44 @@ def resolve(case, on, *, closed=False, entered_on=None):
     type(case).objects.filter(pk=case.pk).update(status=to, **({"closed_on": on} if closed else {"visiteret_on": on}))
     CaseEvent.objects.create(case=case, on=on, at=_entered(on, entered_on), actor_name="test",
                              from_status=case.status, to_status=to, text="Status")
+
+
+def two_officers():
+    from helhed.core.models import User
+
+    return [User.objects.filter(username=name).first() or UserFactory(username=name, role=Role.POOL_OFFICER)
+            for name in ("indstiller", "godkender")]
+
+
+def answer_hearings(pool, today, answer="Kommunen har ingen bemærkninger."):
+    """The municipalities answer every open hearing of ``pool`` on ``today``."""
+    from helhed.core.calendar import end_of_day
+    from helhed.pools.models import NoticeKind, TrancheNotice
+
+    for hearing in TrancheNotice.objects.filter(tranche__pool=pool, kind=NoticeKind.HEARING, answer=""):
+        services.answer_hearing(hearing=hearing, answer=answer, actor=None, now=end_of_day(today))
+
+
+def evaluate(pool, today, *, approve=True, hearings_answered=True):
+    """Evaluate as the nightly run does on ``today``. Unless told not to, the municipalities
+    answer any hearing at once and the evaluation runs again the same day (so a forfeiture is
+    proposed on ``today``), and one officer recommends each proposal and another approves it."""
+    from helhed.core.calendar import end_of_day
+
+    summaries = [services.evaluate_pool(pool=pool, today=today, now=end_of_day(today))]
+    if hearings_answered and summaries[0].hearings:
+        answer_hearings(pool, today)
+        summaries.append(services.evaluate_pool(pool=pool, today=today, now=end_of_day(today)))
+    for summary in summaries:
+        if approve and summary.batch:
+            first, second = two_officers()
+            services.recommend_batch(batch=summary.batch, actor=first, now=end_of_day(today))
+            services.decide_batch(batch=summary.batch, approve=True, reason="Kontrolleret.", actor=second,
+                                  now=end_of_day(today))
+    total = summaries[0]
+    for later in summaries[1:]:
+        total.to_pay += later.to_pay
+        total.to_forfeit += later.to_forfeit
+        total.waiting = later.waiting
+        total.batch = later.batch or total.batch
+    return total

@@ -15,6 +15,7 @@ from tests.pools.conftest import (
     START,
     apply,
     approve,
+    evaluate,
     in_effort,
     make_pool,
     make_result,
@@ -52,7 +53,7 @@ def build(officer, manager, *, municipalities, members, months, name="Flere skal
         in_effort(case, D(2026, 3, 1) + datetime.timedelta(days=i))
         if i % 2:
             resolve(case, D(2026, 4, 1) + datetime.timedelta(days=i))
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 1))
+    evaluate(pool, D(2026, 7, 1))
     for m in range(months):
         services.generate_monthly_reports(pool=pool, today=D(2026, 4 + m, 2))
     return pool
@@ -72,6 +73,7 @@ POOL_PAGES = {
     "api applications": ("officer", "/api/v1/pools/{pool}/applications"),
     "api allocations": ("officer", "/api/v1/pools/{pool}/allocations"),
     "api payouts": ("officer", "/api/v1/pools/{pool}/payouts"),
+    "api batches": ("officer", "/api/v1/pools/{pool}/batches"),
     "api dashboard": ("manager", "/api/v1/pools/{pool}/municipalities/751/dashboard"),
 }
 

@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 
 from helhed.pools import milestones, services
 from helhed.pools.models import AllocationBasis, Forfeiture, Payout
-from tests.pools.conftest import allocated_pool, apply, approve, in_effort, on_benefit, resolve, schedule
+from tests.pools.conftest import (
+    allocated_pool,
+    apply,
+    approve,
+    evaluate,
+    in_effort,
+    on_benefit,
+    resolve,
+    schedule,
+)
 
 D = datetime.date
 
@@ -43,9 +52,9 @@ def test_decide(met_on, today, expected):
 
 def test_the_first_tranche_is_paid_at_the_start(officer, aarhus_manager):
     pool, _ = allocated_pool(officer, aarhus_manager)
-    summary = services.evaluate_pool(pool=pool, today=D(2026, 2, 25))
-    assert summary.paid == 0  # the period has not begun
-    services.evaluate_pool(pool=pool, today=D(2026, 3, 1))
+    summary = evaluate(pool, D(2026, 2, 25))
+    assert summary.to_pay == 0  # the period has not begun
+    evaluate(pool, D(2026, 3, 1))
     first = payouts(pool)[1]
     assert first.amount == Decimal(150000) and first.met_on == D(2026, 3, 1)
     assert first.evidence["rule"] == "at_start" and first.rule_version == milestones.rule_version()
@@ -58,7 +67,7 @@ def test_all_afklaret_og_visiteret_met(officer, aarhus_manager):
     resolve(cases[0], D(2026, 4, 2))
     resolve(cases[1], D(2026, 6, 10))
     resolve(cases[2], D(2026, 5, 1), closed=True)
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 1))
+    evaluate(pool, D(2026, 7, 1))
     second = payouts(pool)[2]
     assert second.met_on == D(2026, 6, 10) and second.amount == Decimal(200000)
     assert second.evidence["resolved"] == 3 and second.evidence["gross_target_group"] == 3
@@ -70,9 +79,9 @@ def test_all_afklaret_og_visiteret_not_met_waits_then_is_forfeited(officer, aarh
     cases = list(programme.cases.order_by("number"))
     resolve(cases[0], D(2026, 4, 2))
     resolve(cases[1], D(2026, 4, 3))
-    summary = services.evaluate_pool(pool=pool, today=D(2026, 9, 30))
+    summary = evaluate(pool, D(2026, 9, 30))
     assert 2 not in payouts(pool) and 2 not in forfeits(pool) and summary.waiting >= 1
-    services.evaluate_pool(pool=pool, today=D(2026, 10, 1))
+    evaluate(pool, D(2026, 10, 1))
     lost = forfeits(pool)[2]
     assert lost.met_on is None and lost.amount == Decimal(200000)
     assert lost.evidence["resolved"] == 2 and lost.evidence["gross_target_group"] == 3
@@ -84,7 +93,7 @@ def test_all_afklaret_og_visiteret_met_late_is_forfeited(officer, aarhus_manager
     for case, day in zip(programme.cases.order_by("number"), [D(2026, 4, 2), D(2026, 5, 1), D(2026, 10, 5)],
                          strict=True):
         resolve(case, day)
-    services.evaluate_pool(pool=pool, today=D(2026, 10, 10))
+    evaluate(pool, D(2026, 10, 10))
     assert 2 not in payouts(pool)
     # Resolved after the latest date, and entered then: not a fact by the deadline.
     assert forfeits(pool)[2].met_on is None
@@ -92,15 +101,15 @@ def test_all_afklaret_og_visiteret_met_late_is_forfeited(officer, aarhus_manager
 
 
 def test_effort_share_met_in_three_consecutive_months(officer, aarhus_manager):
-    pool, programme = allocated_pool(officer, aarhus_manager)
+    pool, programme = allocated_pool(officer, aarhus_manager, in_order=False)
     on_benefit(programme)
     cases = list(programme.cases.order_by("number"))
     in_effort(cases[0], D(2026, 4, 1), D(2026, 6, 30))
     in_effort(cases[1], D(2026, 4, 20), D(2026, 6, 5), kind="loentilskud")
     in_effort(cases[2], D(2026, 3, 1), kind="mentor")  # not virksomhedsrettet
-    services.evaluate_pool(pool=pool, today=D(2026, 6, 30))
+    evaluate(pool, D(2026, 6, 30))
     assert 3 not in payouts(pool)  # June has not ended
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 1))
+    evaluate(pool, D(2026, 7, 1))
     third = payouts(pool)[3]
     assert third.met_on == D(2026, 6, 30) and third.amount == Decimal(150000)
     months = third.evidence["months"]
@@ -110,46 +119,47 @@ def test_effort_share_met_in_three_consecutive_months(officer, aarhus_manager):
 
 
 def test_effort_share_not_met_when_the_run_is_broken(officer, aarhus_manager):
-    pool, programme = allocated_pool(officer, aarhus_manager)
+    pool, programme = allocated_pool(officer, aarhus_manager, in_order=False)
     on_benefit(programme)
     cases = list(programme.cases.order_by("number"))
     for month in (4, 5, 7, 8):  # June is missing
         in_effort(cases[0], D(2026, month, 1), D(2026, month, 28))
         in_effort(cases[1], D(2026, month, 1), D(2026, month, 28))
-    services.evaluate_pool(pool=pool, today=D(2026, 9, 1))
+    evaluate(pool, D(2026, 9, 1))
     assert 3 not in payouts(pool) and 3 not in forfeits(pool)
-    services.evaluate_pool(pool=pool, today=D(2027, 1, 1))
+    evaluate(pool, D(2027, 1, 1))
     lost = forfeits(pool)[3]
     assert lost.met_on is None
     assert [m["reached"] for m in lost.evidence["months"]][:6] == [False, True, True, False, True, True]
 
 
 def test_effort_share_below_the_threshold_is_not_met(officer, aarhus_manager):
-    pool, programme = allocated_pool(officer, aarhus_manager, tranches=schedule(threshold="67"))
+    pool, programme = allocated_pool(officer, aarhus_manager, tranches=schedule(threshold="67"), in_order=False)
     on_benefit(programme)
     cases = list(programme.cases.order_by("number"))
     in_effort(cases[0], D(2026, 3, 1))
     in_effort(cases[1], D(2026, 3, 1))  # 2 of 3 = 66.67 % < 67 %
-    services.evaluate_pool(pool=pool, today=D(2026, 12, 1))
+    evaluate(pool, D(2026, 12, 1))
     assert 3 not in payouts(pool)
 
 
 def test_effort_share_met_late_is_forfeited(officer, aarhus_manager):
-    pool, programme = allocated_pool(officer, aarhus_manager, tranches=schedule(effort_latest=D(2026, 11, 30)))
+    pool, programme = allocated_pool(officer, aarhus_manager, tranches=schedule(effort_latest=D(2026, 11, 30)),
+                                     in_order=False)
     on_benefit(programme)
     cases = list(programme.cases.order_by("number"))
     in_effort(cases[0], D(2026, 10, 1))
     in_effort(cases[1], D(2026, 10, 1))
-    services.evaluate_pool(pool=pool, today=D(2027, 1, 2))
+    evaluate(pool, D(2027, 1, 2))
     assert 3 not in payouts(pool)
     assert forfeits(pool)[3].met_on == D(2026, 12, 31)
 
 
 def test_evaluating_again_pays_nothing_twice(officer, aarhus_manager):
     pool, _ = allocated_pool(officer, aarhus_manager)
-    first = services.evaluate_pool(pool=pool, today=D(2026, 3, 5))
-    second = services.evaluate_pool(pool=pool, today=D(2026, 3, 6))
-    assert first.paid == 2 and second.paid == 0 and second.already == 2
+    first = evaluate(pool, D(2026, 3, 5))
+    second = evaluate(pool, D(2026, 3, 6))
+    assert first.to_pay == 2 and second.to_pay == 0 and second.already == 2
     assert Payout.objects.count() == 2
 
 
@@ -158,7 +168,7 @@ def test_forfeited_money_is_unclaimed_and_goes_out_again_in_a_follow_up_pool(off
 
     pool, _ = allocated_pool(officer, aarhus_manager, counts={751: 3, 101: 3, 147: 4}, total=Decimal(1000000))
     assert services.unclaimed(pool) == Decimal(400000)  # Frederiksberg did not apply
-    services.evaluate_pool(pool=pool, today=D(2026, 10, 1))  # tranche 2 forfeited by both
+    evaluate(pool, D(2026, 10, 1))  # tranche 2 forfeited by both
     assert services.unclaimed(pool) == Decimal(400000) + 2 * Decimal(120000)
     available = services.available_for_follow_up(pool)
     with pytest.raises(ValidationError) as error:

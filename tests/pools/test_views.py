@@ -17,7 +17,16 @@ from helhed.pools import selectors, services
 from helhed.pools.models import Application, ApplicationStatus, Pool
 from helhed.review import services as review
 from tests.factories import UserFactory, make_citizen
-from tests.pools.conftest import AFTER_DEADLINE, apply, approve, make_pool, make_result, resolve, schedule
+from tests.pools.conftest import (
+    AFTER_DEADLINE,
+    apply,
+    approve,
+    evaluate,
+    make_pool,
+    make_result,
+    resolve,
+    schedule,
+)
 
 
 @pytest.fixture
@@ -49,7 +58,7 @@ def running(officer, aarhus_manager):
                                         started_on=datetime.date(2026, 3, 1))
     for case in list(programme.cases.order_by("number"))[:2]:
         resolve(case, datetime.date(2026, 4, 1))
-    services.evaluate_pool(pool=pool, today=datetime.date(2026, 3, 2))
+    evaluate(pool, datetime.date(2026, 3, 2))
     return pool, citizens
 
 
@@ -137,7 +146,7 @@ def test_a_municipality_sees_only_its_own_application(client, open_pool, copenha
     assert client.get(reverse("pools:application", args=[a.pk])).status_code == 200
 
 
-def test_allocate_and_evaluate_buttons(client, officer):
+def test_allocate_and_evaluate_buttons(client, officer, aarhus_manager):
     later = timezone.localdate() + datetime.timedelta(days=200)
     pool = make_pool(officer, make_result(officer, {751: 3, 101: 1}), total=Decimal(1000),
                      tranches=schedule(start_latest=later, resolved_latest=later, effort_latest=later))
@@ -148,8 +157,28 @@ def test_allocate_and_evaluate_buttons(client, officer):
     assert pool.allocated_at is not None
     body = client.get(reverse("pools:pool", args=[pool.pk])).content.decode()
     assert "Uforbrugte midler: <strong>250 kr.</strong>" in body
-    client.post(reverse("pools:evaluate", args=[pool.pk]))
-    assert pool.tranches.get(number=1).payouts.count() == 1
+    response = client.post(reverse("pools:evaluate", args=[pool.pk]))
+    batch = pool.batches.get()
+    assert response.url == reverse("pools:batch", args=[batch.pk])
+    assert pool.tranches.get(number=1).payouts.count() == 0  # only proposed
+    page = client.get(response.url).content.decode()
+    assert "Du har selv indstillet forslaget" in page and "Gem afgørelsen" not in page
+    client.post(response.url, {"decision": "approve", "reason": "Jeg godkender selv."})
+    assert pool.tranches.get(number=1).payouts.count() == 0  # the proposer cannot approve
+    second = UserFactory(role=Role.POOL_OFFICER)
+    client.force_login(second)
+    page = client.get(response.url).content.decode()
+    assert "Gem afgørelsen" in page and "225 kr." in page
+    assert client.post(response.url, {"decision": "approve", "reason": ""}).status_code == 200  # reason required
+    client.post(response.url, {"decision": "approve", "reason": "Fordelingen og periodens start er kontrolleret."})
+    payout = pool.tranches.get(number=1).payouts.get()
+    assert payout.amount == Decimal(225) and payout.batch == batch and payout.created_by == second
+    pdf = client.get(reverse("pools:payout_pdf", args=[payout.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    client.force_login(aarhus_manager)
+    dashboard = client.get(reverse("pools:dashboard", args=[pool.pk, 751])).content.decode()
+    assert reverse("pools:payout_pdf", args=[payout.pk]) in dashboard and "225,00 kr." in dashboard
+    assert client.get(response.url).status_code == 403  # municipalities never see proposals
 
 
 def test_only_pool_officers_manage(client, aarhus_manager, officer):

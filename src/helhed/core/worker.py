@@ -179,9 +179,9 @@ def pool_evaluate(now: datetime.datetime) -> str:
     paid = forfeited = 0
     pools = _allocated_pools()
     for pool in pools:
-        summary = services.evaluate_pool(pool=pool, today=today)
-        paid, forfeited = paid + summary.paid, forfeited + summary.forfeited
-    return f"{len(pools)} puljer: {paid} udbetalt, {forfeited} bortfaldet."
+        summary = services.evaluate_pool(pool=pool, today=today, now=now)
+        paid, forfeited = paid + summary.to_pay, forfeited + summary.to_forfeit
+    return f"{len(pools)} puljer: {paid} foreslået udbetalt, {forfeited} foreslået bortfaldet (afventer godkendelse)."
 
 
 def pool_monthly_reports(now: datetime.datetime) -> str:

@@ -1,7 +1,17 @@
 from django.contrib import admin
 
 from helhed.core.admin import ReadOnlyAdmin
-from helhed.pools.models import Allocation, Ambassador, Application, Forfeiture, Payout, Pool
+from helhed.pools.models import (
+    Allocation,
+    Ambassador,
+    Application,
+    BatchLine,
+    DecisionBatch,
+    Forfeiture,
+    Payout,
+    Pool,
+    TrancheNotice,
+)
 
 # Pools hold money decisions with their evidence: they change only through the services.
 
@@ -24,7 +34,7 @@ class AllocationAdmin(ReadOnlyAdmin):
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ["tranche", "municipality", "amount", "met_on", "rule_version"]
+    list_display = ["tranche", "municipality", "amount", "met_on", "rule_version", "batch"]
 
 
 @admin.register(Forfeiture)
@@ -38,3 +48,18 @@ class AmbassadorAdmin(ReadOnlyAdmin):
     list_display = ["name", "municipality", "title", "email", "added_at", "withdrawn_at"]
     list_filter = ["municipality"]
     search_fields = ["name", "email"]
+@admin.register(DecisionBatch)
+class DecisionBatchAdmin(ReadOnlyAdmin):
+    list_display = ["pool", "as_of", "status", "proposed_at", "recommended_by", "decided_by"]
+    list_filter = ["status"]
+
+
+@admin.register(BatchLine)
+class BatchLineAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "tranche", "municipality", "outcome", "amount", "met_on", "open"]
+
+
+@admin.register(TrancheNotice)
+class TrancheNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["tranche", "municipality", "kind", "sent_on", "answer_by", "answered_at"]
+    list_filter = ["kind"]

@@ -47,6 +47,7 @@ class PoolOut(Schema):
     allocation_basis: str
     parent: UUID | None
     allocated: bool
+    tranches_in_order: bool = Field(..., description="En senere rate udbetales først, når de tidligere er nået")
     unclaimed: Decimal | None = Field(None, description="Kun for puljeansvarlige")
     tranches: list[TrancheOut]
 
@@ -82,6 +83,30 @@ class DecisionOut(Schema):
     met_on: datetime.date | None
     rule_version: str
     evidence: dict
+    batch: UUID | None = Field(None, description="Det godkendte forslag, udbetalingen bygger på")
+    approved_at: datetime.datetime | None = None
+
+
+class BatchLineOut(Schema):
+    tranche: int
+    municipality: int
+    outcome: str = Field(..., description="pay eller forfeit")
+    amount: Decimal
+    met_on: datetime.date | None
+    rule_version: str
+    evidence: dict
+
+
+class BatchOut(Schema):
+    id: UUID
+    as_of: datetime.date
+    status: str = Field(..., description="proposed, recommended, approved eller rejected")
+    proposed_at: datetime.datetime
+    recommended_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    reason: str
+    rule_version: str
+    lines: list[BatchLineOut]
 
 
 class MonthOut(Schema):
@@ -133,7 +158,8 @@ def _pool(p, user) -> PoolOut:
         id=p.pk, name=p.name, legal_basis=p.legal_basis, total=p.total, unit=p.unit, period_start=p.period_start,
         period_end=p.period_end, opens_on=p.opens_on, deadline=p.deadline, target_rule=p.rule_name,
         reference_date=p.reference_date, allocation_basis=p.allocation_basis, parent=p.parent_id,
-        allocated=p.allocated_at is not None, unclaimed=services.unclaimed(p) if manage and p.allocated_at else None,
+        allocated=p.allocated_at is not None, tranches_in_order=p.tranches_in_order,
+        unclaimed=services.unclaimed(p) if manage and p.allocated_at else None,
         tranches=[TrancheOut(number=t.number, percent=t.percent, milestone=t.kind, description=t.description,
                              threshold_percent=t.threshold, consecutive_months=t.months, latest_on=t.latest_on)
                   for t in p.tranches.all()],
@@ -185,13 +211,31 @@ def list_payouts(request, pool_id: UUID):
     p = selectors.get_pool(user=request.auth, pool_id=pool_id)
     out = []
     for model, outcome in ((Payout, "udbetalt"), (Forfeiture, "bortfaldet")):
-        for d in model.objects.filter(tranche__pool=p).select_related("tranche").order_by("municipality_id",
+        for d in model.objects.filter(tranche__pool=p).select_related("tranche", "batch").order_by("municipality_id",
                                                                                            "tranche__number"):
             if _in_scope(request.auth, d.municipality_id):
                 out.append(DecisionOut(tranche=d.tranche.number, municipality=d.municipality_id, outcome=outcome,
                                        amount=d.amount, met_on=d.met_on, rule_version=d.rule_version,
-                                       evidence=d.evidence))
+                                       evidence=d.evidence, batch=d.batch_id,
+                                       approved_at=d.batch.decided_at if d.batch_id else None))
     return out
+
+
+@router.get("/pools/{pool_id}/batches", response={200: list[BatchOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Forslag til udbetalinger og bortfald, med dokumentation (kun puljeansvarlige)")
+def list_batches(request, pool_id: UUID):
+    _require(request)
+    if not rules.has_perm("pools.manage_pools", request.auth):
+        raise HttpError(403, "Kun puljeansvarlige ser forslag til udbetalinger.")
+    p = selectors.get_pool(user=request.auth, pool_id=pool_id)
+    return [BatchOut(id=b.pk, as_of=b.as_of, status=b.status, proposed_at=b.proposed_at,
+                     recommended_at=b.recommended_at, decided_at=b.decided_at, reason=b.reason,
+                     rule_version=b.rule_version,
+                     lines=[BatchLineOut(tranche=line.tranche.number, municipality=line.municipality_id,
+                                         outcome=line.outcome, amount=line.amount, met_on=line.met_on,
+                                         rule_version=line.rule_version, evidence=line.evidence)
+                            for line in b.lines.all()])
+            for b in p.batches.prefetch_related("lines__tranche").order_by("-proposed_at")]
 
 
 def _figures(f) -> FiguresOut:

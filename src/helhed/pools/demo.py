@@ -96,7 +96,18 @@ def build_pools_demo(*, today: datetime.date) -> None:
                                     now=_at(deadline + datetime.timedelta(days=2)))
     services.allocate_pool(pool=pool, actor=officer, now=_at(deadline + datetime.timedelta(days=5)))
     pool.refresh_from_db()
-    services.evaluate_pool(pool=pool, today=today, actor=officer)
+    # The first tranche: proposed by the nightly run, recommended by one officer and approved
+    # by the other, as every payout must be. The payouts of today's evaluation wait for a
+    # second officer, so the demo shows a proposal to approve.
+    approver = staff["puljeansvarlig.godkender"]
+    start_day = max(start, (pool.allocated_at.astimezone(COPENHAGEN).date()))
+    first = services.evaluate_pool(pool=pool, today=min(start_day, today), now=_at(min(start_day, today), 2))
+    if first.batch:
+        services.recommend_batch(batch=first.batch, actor=officer, now=_at(start_day, 9))
+        services.decide_batch(batch=first.batch, approve=True, actor=approver, now=_at(start_day, 11),
+                              reason="Kontrolleret: puljen er fordelt, og perioden er begyndt.")
+    if today > start_day:
+        services.evaluate_pool(pool=pool, today=today, now=_at(today, 2))
 
     # Aarhus's report for last month, as the scheduler would have made it.
     from helhed.pools import reports, selectors

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 
 from helhed.core.forms import date_field
-from helhed.pools.models import BUDGET_ONLY_ROLES, MilestoneKind, StaffRole
+from helhed.pools.models import BUDGET_ONLY_ROLES, AllocationKey, MilestoneKind, OpenTo, StaffRole
 from helhed.pools.services import TrancheSpec
 
 MAX_TRANCHES = 4
@@ -60,15 +60,53 @@ class PoolForm(forms.Form):
     deadline = date_field("Ansøgningsfrist", help_text="Ansøgninger modtages til og med denne dag kl. 23.59.")
     target_result = forms.ChoiceField(label="Målgruppe (registerresultat)",
                                       help_text="Målgruppereglen og skæringsdatoen følger med resultatet.")
+    tranches_in_order = forms.TypedChoiceField(
+        label="Raternes rækkefølge", required=False, empty_value=True, coerce=lambda v: v == "ja", initial="ja",
+        choices=[("ja", "I rækkefølge: en senere rate udbetales først, når de tidligere er nået"),
+                 ("nej", "Hver rate for sig")],
+        help_text="Vores læsning af seed 002 (\"30 pct. ved start, 40 pct. når ..., og 30 pct. når ...\") er "
+                  "rækkefølge.")
+
+    open_to = forms.ChoiceField(label="Åben for", choices=OpenTo.choices, initial=OpenTo.ALL, required=False)
+    eligible_codes = forms.CharField(
+        label="Udvalgte kommuner", required=False, max_length=2000,
+        help_text="Kommunekoder adskilt af komma, fx 360, 665. Kun når puljen er åben for udvalgte kommuner.")
+    allocation_key = forms.ChoiceField(label="Fordelingsnøgle", choices=AllocationKey.choices,
+                                       initial=AllocationKey.COUNT, required=False,
+                                       help_text="Fastsatte beløb skrives ved fordelingen og skal give præcis "
+                                                 "puljens beløb.")
+
+    notice_days = forms.IntegerField(label="Varsel (dage før en rates seneste dato)", required=False, min_value=0,
+                                     initial=30, help_text="Tom: 30 dage.")
+    hearing_business_days = forms.IntegerField(label="Svarfrist ved partshøring (arbejdsdage)", required=False,
+                                               min_value=1, initial=10, help_text="Tom: 10 arbejdsdage.")
 
     def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if follow_up:
+            self.fields["open_to"].initial = OpenTo.SHORT
         self.fields["target_result"].choices = [("", "Vælg et resultat")] + [
             (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y} ({r.total} personer)") for r in results]
         if follow_up:
             del self.fields["unit"]
             self.fields["target_result"].required = False
             self.fields["target_result"].help_text = "Tom: samme målgruppe som den oprindelige pulje."
+
+
+    def clean_eligible_codes(self) -> list[int]:
+        text = self.cleaned_data.get("eligible_codes") or ""
+        parts = [p.strip() for p in re.split(r"[,;\s]+", text) if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("Skriv kommunekoder (tal) adskilt af komma.")
+        return [int(p) for p in parts]
+
+    def clean(self):
+        d = super().clean()
+        d["open_to"] = d.get("open_to") or self.fields["open_to"].initial
+        d["allocation_key"] = d.get("allocation_key") or AllocationKey.COUNT
+        if d.get("open_to") == OpenTo.LIST and not d.get("eligible_codes") and "eligible_codes" not in self.errors:
+            self.add_error("eligible_codes", "Skriv mindst én kommunekode.")
+        return d
 
 
 class TrancheForm(forms.Form):
@@ -166,3 +204,51 @@ class AmbassadorForm(forms.Form):
 class WithdrawAmbassadorForm(forms.Form):
     reason = forms.CharField(label="Begrundelse", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "Skriv en begrundelse."})
+class BatchDecisionForm(forms.Form):
+    """The second officer's decision on an evaluation's proposal."""
+
+    decision = forms.ChoiceField(label="Afgørelse", choices=[("", "Vælg"), ("approve", "Godkend udbetalingerne"),
+                                                             ("reject", "Afvis forslaget")],
+                                 error_messages={"required": "Vælg godkend eller afvis."})
+    reason = forms.CharField(label="Begrundelse", widget=forms.Textarea, max_length=4000,
+                             help_text="Skriv, hvad du har kontrolleret, eller hvorfor du afviser.",
+                             error_messages={"required": "Skriv en begrundelse for afgørelsen."})
+
+
+class LateTrancheForm(forms.Form):
+    """The officer's choice for a tranche whose latest date passed before the allocation."""
+
+    choice = forms.ChoiceField(label="Valg", choices=[("", "Vælg"), ("move", "Flyt den seneste dato"),
+                                                      ("forfeit", "Lad raten bortfalde for alle")],
+                               error_messages={"required": "Vælg at flytte fristen eller lade raten bortfalde."})
+    new_latest_on = date_field("Ny seneste dato", required=False, help_text="Kun når fristen flyttes.")
+    reason = forms.CharField(label="Begrundelse", widget=forms.Textarea, max_length=4000,
+                             error_messages={"required": "Skriv en begrundelse for valget."})
+
+    def __init__(self, *args, tranche, **kwargs):
+        super().__init__(*args, prefix=f"rate{tranche.number}", **kwargs)
+        self.tranche = tranche
+
+    def clean(self):
+        d = super().clean()
+        if d.get("choice") == "move" and not d.get("new_latest_on"):
+            self.add_error("new_latest_on", "Skriv den nye seneste dato.")
+        return d
+
+
+class SetAmountsForm(forms.Form):
+    """Amounts set by the officer, one per approved applicant (allocation key "set")."""
+
+    def __init__(self, *args, applicants, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in applicants:
+            self.fields[f"amount_{code}"] = money_field(f"{name} (kr.)")
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {int(name.removeprefix("amount_")): value for name, value in self.cleaned_data.items()}
+
+
+class HearingAnswerForm(forms.Form):
+    answer = forms.CharField(label="Kommunens svar", widget=forms.Textarea, max_length=4000,
+                             help_text="Skriv de oplysninger, I mener, vi skal kende, før vi træffer afgørelse.",
+                             error_messages={"required": "Skriv kommunens svar."})

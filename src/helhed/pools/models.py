@@ -26,6 +26,22 @@ class AllocationBasis(models.TextChoices):
     APPLICANTS = "applicants", "Kun de godkendte ansøgere efter deres målgruppe"
 
 
+class OpenTo(models.TextChoices):
+    """Who may apply. A follow-up pool is by default open only to the municipalities that did
+    not get their full share of the parent pool (issue 17: a fully funded municipality took
+    most of the leftover money)."""
+
+    ALL = "all", "Alle kommuner"
+    SHORT = "short", "Kommuner, der ikke fik hele deres andel af den oprindelige pulje"
+    LIST = "list", "Udvalgte kommuner"
+
+
+class AllocationKey(models.TextChoices):
+    COUNT = "count", "Efter antal i målgruppen"
+    EQUAL = "equal", "Lige store andele"
+    SET = "set", "Beløb fastsat af den puljeansvarlige"
+
+
 class Pool(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField("navn", max_length=150)
@@ -42,8 +58,22 @@ class Pool(models.Model):
                                       verbose_name="målgruppe (registerresultat)")
     allocation_basis = models.CharField("fordeling", max_length=16, choices=AllocationBasis.choices,
                                         default=AllocationBasis.ALL_MUNICIPALITIES)
+    open_to = models.CharField("åben for", max_length=8, choices=OpenTo.choices, default=OpenTo.ALL)
+    eligible_codes = models.JSONField("udvalgte kommuner (kommunekoder)", default=list, blank=True)
+    allocation_key = models.CharField("fordelingsnøgle", max_length=8, choices=AllocationKey.choices,
+                                      default=AllocationKey.COUNT)
+    notice_days = models.PositiveSmallIntegerField(
+        "varsel (dage før seneste dato)", default=30,
+        help_text="Så mange dage før en rates seneste dato får en kommune, der ikke har nået milepælen, et varsel.")
+    hearing_business_days = models.PositiveSmallIntegerField(
+        "svarfrist ved partshøring (arbejdsdage)", default=10,
+        help_text="Kommunens frist for at svare, før en rate kan bortfalde (forvaltningsloven § 19).")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
                                verbose_name="genudmøntning af")
+    tranches_in_order = models.BooleanField(
+        "rater i rækkefølge", default=True,
+        help_text="En senere rate udbetales først, når de tidligere raters milepæle er nået "
+                  "(vores læsning af seed 002's \"først ... dernæst\").")
     allocated_at = models.DateTimeField("fordelt", null=True, blank=True)
     allocation_rule_version = models.CharField(max_length=16, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -82,6 +112,12 @@ class Tranche(models.Model):
     threshold = models.DecimalField("mindst andel (%)", max_digits=5, decimal_places=2, null=True, blank=True)
     months = models.PositiveSmallIntegerField("sammenhængende måneder", null=True, blank=True)
     latest_on = models.DateField("seneste dato")
+    # When the pool is allocated after this tranche's latest date, the officer chose to move
+    # the date or to let the tranche be forfeited, with a reason (never silently).
+    late_choice = models.CharField("valg ved sen fordeling", max_length=8, blank=True,
+                                   choices=[("move", "Fristen flyttet"), ("forfeit", "Raten bortfalder")])
+    original_latest_on = models.DateField("oprindelig seneste dato", null=True, blank=True)
+    late_reason = models.TextField("begrundelse for valget", blank=True)
 
     class Meta:
         ordering = ["pool", "number"]
@@ -205,12 +241,15 @@ class Payout(models.Model):
     rule_version = models.CharField("regelversion", max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    batch = models.ForeignKey("DecisionBatch", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="payouts", verbose_name="godkendt i forslag")
 
     class Meta:
         ordering = ["tranche", "municipality_id"]
         verbose_name = "udbetaling"
         verbose_name_plural = "udbetalinger"
-        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_payout_once")]
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_payout_once"),
+                       models.CheckConstraint(condition=models.Q(amount__gt=0), name="pool_payout_positive")]
 
     def __str__(self) -> str:
         return f"{self.tranche} til {self.municipality_id}: {self.amount} kr."
@@ -227,12 +266,15 @@ class Forfeiture(models.Model):
     evidence = models.JSONField("dokumentation")
     rule_version = models.CharField("regelversion", max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
+    batch = models.ForeignKey("DecisionBatch", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="forfeitures", verbose_name="godkendt i forslag")
 
     class Meta:
         ordering = ["tranche", "municipality_id"]
         verbose_name = "bortfaldet rate"
         verbose_name_plural = "bortfaldne rater"
-        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_forfeiture_once")]
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality"], name="pool_forfeiture_once"),
+                       models.CheckConstraint(condition=models.Q(amount__gt=0), name="pool_forfeiture_positive")]
 
     def __str__(self) -> str:
         return f"{self.tranche} bortfaldet for {self.municipality_id}"
@@ -347,3 +389,114 @@ class Ambassador(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+class BatchStatus(models.TextChoices):
+    """The life of an evaluation's proposal. One made by the scheduler is ``proposed`` and
+    needs an officer to recommend it; one made by an officer is ``recommended`` at once. A
+    second officer, never the one who recommended it, approves or rejects it."""
+
+    PROPOSED = "proposed", "Foreslået af systemet, afventer indstilling"
+    RECOMMENDED = "recommended", "Indstillet, afventer godkendelse"
+    APPROVED = "approved", "Godkendt"
+    REJECTED = "rejected", "Afvist"
+
+
+class DecisionBatch(models.Model):
+    """An evaluation's proposal: the payouts and forfeitures it found, as of a day, with
+    their evidence. Nothing is paid or forfeited until a second officer approves it
+    (DOMAIN.md, grant administration: a payout order is approved by a second person)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="batches")
+    as_of = models.DateField("vurderet pr.")
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.PROPOSED)
+    proposed_at = models.DateTimeField("foreslået")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="foreslået af")
+    recommended_at = models.DateTimeField("indstillet", null=True, blank=True)
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="indstillet af")
+    decided_at = models.DateTimeField("afgjort", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="afgjort af")
+    reason = models.TextField("begrundelse", blank=True)
+    rule_version = models.CharField("regelversion", max_length=32)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = "forslag til udbetalinger"
+        verbose_name_plural = "forslag til udbetalinger"
+        constraints = [models.CheckConstraint(
+            condition=~models.Q(status="approved") | (models.Q(decided_by__isnull=False)
+                                                      & models.Q(recommended_by__isnull=False)
+                                                      & ~models.Q(decided_by=models.F("recommended_by"))),
+            name="pool_batch_two_officers")]
+
+    def __str__(self) -> str:
+        return f"Forslag pr. {self.as_of:%d.%m.%Y} ({self.get_status_display()})"
+
+
+class LineOutcome(models.TextChoices):
+    PAY = "pay", "Udbetal"
+    FORFEIT = "forfeit", "Bortfald"
+
+
+class BatchLine(models.Model):
+    """One proposed payout or forfeiture: a tranche for a municipality, its amount, the day
+    the milestone was met, the evidence and the rule version. While its batch is pending or
+    approved the line is ``open``, and a tranche has at most one open line per municipality."""
+
+    batch = models.ForeignKey(DecisionBatch, on_delete=models.CASCADE, related_name="lines")
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=8, choices=LineOutcome.choices)
+    amount = models.DecimalField("beløb (kr.)", max_digits=14, decimal_places=2)
+    met_on = models.DateField("milepæl nået", null=True, blank=True)
+    evidence = models.JSONField("dokumentation")
+    rule_version = models.CharField("regelversion", max_length=32)
+    open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["batch", "municipality_id", "tranche__number"]
+        verbose_name = "forslagslinje"
+        verbose_name_plural = "forslagslinjer"
+        constraints = [
+            models.UniqueConstraint(fields=["tranche", "municipality"], condition=models.Q(open=True),
+                                    name="pool_batchline_open_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="pool_batchline_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} rate {self.tranche.number} til {self.municipality_id}"
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "notice", "Varsel"
+    HEARING = "hearing", "Partshøring"
+
+
+class TrancheNotice(models.Model):
+    """A letter to a municipality about a tranche: a notice when its latest date approaches
+    with the milestone unmet, or a hearing (partshøring, forvaltningsloven § 19) with an answer
+    deadline before the tranche can be proposed forfeited. Once per kind, tranche and
+    municipality."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="notices")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=NoticeKind.choices)
+    sent_on = models.DateField("sendt")
+    answer_by = models.DateField("svarfrist", null=True, blank=True)
+    facts = models.JSONField("oplysninger")
+    answer = models.TextField("kommunens svar", blank=True)
+    answered_at = models.DateTimeField("svaret", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["sent_on", "tranche__number"]
+        verbose_name = "varsel eller partshøring"
+        verbose_name_plural = "varsler og partshøringer"
+        constraints = [models.UniqueConstraint(fields=["tranche", "municipality", "kind"], name="pool_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: rate {self.tranche.number} til {self.municipality_id}"

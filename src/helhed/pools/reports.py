@@ -23,3 +23,49 @@ def monthly_figures(*, pool, municipality_id: int, month):
 
     return selectors.dashboard_figures(pool=pool, municipality_id=municipality_id, today=selectors.month_end(month),
                                        as_of_day=True)
+def kroner_med_oere(amount) -> str:
+    """Danish money on a payment order, always with øre: 1.250,50 kr. and 150.000,00 kr."""
+    text = f"{amount:,.2f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
+
+
+def payment_order_pdf(payout) -> bytes:
+    """The payment order (udbetalingsordre) of one approved payout: who gets how much, for
+    which tranche and milestone, the evidence and rule version it stands on, and the two
+    officers who recommended and approved it."""
+    from weasyprint import HTML
+
+    batch = payout.batch
+    html = render_to_string("pools/payment_order_pdf.html", {
+        "payout": payout, "batch": batch, "pool": payout.tranche.pool, "amount": kroner_med_oere(payout.amount),
+        "evidence": sorted(payout.evidence.items()), "generated": timezone.localtime()})
+    return HTML(string=html).write_pdf()
+
+
+# Complaint guidance on a forfeiture decision (forvaltningsloven § 25: where, how and the
+# deadline). The 4-week deadline and the reconsideration by the deciding authority follow
+# the pattern of retssikkerhedsloven (DOMAIN.md); the route for grant decisions is our
+# parameter and must be confirmed by the grant authority's legal office.
+COMPLAINT_GUIDANCE = (
+    "Hvis I er uenige i afgørelsen, kan I klage. Send klagen skriftligt til den myndighed, der har "
+    "truffet afgørelsen, senest 4 uger efter, at I har modtaget dette brev. Skriv, hvilken pulje og "
+    "hvilken rate klagen gælder, og hvorfor I er uenige. Myndigheden genvurderer afgørelsen. Hvis den "
+    "ikke giver jer fuldt ud medhold, sender den klagen videre til den myndighed, der behandler klager "
+    "over tilskud fra puljen, med sin begrundelse."
+)
+
+
+def forfeiture_letter_pdf(forfeiture) -> bytes:
+    """The decision letter of an approved forfeiture: the decision, its reasons (the rule and
+    the main facts, forvaltningsloven §§ 22-24), the hearing and the complaint guidance (§ 25)."""
+    from weasyprint import HTML
+
+    from helhed.pools.models import NoticeKind, TrancheNotice
+
+    hearing = TrancheNotice.objects.filter(tranche=forfeiture.tranche, municipality_id=forfeiture.municipality_id,
+                                           kind=NoticeKind.HEARING).first()
+    html = render_to_string("pools/forfeiture_letter_pdf.html", {
+        "f": forfeiture, "batch": forfeiture.batch, "pool": forfeiture.tranche.pool, "hearing": hearing,
+        "amount": kroner_med_oere(forfeiture.amount), "evidence": sorted(forfeiture.evidence.items()),
+        "complaint": COMPLAINT_GUIDANCE, "generated": timezone.localtime()})
+    return HTML(string=html).write_pdf()

@@ -251,6 +251,8 @@ class Dashboard:
 
     @property
     def allocation_text(self) -> str:
+        if self.allocation and self.allocation.applied and not self.allocation.count:
+            return "Ingen i målgruppen"
         return kroner(self.allocation.amount) if self.allocation and self.allocation.applied else "Intet tilskud"
 
     @property
@@ -403,7 +405,9 @@ def tranche_figures(pool: Pool, allocation: Allocation | None, *, as_of: datetim
                 if as_of is None or timezone.localdate(f.created_at) <= as_of}
     result = []
     for t in tranches:
-        if t.pk in paid:
+        if allocation is not None and allocation.applied and not services.payable_grant(allocation):
+            status, met_on = "ingen i målgruppen", None
+        elif t.pk in paid:
             status, met_on = "udbetalt", paid[t.pk].met_on
         elif t.pk in lost:
             status, met_on = "bortfaldet", lost[t.pk].met_on
@@ -506,6 +510,8 @@ class OverviewRow:
 
     @property
     def amount_text(self) -> str:
+        if self.applied and not self.target_group:
+            return "Ingen i målgruppen"
         return kroner(self.amount) if self.applied else "Søgte ikke"
 
     @property

@@ -15,23 +15,31 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
-from helhed.core.calendar import COPENHAGEN, is_past_deadline, local_date
+from helhed.core.calendar import COPENHAGEN, add_business_days, is_past_deadline, local_date
 from helhed.core.models import User
 from helhed.pools import milestones
 from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, units_of
 from helhed.pools.models import (
     Allocation,
     AllocationBasis,
+    AllocationKey,
     Application,
     ApplicationStatus,
+    BatchLine,
+    BatchStatus,
+    DecisionBatch,
     Forfeiture,
+    LineOutcome,
     MilestoneKind,
     MonthlyReport,
+    NoticeKind,
+    OpenTo,
     Payout,
     Pool,
     StaffingLine,
     StaffRole,
     Tranche,
+    TrancheNotice,
 )
 from helhed.register.kommuner import kommunekoder
 from helhed.register.models import TargetGroupMember, TargetGroupResult
@@ -101,15 +109,26 @@ def pool_problems(*, name: str, legal_basis: str, total: Decimal, unit: int, per
 def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, period_start: datetime.date,
                 period_end: datetime.date, opens_on: datetime.date, deadline: datetime.date,
                 target_result: TargetGroupResult, tranches: list[TrancheSpec], unit: int = 1,
-                allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None) -> Pool:
+                allocation_basis: str = AllocationBasis.ALL_MUNICIPALITIES, parent: Pool | None = None,
+                tranches_in_order: bool = True, open_to: str = OpenTo.ALL, eligible_codes: list[int] | None = None,
+                allocation_key: str = AllocationKey.COUNT, notice_days: int = 30,
+                hearing_business_days: int = 10) -> Pool:
     problems = pool_problems(name=name, legal_basis=legal_basis, total=total, unit=unit, period_start=period_start,
                              period_end=period_end, opens_on=opens_on, deadline=deadline, tranches=tranches)
+    codes = sorted(set(eligible_codes or []))
+    if open_to == OpenTo.LIST and not codes:
+        problems.setdefault("eligible_codes", []).append("Skriv mindst én kommunekode.")
+    unknown = [c for c in codes if c not in set(kommunekoder())]
+    if unknown:
+        problems.setdefault("eligible_codes", []).append(f"Ukendte kommunekoder: {', '.join(map(str, unknown))}.")
     if problems:
         raise ValidationError(problems)
     pool = Pool.objects.create(
         name=name.strip(), legal_basis=legal_basis.strip(), total=total, unit=unit, period_start=period_start,
         period_end=period_end, opens_on=opens_on, deadline=deadline, target_result=target_result,
-        allocation_basis=allocation_basis, parent=parent, created_by=actor,
+        allocation_basis=allocation_basis, parent=parent, created_by=actor, tranches_in_order=tranches_in_order,
+        open_to=open_to, eligible_codes=codes if open_to == OpenTo.LIST else [], allocation_key=allocation_key,
+        notice_days=notice_days, hearing_business_days=hearing_business_days,
     )
     Tranche.objects.bulk_create([
         Tranche(pool=pool, number=n, percent=t.percent, kind=t.kind, latest_on=t.latest_on,
@@ -121,6 +140,26 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
 
 
 # --- Applications ---------------------------------------------------------------------
+
+def short_of_full_share(parent: Pool) -> set[int]:
+    """The municipalities that did not get their full share of ``parent``: those with a share
+    (someone in the target group) that did not apply or were rejected, and approved applicants
+    that lost a tranche. Seed 002: money not claimed "fordeles efterfølgende via en ny pulje";
+    who gets it is the officer's choice (issue 17; the ministry once chose by economic
+    criteria), and this is the default for a follow-up pool."""
+    lost = set(Forfeiture.objects.filter(tranche__pool=parent).values_list("municipality_id", flat=True))
+    return {a.municipality_id for a in parent.allocations.all()
+            if (not a.applied and a.count > 0) or a.municipality_id in lost}
+
+
+def eligible_municipalities(pool: Pool) -> set[int] | None:
+    """The municipalities that may apply to ``pool``; None: all of them."""
+    if pool.open_to == OpenTo.LIST:
+        return {int(c) for c in pool.eligible_codes}
+    if pool.open_to == OpenTo.SHORT and pool.parent_id:
+        return short_of_full_share(pool.parent)
+    return None
+
 
 def application_window_problem(pool: Pool, now: datetime.datetime) -> str | None:
     """Applications are received from the opening day until the end of the deadline day in
@@ -161,6 +200,10 @@ def submit_application(*, pool: Pool, municipality_id: int, actor: User | None, 
     problem = application_window_problem(pool, now)
     if problem:
         raise ValidationError(problem)
+    eligible = eligible_municipalities(pool)
+    if eligible is not None and municipality_id not in eligible:
+        raise ValidationError(f"Puljen er kun åben for {pool.get_open_to_display().lower()}; "
+                              "kommunen kan ikke søge den.")
     errors = {}
     if not contact.strip():
         errors["contact"] = "Skriv navnet på kontaktpersonen."
@@ -214,8 +257,62 @@ def target_group_counts(result: TargetGroupResult) -> dict[int, int]:
     return counts
 
 
+def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, Decimal]) -> list[str]:
+    """Amounts set by the officer: one for every approved applicant, whole multiples of the
+    pool's unit, not negative, summing exactly to the pool (DOMAIN.md: allocations must sum
+    exactly to the pool)."""
+    problems = []
+    if set(amounts) != approved:
+        problems.append("Skriv et beløb for hver godkendt ansøger og kun for dem.")
+    counts = target_group_counts(pool.target_result)
+    for code, amount in sorted(amounts.items()):
+        if amount > 0 and not counts.get(code):
+            problems.append(f"Kommune {code} har ingen i målgruppen og kan ikke få et beløb.")
+        if amount < 0 or amount % pool.unit:
+            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {pool.unit} kr. og ikke negativt.")
+    total = sum(amounts.values(), Decimal(0))
+    if total != pool.total:
+        problems.append(f"Beløbene er tilsammen {total:f} kr.; de skal give præcis puljens {pool.total:f} kr.")
+    return problems
+
+
+@dataclass(frozen=True)
+class LateChoice:
+    """The officer's choice for a tranche whose latest date passed before the allocation."""
+
+    choice: str  # "move" or "forfeit"
+    reason: str
+    new_latest_on: datetime.date | None = None
+
+
+def late_tranches(pool: Pool, allocated_on: datetime.date) -> list[Tranche]:
+    """Tranches whose latest date is before the allocation day. Their milestone cannot be met
+    in time through any fault of the municipality (the first tranche is met on the allocation
+    day at the earliest), so the officer must decide: move the date, or let the tranche be
+    forfeited, with a reason. Issue 17: never silently; forvaltningsloven §§ 22-24 (reasons)."""
+    return [t for t in pool.tranches.order_by("number") if t.latest_on < allocated_on]
+
+
+def late_choice_problems(*, tranches: list[Tranche], choices: dict[int, LateChoice],
+                         allocated_on: datetime.date) -> list[str]:
+    problems = []
+    for t in tranches:
+        c = choices.get(t.number)
+        if c is None or c.choice not in ("move", "forfeit"):
+            problems.append(f"Rate {t.number}: den seneste dato {t.latest_on:%d.%m.%Y} er overskredet. "
+                            "Vælg at flytte fristen eller at lade raten bortfalde.")
+            continue
+        if not c.reason.strip():
+            problems.append(f"Rate {t.number}: skriv en begrundelse for valget.")
+        if c.choice == "move" and (c.new_latest_on is None or c.new_latest_on < allocated_on):
+            problems.append(f"Rate {t.number}: den nye seneste dato skal være {allocated_on:%d.%m.%Y} eller senere.")
+    return problems
+
+
 @transaction.atomic
-def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime) -> list[Allocation]:
+def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
+                  late_choices: dict[int, LateChoice] | None = None,
+                  amounts: dict[int, Decimal] | None = None) -> list[Allocation]:
     """Allocate the pool by target-group counts (``helhed.pools.allocation.allocate``).
 
     With basis "all" every municipality's share is computed and the approved applicants get
@@ -234,13 +331,33 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime) -> list[Al
                                                                                           flat=True))
     if not approved:
         raise ValidationError("Ingen ansøgninger er godkendt; der er ingen at fordele til.")
+    late = late_tranches(pool, local_date(now))
+    problems = late_choice_problems(tranches=late, choices=late_choices or {}, allocated_on=local_date(now))
+    if problems:
+        raise ValidationError({"late": problems})
+    for t in late:
+        c = late_choices[t.number]
+        t.late_choice, t.late_reason = c.choice, c.reason.strip()
+        if c.choice == "move":
+            t.original_latest_on, t.latest_on = t.latest_on, c.new_latest_on
+        t.save(update_fields=["late_choice", "late_reason", "original_latest_on", "latest_on"])
     counts = target_group_counts(pool.target_result)
     if pool.allocation_basis == AllocationBasis.APPLICANTS:
         counts = {code: n for code, n in counts.items() if code in approved}
-    try:
-        amounts = allocate(pool.total, counts, Decimal(pool.unit))
-    except AllocationError as error:
-        raise ValidationError(str(error)) from None
+    if pool.allocation_key == AllocationKey.SET:
+        problems = set_amount_problems(pool=pool, approved=approved, amounts=amounts or {})
+        if problems:
+            raise ValidationError({"amounts": problems})
+        amounts = {code: Decimal(0) for code in counts} | {code: amounts[code] for code in approved}
+    else:
+        # Equal shares go to the approved applicants with someone in the target group.
+        weights = ({code: 1 for code in approved if counts.get(code)} if pool.allocation_key == AllocationKey.EQUAL
+                   else counts)
+        try:
+            amounts = allocate(pool.total, weights, Decimal(pool.unit))
+        except AllocationError as error:
+            raise ValidationError(str(error)) from None
+        amounts = {code: amounts.get(code, Decimal(0)) for code in counts} | amounts
     rows = [Allocation(pool=pool, municipality_id=code, count=counts[code], amount=amounts[code],
                        applied=code in approved)
             for code in sorted(counts) if counts[code] or code in approved]
@@ -257,89 +374,308 @@ def programme_for(pool: Pool, municipality_id: int) -> Programme | None:
     return Programme.objects.filter(result_id=pool.target_result_id, municipality_id=municipality_id).first()
 
 
+def evaluation_date_problem(*, today: datetime.date, now: datetime.datetime) -> str | None:
+    """An evaluation may only look at a day that has come: a tranche proposed as forfeited
+    "as of" a future day would be decided on facts that do not exist yet. ``today`` is
+    compared with the real Danish date of ``now`` (DOMAIN.md: deadlines are Danish)."""
+    real_today = local_date(now)
+    if today > real_today:
+        return (f"Raterne kan ikke vurderes pr. {today:%d.%m.%Y}, for datoen ligger efter i dag "
+                f"({real_today:%d.%m.%Y}, dansk tid).")
+    return None
+
+
+def payable_grant(allocation: Allocation) -> bool:
+    """A municipality with nobody in the target group has no grant to pay or forfeit: it is
+    "ingen i målgruppen", never a 0 kr. payout or a forfeited tranche. Seed 002 allocates
+    "efter antallet af langvarige modtagere", so a count of 0 is a share of 0."""
+    return allocation.applied and allocation.count > 0 and allocation.amount > 0
+
+
+def ordered_met_on(*, met_on: datetime.date | None, earlier: list[datetime.date | None]) -> datetime.date | None:
+    """With tranches in order, a tranche counts as met only once every earlier tranche is
+    met: on the latest of those days. Our reading of seed 002's "30 pct. ved start, 40 pct.
+    når ..., og 30 pct. når ..." as a sequence; ``Pool.tranches_in_order`` turns it off."""
+    if met_on is None or any(d is None for d in earlier):
+        return None
+    return max([met_on, *earlier])
+
+
+def own_start_met_on(*, met_on: datetime.date | None, period_start: datetime.date) -> datetime.date | None:
+    """A pool's milestone is measured from its own start: facts from before it (e.g. a
+    parent pool's review) count as met on the pool's first day at the earliest, never before
+    it began (issue 17: a follow-up pool was paid "met" before it started)."""
+    return None if met_on is None else max(met_on, period_start)
+
+
 def milestone_outcome(*, tranche: Tranche, pool: Pool, allocated_on: datetime.date, facts, denominator: str,
                       today: datetime.date) -> milestones.Outcome:
     if tranche.kind == MilestoneKind.AT_START:
-        return milestones.at_start(period_start=pool.period_start, allocated_on=allocated_on)
-    cutoff = milestones.entered_by(latest_on=tranche.latest_on, today=today)
-    if tranche.kind == MilestoneKind.ALL_RESOLVED:
-        return milestones.all_resolved(facts, today=today, entered_by=cutoff)
-    return milestones.consecutive_months(facts, start=pool.period_start, today=today, threshold=tranche.threshold,
-                                         months=tranche.months, denominator=denominator, entered_by=cutoff)
+        outcome = milestones.at_start(period_start=pool.period_start, allocated_on=allocated_on)
+    else:
+        cutoff = milestones.entered_by(latest_on=tranche.latest_on, today=today)
+        if tranche.kind == MilestoneKind.ALL_RESOLVED:
+            outcome = milestones.all_resolved(facts, today=today, entered_by=cutoff)
+        else:
+            outcome = milestones.consecutive_months(facts, start=pool.period_start, today=today,
+                                                    threshold=tranche.threshold, months=tranche.months,
+                                                    denominator=denominator, entered_by=cutoff)
+    met_on = own_start_met_on(met_on=outcome.met_on, period_start=pool.period_start)
+    if met_on != outcome.met_on:
+        outcome.evidence = outcome.evidence | {"met_before_pool_start": outcome.met_on.isoformat()}
+    outcome.met_on = met_on
+    return outcome
 
 
 @dataclass
 class EvaluationSummary:
-    paid: int = 0
-    forfeited: int = 0
+    to_pay: int = 0
+    to_forfeit: int = 0
     waiting: int = 0
     already: int = 0
+    no_target_group: int = 0
+    notices: int = 0
+    hearings: int = 0
+    batch: DecisionBatch | None = None
 
 
-def evaluate_pool(*, pool: Pool, today: datetime.date, actor: User | None = None) -> EvaluationSummary:
-    """Evaluate every open tranche of every approved applicant: pay it when its milestone is
-    met in time, forfeit it when its latest date has passed (``milestones.decide``). Each
-    (tranche, municipality) is decided in its own transaction with the allocation row locked,
-    and a unique constraint backs it: two evaluations at once pay exactly once."""
+def notice_due(*, met_on: datetime.date | None, latest_on: datetime.date, today: datetime.date,
+               notice_days: int) -> bool:
+    """A municipality is warned when a tranche's latest date is ``notice_days`` days away or
+    less and its milestone is not met. **Our parameter** (``Pool.notice_days``, 30 by
+    default; issue 17): good administration, so that a forfeiture never comes as a surprise."""
+    return met_on is None and today >= latest_on - datetime.timedelta(days=notice_days) and today <= latest_on
+
+
+def hearing_answer_by(*, sent_on: datetime.date, business_days: int) -> datetime.date:
+    """The answer deadline of a hearing before a tranche is forfeited: ``business_days``
+    Danish business days after it is sent (forvaltningsloven § 19: the party must be given
+    time to comment; the length is **our parameter**, ``Pool.hearing_business_days``, 10 by
+    default; business days skip Danish public holidays, ``helhed.core.calendar``)."""
+    return add_business_days(sent_on, business_days)
+
+
+def hearing_over(*, hearing: TrancheNotice, today: datetime.date) -> bool:
+    """A forfeiture may be proposed once the municipality has answered, or its deadline has
+    passed (forvaltningsloven § 19; § 21: the decision waits for the answer within the
+    deadline)."""
+    return bool(hearing.answer) or today > hearing.answer_by
+
+
+def _send_notice(*, tranche: Tranche, code: int, kind: str, today: datetime.date, facts: dict,
+                 answer_by: datetime.date | None = None) -> int:
+    """Store a notice or hearing once; 1 when it was made now, 0 when it was there."""
+    try:
+        with transaction.atomic():
+            _, created = TrancheNotice.objects.get_or_create(
+                tranche=tranche, municipality_id=code, kind=kind,
+                defaults={"sent_on": today, "answer_by": answer_by, "facts": facts})
+    except IntegrityError:
+        return 0
+    return int(created)
+
+
+@transaction.atomic
+def answer_hearing(*, hearing: TrancheNotice, answer: str, actor: User | None, now: datetime.datetime) -> TrancheNotice:
+    """The municipality's answer to a hearing, by its deadline (Danish time). Once only."""
+    hearing = TrancheNotice.objects.select_for_update().get(pk=hearing.pk)
+    if hearing.kind != NoticeKind.HEARING:
+        raise ValidationError("Et varsel kan ikke besvares; kun en partshøring.")
+    if hearing.answer:
+        raise ValidationError("Partshøringen er allerede besvaret.")
+    if is_past_deadline(hearing.answer_by, now):
+        raise ValidationError(f"Svarfristen var {hearing.answer_by:%d.%m.%Y}.")
+    if not answer.strip():
+        raise ValidationError({"answer": "Skriv kommunens svar."})
+    hearing.answer, hearing.answered_at, hearing.answered_by = answer.strip(), now, actor
+    hearing.save(update_fields=["answer", "answered_at", "answered_by"])
+    return hearing
+
+
+def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
+                  actor: User | None = None) -> EvaluationSummary:
+    """Propose a decision for every open tranche of every approved applicant with a target
+    group: pay when its milestone is met in time, forfeit when its latest date has passed
+    (``milestones.decide``). The proposals form one ``DecisionBatch``; nothing is paid until a
+    second officer approves it (``decide_batch``). A batch made by an officer (``actor``)
+    counts as recommended by them; the scheduler's needs an officer's recommendation first.
+
+    Refuses a ``today`` after the real Danish date of ``now``. Each (tranche, municipality)
+    line is written with the allocation row locked, and a partial unique constraint allows
+    one open line per tranche and municipality: two evaluations at once propose it once."""
+    problem = evaluation_date_problem(today=today, now=now)
+    if problem:
+        raise ValidationError(problem)
+    pool = Pool.objects.get(pk=pool.pk)  # the latest dates and parameters as stored now
     summary = EvaluationSummary()
     if not pool.allocated_at:
         return summary
     allocated_on = pool.allocated_at.astimezone(COPENHAGEN).date()
-    tranches = list(pool.tranches.all())
+    tranches = list(pool.tranches.order_by("number"))
     percents = {t.number: t.percent for t in tranches}
+    version = milestones.rule_version()
+    batch = DecisionBatch.objects.create(
+        pool=pool, as_of=today, proposed_at=now, proposed_by=actor, rule_version=version,
+        status=BatchStatus.RECOMMENDED if actor else BatchStatus.PROPOSED,
+        recommended_at=now if actor else None, recommended_by=actor)
     for allocation in pool.allocations.filter(applied=True).order_by("municipality_id"):
-        decided = (set(Payout.objects.filter(tranche__pool=pool, municipality_id=allocation.municipality_id)
-                       .values_list("tranche_id", flat=True))
-                   | set(Forfeiture.objects.filter(tranche__pool=pool, municipality_id=allocation.municipality_id)
-                         .values_list("tranche_id", flat=True)))
-        open_tranches = [t for t in tranches if t.pk not in decided]
-        summary.already += len(tranches) - len(open_tranches)
-        if not open_tranches:
+        if not payable_grant(allocation):
+            summary.no_target_group += 1
             continue
-        programme = programme_for(pool, allocation.municipality_id)
+        code = allocation.municipality_id
+        known = dict(BatchLine.objects.filter(tranche__pool=pool, municipality_id=code, open=True)
+                     .values_list("tranche_id", "met_on"))
+        if len(known) == len(tranches):
+            summary.already += len(tranches)
+            continue
+        programme = programme_for(pool, code)
         facts = measures.load_facts(programme, until=today) if programme else None
         denominator = programme.denominator if programme else "system"
         amounts = milestones.tranche_amounts(allocation.amount, percents, pool.unit)
-        for tranche in open_tranches:
+        earlier: list[datetime.date | None] = []
+        for tranche in tranches:
+            if tranche.pk in known:
+                summary.already += 1
+                earlier.append(known[tranche.pk])
+                continue
             outcome = milestone_outcome(tranche=tranche, pool=pool, allocated_on=allocated_on, facts=facts,
                                         denominator=denominator, today=today)
+            own_met_on = outcome.met_on
+            if pool.tranches_in_order and earlier:
+                outcome.met_on = ordered_met_on(met_on=own_met_on, earlier=earlier)
+                outcome.evidence = outcome.evidence | {
+                    "own_milestone_met_on": own_met_on.isoformat() if own_met_on else None,
+                    "earlier_tranches_met_on": [d.isoformat() if d else None for d in earlier]}
+            earlier.append(own_met_on if own_met_on and own_met_on <= today else None)
             decision = milestones.decide(met_on=outcome.met_on, latest_on=tranche.latest_on, today=today)
-            if decision == milestones.Decision.WAIT:
+            if amounts[tranche.number] <= 0:
                 summary.waiting += 1
                 continue
-            if _record_decision(allocation=allocation, tranche=tranche, decision=decision, outcome=outcome,
-                                amount=amounts[tranche.number], actor=actor):
+            if decision == milestones.Decision.WAIT:
+                summary.waiting += 1
+                if notice_due(met_on=outcome.met_on, latest_on=tranche.latest_on, today=today,
+                              notice_days=pool.notice_days):
+                    summary.notices += _send_notice(tranche=tranche, code=code, kind=NoticeKind.NOTICE, today=today,
+                                                    facts=outcome.evidence)
+                continue
+            if decision == milestones.Decision.FORFEIT:
+                hearing = TrancheNotice.objects.filter(tranche=tranche, municipality_id=code,
+                                                       kind=NoticeKind.HEARING).first()
+                if hearing is None:
+                    summary.hearings += _send_notice(
+                        tranche=tranche, code=code, kind=NoticeKind.HEARING, today=today, facts=outcome.evidence,
+                        answer_by=hearing_answer_by(sent_on=today, business_days=pool.hearing_business_days))
+                    summary.waiting += 1
+                    continue
+                if not hearing_over(hearing=hearing, today=today):
+                    summary.waiting += 1
+                    continue
+                outcome.evidence = outcome.evidence | {
+                    "hearing_sent_on": hearing.sent_on.isoformat(), "hearing_answer_by": hearing.answer_by.isoformat(),
+                    "hearing_answer": hearing.answer or None}
+            if _propose(batch=batch, allocation=allocation, tranche=tranche, decision=decision, outcome=outcome,
+                        amount=amounts[tranche.number], version=version):
                 if decision == milestones.Decision.PAY:
-                    summary.paid += 1
+                    summary.to_pay += 1
                 else:
-                    summary.forfeited += 1
+                    summary.to_forfeit += 1
             else:
                 summary.already += 1
+    if not batch.lines.exists():
+        batch.delete()
+    else:
+        summary.batch = batch
     return summary
 
 
-def _record_decision(*, allocation: Allocation, tranche: Tranche, decision: str, outcome, amount: Decimal,
-                     actor: User | None) -> bool:
-    """Store one payout or forfeiture; False when another evaluation got there first."""
+def _propose(*, batch: DecisionBatch, allocation: Allocation, tranche: Tranche, decision: str, outcome,
+             amount: Decimal, version: str) -> bool:
+    """Store one proposed payout or forfeiture; False when another evaluation got there first."""
     evidence = outcome.evidence | {"rule": tranche.kind, "tranche": tranche.number,
-                                   "latest_on": tranche.latest_on.isoformat()}
+                                   "latest_on": tranche.latest_on.isoformat(), "as_of": batch.as_of.isoformat()}
+    if tranche.late_choice:
+        evidence |= {"late_choice": tranche.late_choice, "late_reason": tranche.late_reason,
+                     "original_latest_on": tranche.original_latest_on.isoformat()
+                     if tranche.original_latest_on else None}
     try:
         with transaction.atomic():
             Allocation.objects.select_for_update().get(pk=allocation.pk)
             code = allocation.municipality_id
-            if (Payout.objects.filter(tranche=tranche, municipality_id=code).exists()
-                    or Forfeiture.objects.filter(tranche=tranche, municipality_id=code).exists()):
+            if BatchLine.objects.filter(tranche=tranche, municipality_id=code, open=True).exists():
                 return False
-            if decision == milestones.Decision.PAY:
-                Payout.objects.create(tranche=tranche, municipality_id=code, amount=amount, met_on=outcome.met_on,
-                                      evidence=evidence, rule_version=milestones.rule_version(), created_by=actor)
-            else:
-                Forfeiture.objects.create(tranche=tranche, municipality_id=code, amount=amount,
-                                          met_on=outcome.met_on, evidence=evidence,
-                                          rule_version=milestones.rule_version())
+            BatchLine.objects.create(
+                batch=batch, tranche=tranche, municipality_id=code, amount=amount, met_on=outcome.met_on,
+                outcome=LineOutcome.PAY if decision == milestones.Decision.PAY else LineOutcome.FORFEIT,
+                evidence=evidence, rule_version=version)
     except IntegrityError:
         return False
     return True
+
+
+def batch_problem(*, batch: DecisionBatch, actor: User, action: str) -> str | None:
+    """Two officers for every krone (DOMAIN.md, grant administration: "a payout order is
+    approved by a second person"). A proposal is recommended by one pool officer and approved
+    or rejected by another; the one who recommended it can never approve it. A decided
+    proposal cannot change."""
+    if batch.status in (BatchStatus.APPROVED, BatchStatus.REJECTED):
+        return f"Forslaget er allerede {batch.get_status_display().lower()}."
+    if action == "recommend":
+        if batch.status != BatchStatus.PROPOSED:
+            return "Forslaget er allerede indstillet."
+        return None
+    if batch.status != BatchStatus.RECOMMENDED:
+        return "Forslaget skal indstilles af en puljeansvarlig, før det kan afgøres."
+    if batch.recommended_by_id == actor.pk or batch.proposed_by_id == actor.pk:
+        return "Du har selv indstillet forslaget. En anden puljeansvarlig skal godkende eller afvise det."
+    return None
+
+
+def recommend_batch(*, batch: DecisionBatch, actor: User, now: datetime.datetime) -> DecisionBatch:
+    """A pool officer recommends a proposal the scheduler made, as the first of two officers."""
+    problem = batch_problem(batch=batch, actor=actor, action="recommend")
+    if problem:
+        raise ValidationError(problem)
+    if not DecisionBatch.objects.filter(pk=batch.pk, status=BatchStatus.PROPOSED).update(
+            status=BatchStatus.RECOMMENDED, recommended_by=actor, recommended_at=now):
+        raise ValidationError("Forslaget er allerede indstillet.")
+    batch.refresh_from_db()
+    return batch
+
+
+def decide_batch(*, batch: DecisionBatch, approve: bool, reason: str, actor: User,
+                 now: datetime.datetime) -> DecisionBatch:
+    """Approve or reject a recommended proposal, with a reason. Approval makes the payout
+    orders and forfeitures from the proposal's lines; rejection frees the tranches, so a
+    later evaluation proposes them again. The status changes by one conditional update, so
+    of two approvals at the same moment exactly one pays; the unique constraints on
+    (tranche, municipality) back it."""
+    problem = batch_problem(batch=batch, actor=actor, action="decide")
+    if problem:
+        raise ValidationError(problem)
+    if not reason.strip():
+        raise ValidationError({"reason": "Skriv en begrundelse for afgørelsen."})
+    with transaction.atomic():
+        changed = DecisionBatch.objects.filter(pk=batch.pk, status=BatchStatus.RECOMMENDED).exclude(
+            recommended_by=actor).update(status=BatchStatus.APPROVED if approve else BatchStatus.REJECTED,
+                                         decided_by=actor, decided_at=now, reason=reason.strip())
+        if not changed:
+            raise ValidationError("Forslaget er allerede afgjort.")
+        lines = list(batch.lines.all())
+        if approve:
+            Payout.objects.bulk_create([
+                Payout(tranche_id=line.tranche_id, municipality_id=line.municipality_id, amount=line.amount,
+                       met_on=line.met_on, evidence=line.evidence, rule_version=line.rule_version,
+                       created_at=now, created_by=actor, batch=batch)
+                for line in lines if line.outcome == LineOutcome.PAY])
+            Forfeiture.objects.bulk_create([
+                Forfeiture(tranche_id=line.tranche_id, municipality_id=line.municipality_id, amount=line.amount,
+                           met_on=line.met_on, evidence=line.evidence, rule_version=line.rule_version,
+                           created_at=now, batch=batch)
+                for line in lines if line.outcome == LineOutcome.FORFEIT])
+        else:
+            batch.lines.update(open=False)
+    batch.refresh_from_db()
+    return batch
 
 
 # --- Redistribution -------------------------------------------------------------------
@@ -365,9 +701,13 @@ def available_for_follow_up(pool: Pool) -> Decimal:
 @transaction.atomic
 def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, total: Decimal,
                      period_start, period_end, opens_on, deadline, tranches: list[TrancheSpec],
-                     target_result: TargetGroupResult | None = None) -> Pool:
-    """A new pool from the parent's unclaimed money, with its own window, allocated among the
-    municipalities that apply to it."""
+                     target_result: TargetGroupResult | None = None, tranches_in_order: bool = True,
+                     open_to: str = OpenTo.SHORT, eligible_codes: list[int] | None = None,
+                     allocation_key: str = AllocationKey.COUNT, notice_days: int = 30,
+                     hearing_business_days: int = 10) -> Pool:
+    """A new pool from the parent's unclaimed money, with its own window, period and tranche
+    schedule (its milestones are measured from its own start, ``own_start_met_on``),
+    allocated among the municipalities that apply to it."""
     parent = Pool.objects.select_for_update().get(pk=parent.pk)
     available = available_for_follow_up(parent)
     if total > available:
@@ -375,7 +715,10 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
     return create_pool(actor=actor, name=name, legal_basis=legal_basis, total=total, period_start=period_start,
                        period_end=period_end, opens_on=opens_on, deadline=deadline,
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,
-                       allocation_basis=AllocationBasis.APPLICANTS, parent=parent)
+                       allocation_basis=AllocationBasis.APPLICANTS, parent=parent,
+                       tranches_in_order=tranches_in_order, open_to=open_to, eligible_codes=eligible_codes,
+                       allocation_key=allocation_key, notice_days=notice_days,
+                       hearing_business_days=hearing_business_days)
 
 
 # --- Monthly reports ------------------------------------------------------------------

@@ -16,9 +16,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.pools import export, outcomes, reports, selectors, services
-from helhed.pools.forms import ApplicationForm, DecisionForm, PoolForm, tranche_forms
-from helhed.pools.models import ApplicationStatus
+from helhed.pools import export, outcomes, payout_selectors, reports, selectors, services
+from helhed.pools.forms import (
+    ApplicationForm,
+    BatchDecisionForm,
+    DecisionForm,
+    HearingAnswerForm,
+    LateTrancheForm,
+    PoolForm,
+    SetAmountsForm,
+    tranche_forms,
+)
+from helhed.pools.models import AllocationKey, ApplicationStatus
 from helhed.register.models import TargetGroupResult
 
 SEED_002_SCHEDULE = [
@@ -61,7 +70,11 @@ def create(request):
             pool = services.create_pool(
                 actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"], unit=d["unit"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches))
+                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches),
+                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
+                notice_days=30 if d["notice_days"] is None else d["notice_days"],
+                hearing_business_days=d["hearing_business_days"] or 10)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -80,6 +93,9 @@ def pool(request, pool_id):
     own = selectors.own_municipality(user)
     apps = selectors.applications(user=user, pool=p)
     window_problem = services.application_window_problem(p, timezone.now())
+    eligible = services.eligible_municipalities(p) if own is not None else None
+    if eligible is not None and own not in eligible:
+        window_problem = f"Puljen er kun åben for {p.get_open_to_display().lower()}; din kommune kan ikke søge den."
     return render(request, "pools/pool.html", {
         "p": p, "manage": manage, "own": own, "applications": apps, "tranches": list(p.tranches.all()),
         "own_application": next((a for a in apps if a.municipality_id == own), None),
@@ -90,6 +106,7 @@ def pool(request, pool_id):
         "available": services.available_for_follow_up(p) if p.allocated_at else None,
         "follow_ups": list(p.follow_ups.all()),
         "reports": selectors.received_reports(user=user, pool=p, code=own) if own else [],
+        "batches": payout_selectors.batches(user=user, pool=p) if manage else [],
     })
 
 
@@ -149,27 +166,140 @@ def application(request, application_id):
     return render(request, "pools/application.html", {"a": a, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 @permission_required("pools.manage_pools")
 def allocate(request, pool_id):
+    """Allocate the pool. When a tranche's latest date has already passed, the officer first
+    chooses for each such tranche: move the date or let it be forfeited, with a reason."""
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
-    try:
-        rows = services.allocate_pool(pool=p, actor=request.user, now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
-    return redirect("pools:pool", pool_id=p.pk)
+    now = timezone.now()
+    late = [] if p.allocated_at else services.late_tranches(p, timezone.localdate(now))
+    data = request.POST if request.method == "POST" and "from_pool_page" not in request.POST else None
+    forms = [LateTrancheForm(data, tranche=t) for t in late]
+    set_amounts = None
+    if p.allocation_key == AllocationKey.SET and not p.allocated_at:
+        applicants = [(a.municipality_id, a.municipality.name)
+                      for a in selectors.applications(user=request.user, pool=p)
+                      if a.status == ApplicationStatus.APPROVED]
+        set_amounts = SetAmountsForm(data, applicants=applicants)
+    asks = bool(late) or set_amounts is not None
+    if request.method == "POST" and (not asks or (data is not None and all(f.is_valid() for f in forms)
+                                                  and (set_amounts is None or set_amounts.is_valid()))):
+        choices = {f.tranche.number: services.LateChoice(f.cleaned_data["choice"], f.cleaned_data["reason"],
+                                                         f.cleaned_data.get("new_latest_on")) for f in forms}
+        try:
+            rows = services.allocate_pool(pool=p, actor=request.user, now=now, late_choices=choices,
+                                          amounts=set_amounts.amounts() if set_amounts else None)
+        except ValidationError as error:
+            if set_amounts is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("pools:pool", pool_id=p.pk)
+            add_service_errors(set_amounts, error)
+        else:
+            messages.success(request, f"Puljen er fordelt på {sum(1 for r in rows if r.applied)} kommuner.")
+            return redirect("pools:pool", pool_id=p.pk)
+    if not asks:
+        return redirect("pools:pool", pool_id=p.pk)
+    has_errors = any(f.errors for f in forms) or bool(set_amounts is not None and set_amounts.errors)
+    return render(request, "pools/allocate.html", {"p": p, "forms": forms, "set_amounts": set_amounts,
+                                                   "today": timezone.localdate(now), "has_errors": has_errors})
 
 
 @require_POST
 @permission_required("pools.manage_pools")
 def evaluate(request, pool_id):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
-    s = services.evaluate_pool(pool=p, today=timezone.localdate(), actor=request.user)
-    messages.success(request, f"Raterne er evalueret: {s.paid} udbetalt, {s.forfeited} bortfaldet, "
-                              f"{s.waiting} afventer.")
-    return redirect("pools:pool", pool_id=p.pk)
+    now = timezone.now()
+    try:
+        s = services.evaluate_pool(pool=p, today=timezone.localdate(now), now=now, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pools:pool", pool_id=p.pk)
+    if s.batch is None:
+        messages.info(request, "Raterne er vurderet: intet at udbetale eller lade bortfalde nu "
+                               f"({s.waiting} afventer).")
+        return redirect("pools:pool", pool_id=p.pk)
+    messages.success(request, f"Forslag: {s.to_pay} rater til udbetaling og {s.to_forfeit} til bortfald. "
+                              "En anden puljeansvarlig skal godkende forslaget, før noget udbetales.")
+    return redirect("pools:batch", batch_id=s.batch.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("pools.manage_pools")
+def batch(request, batch_id):
+    v = payout_selectors.get_batch(user=request.user, batch_id=batch_id)
+    b = v.batch
+    can_recommend = services.batch_problem(batch=b, actor=request.user, action="recommend") is None
+    can_decide = services.batch_problem(batch=b, actor=request.user, action="decide") is None
+    form = BatchDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "recommend":
+                services.recommend_batch(batch=b, actor=request.user, now=timezone.now())
+                messages.success(request, "Forslaget er indstillet. En anden puljeansvarlig skal nu afgøre det.")
+                return redirect("pools:batch", batch_id=b.pk)
+            if form is None:
+                raise ValidationError(services.batch_problem(batch=b, actor=request.user, action="decide"))
+            if form.is_valid():
+                approve = form.cleaned_data["decision"] == "approve"
+                services.decide_batch(batch=b, approve=approve, reason=form.cleaned_data["reason"],
+                                      actor=request.user, now=timezone.now())
+                messages.success(request, "Forslaget er godkendt, og udbetalingsordrerne er dannet."
+                                 if approve else "Forslaget er afvist. Raterne vurderes igen ved næste evaluering.")
+                return redirect("pools:batch", batch_id=b.pk)
+        except ValidationError as error:
+            if form is not None:
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("pools:batch", batch_id=b.pk)
+    return render(request, "pools/batch.html", {"v": v, "b": b, "p": b.pool, "form": form,
+                                                "can_recommend": can_recommend,
+                                                "own_recommendation": b.recommended_by_id == request.user.pk})
+
+
+@require_POST
+@permission_required("pools.apply")
+def answer_hearing(request, hearing_id):
+    """The municipality answers a hearing before a tranche is forfeited (forvaltningsloven § 19)."""
+    hearing = payout_selectors.get_hearing(user=request.user, hearing_id=hearing_id)
+    if not rules.has_perm("pools.apply_for", request.user, hearing.municipality_id):
+        raise PermissionDenied
+    form = HearingAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(form.errors.get("answer", [])))
+        services.answer_hearing(hearing=hearing, answer=form.cleaned_data["answer"], actor=request.user,
+                                now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Svaret er modtaget. Det indgår i afgørelsen.")
+    return redirect("pools:dashboard", pool_id=hearing.tranche.pool_id, code=hearing.municipality_id)
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def forfeiture_pdf(request, forfeiture_id):
+    f = payout_selectors.get_forfeiture(user=request.user, forfeiture_id=forfeiture_id)
+    response = HttpResponse(reports.forfeiture_letter_pdf(f), content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="afgoerelse-bortfald-{f.municipality_id}-'
+                                       f'rate-{f.tranche.number}.pdf"')
+    return response
+
+
+@require_GET
+@never_cache
+@permission_required("pools.view_pools")
+def payout_pdf(request, payout_id):
+    payout = payout_selectors.get_payout(user=request.user, payout_id=payout_id)
+    response = HttpResponse(reports.payment_order_pdf(payout), content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="udbetalingsordre-{payout.municipality_id}-'
+                                       f'rate-{payout.tranche.number}.pdf"')
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,7 +320,11 @@ def follow_up(request, pool_id):
             pool = services.create_follow_up(
                 parent=parent, actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"],
                 period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result)
+                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result,
+                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
+                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
+                notice_days=30 if d["notice_days"] is None else d["notice_days"],
+                hearing_business_days=d["hearing_business_days"] or 10)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -220,7 +354,12 @@ def dashboard(request, pool_id, code):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
     return render(request, "pools/dashboard.html", {
-        "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code)})
+        "p": p, "d": d, "reports": selectors.received_reports(user=request.user, pool=p, code=code),
+        "orders": payout_selectors.payout_orders(user=request.user, pool=p, code=code),
+        "notices": payout_selectors.notices(user=request.user, pool=p, code=code),
+        "forfeitures": payout_selectors.forfeitures(user=request.user, pool=p, code=code),
+        "can_answer": rules.has_perm("pools.apply_for", request.user, code),
+        "answer_form": HearingAnswerForm()})
 
 
 @require_GET

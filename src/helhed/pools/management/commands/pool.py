@@ -1,7 +1,7 @@
 """``helhed pool``: grant pools on the command line.
 
     helhed pool allocate --total AMOUNT --counts FILE [--unit U] [--out FILE]
-    helhed pool evaluate [--pool UUID] [--today YYYY-MM-DD]
+    helhed pool evaluate [--pool UUID] [--today YYYY-MM-DD]   (not after today)
     helhed pool monthly-reports [--pool UUID] [--today YYYY-MM-DD]
     helhed pool export --pool UUID --out FILE [--format csv|parquet] [--summary FILE] [--points FILE]
     helhed pool evaluation-extract --pool UUID --extract UUID --data-as-of YYYY-MM-DD
@@ -109,11 +109,18 @@ class Command(BaseCommand):
 
         from helhed.pools import services
 
-        today = today or timezone.localdate()
+        now = timezone.now()
+        today = today or timezone.localdate(now)
+        problem = services.evaluation_date_problem(today=today, now=now)
+        if problem:
+            raise AllocationError(problem)
         for p in self._pools(pool):
-            s = services.evaluate_pool(pool=p, today=today)
-            self.stdout.write(f"{p.name}: {s.paid} udbetalt, {s.forfeited} bortfaldet, {s.waiting} afventer, "
-                              f"{s.already} afgjort før.")
+            s = services.evaluate_pool(pool=p, today=today, now=now)
+            self.stdout.write(f"{p.name}: {s.to_pay} foreslået udbetalt, {s.to_forfeit} foreslået bortfaldet, "
+                              f"{s.waiting} afventer, {s.already} foreslået eller afgjort før, "
+                              f"{s.no_target_group} uden nogen i målgruppen, {s.notices} varsler og "
+                              f"{s.hearings} partshøringer sendt. "
+                              "En anden puljeansvarlig skal godkende forslaget.")
 
     def monthly_reports(self, *, pool, today, **options):
         from django.utils import timezone
