@@ -19,7 +19,7 @@ from helhed.pools import export, outcomes, services
 from helhed.pools.models import MonthlyReport
 from helhed.review import services as review
 from tests.factories import fictional_cpr
-from tests.pools.conftest import AFTER_DEADLINE, apply, approve, in_effort, make_pool, resolve
+from tests.pools.conftest import AFTER_DEADLINE, apply, approve, evaluate, in_effort, make_pool, resolve
 
 D = datetime.date
 
@@ -157,7 +157,7 @@ def test_a_monthly_report_covers_its_month_only_with_the_data_as_of_its_end(eval
     programme = services.programme_for(pool, 751)
     cases = list(programme.cases.order_by("number"))
     resolve(cases[1], D(2026, 4, 1))
-    services.evaluate_pool(pool=pool, today=D(2026, 4, 2))
+    evaluate(pool, D(2026, 4, 2))
     services.generate_monthly_reports(pool=pool, today=D(2026, 4, 20))
     report = MonthlyReport.objects.get(municipality_id=751)
     assert report.month == D(2026, 3, 1)

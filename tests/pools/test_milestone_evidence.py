@@ -14,7 +14,7 @@ from helhed.review import measures
 from helhed.review import services as review
 from helhed.review.models import CaseEvent, Status
 from tests.factories import UserFactory, make_citizen
-from tests.pools.conftest import AFTER_DEADLINE, START, apply, approve, make_pool, make_result, schedule
+from tests.pools.conftest import AFTER_DEADLINE, START, apply, approve, evaluate, make_pool, make_result, schedule
 
 D = datetime.date
 KH = "kontanthjaelp_aktivitetsparat"
@@ -33,7 +33,8 @@ def worker(db):
 def pool_with_citizens(officer, manager, n=3, **kwargs):
     citizens = [make_citizen(municipality=751, first_name=f"B{i}", last_name="Puljesen") for i in range(n)]
     result = make_result(officer, {101: 3}, cprs={751: [c.cpr for c in citizens]})
-    pool = make_pool(officer, result, total=Decimal("1000000"), tranches=schedule(**kwargs))
+    # Each milestone on its own evidence: tranche 3 does not wait for tranche 2 here.
+    pool = make_pool(officer, result, total=Decimal("1000000"), tranches=schedule(**kwargs), tranches_in_order=False)
     for code in (751, 101):
         approve(apply(pool, code), officer)
     services.allocate_pool(pool=pool, actor=officer, now=AFTER_DEADLINE)
@@ -76,7 +77,7 @@ def test_a_status_change_entered_after_the_deadline_does_not_count(officer, aarh
         visitere(case, worker, D(2026, 6, 1))
     time_machine.move_to(entered, tick=False)
     visitere(cases[2], worker, D(2026, 9, 29))
-    services.evaluate_pool(pool=pool, today=D(2026, 10, 2))
+    evaluate(pool, D(2026, 10, 2))
     if expected == "paid":
         assert paid(pool, 2) is not None and lost(pool, 2) is None
         assert paid(pool, 2).met_on == D(2026, 9, 29)
@@ -96,12 +97,12 @@ def test_a_backdated_visitation_counts_only_once_a_colleague_approved_it_by_the_
         visitere(case, worker, D(2026, 6, 1))
     time_machine.move_to(at(D(2026, 9, 20)), tick=False)
     visitere(cases[2], worker, D(2026, 8, 1), reason="Sagen lå i papirform.")
-    services.evaluate_pool(pool=pool, today=D(2026, 9, 21))
+    evaluate(pool, D(2026, 9, 21))
     assert paid(pool, 2) is None and lost(pool, 2) is None  # waits
     event = CaseEvent.objects.get(case=cases[2], to_status=Status.VISITERET)
     time_machine.move_to(at(D(2026, 9, 25)), tick=False)
     review.decide_fact(kind="event", pk=event.pk, approve=True, reason="Papirsagen er set.", actor=aarhus_manager)
-    services.evaluate_pool(pool=pool, today=D(2026, 9, 26))
+    evaluate(pool, D(2026, 9, 26))
     assert paid(pool, 2).met_on == D(2026, 8, 1)
 
 
@@ -114,7 +115,7 @@ def test_the_effort_share_is_over_the_whole_gross_target_group_not_the_typed_per
     review.add_benefit_period(case=cases[0], actor=worker, ydelse=KH, starts_on=D(2020, 1, 1),
                               reason="Bevilling set i sagen.")
     review.add_effort(case=cases[0], actor=worker, kind="praktik", starts_on=D(2026, 3, 2), employer="X")
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 1))
+    evaluate(pool, D(2026, 7, 1))
     assert paid(pool, 3) is None
     outcome = milestones.consecutive_months(measures.load_facts(programme, until=D(2026, 7, 1)), start=START,
                                             today=D(2026, 7, 1), threshold=Decimal("40"), months=3)
@@ -129,12 +130,12 @@ def test_the_effort_share_subtracts_those_the_register_shows_leaving(officer, aa
     time_machine.move_to(at(D(2026, 4, 1)), tick=False)
     review.add_effort(case=cases[0], actor=worker, kind="praktik", starts_on=D(2026, 4, 1), employer="X")
     # Before any extract the whole gross target group is the denominator: 1 of 5.
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 1))
+    evaluate(pool, D(2026, 7, 1))
     assert paid(pool, 3) is None
     time_machine.move_to(at(D(2026, 7, 2)), tick=False)
     batch = import_extract(programme, aarhus_manager, citizens, extract_on=D(2026, 7, 1),
                            ended={c.pk: D(2026, 3, 31) for c in citizens[2:]})
-    services.evaluate_pool(pool=pool, today=D(2026, 7, 3))
+    evaluate(pool, D(2026, 7, 3))
     payout = paid(pool, 3)
     assert payout is not None and payout.met_on == D(2026, 6, 30)
     april = payout.evidence["months"][1]

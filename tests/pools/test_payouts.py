@@ -391,9 +391,9 @@ def test_the_allocate_page_takes_amounts_set_by_the_officer(client, officer, aar
     follow = _follow_up(officer, parent, open_to="all", allocation_key="set")
     for code in (101, 147):
         approve(apply(follow, code, now=IN_FOLLOW_UP_WINDOW), officer, now=IN_FOLLOW_UP_WINDOW)
-    client.force_login(officer)
     url = reverse("pools:allocate", args=[follow.pk])
     with time_machine_at(AFTER_FOLLOW_UP):
+        client.force_login(officer)  # a session lasts a working day: log in on the day itself
         page = client.post(url, {"from_pool_page": "1"}).content.decode()
         assert "Beløb pr. kommune" in page and "Frederiksberg (kr.)" in page
         page = client.post(url, {"amount_101": "60.000", "amount_147": "30.000"}).content.decode()

@@ -153,14 +153,16 @@ def _ambassadors(*, officer: User, manager: User, today: datetime.date) -> None:
 
 def _personal_job_means(*, programme: Programme, actor: User, today: datetime.date) -> None:
     """Seed 002's "personlige jobmidler": work clothes for the citizen in ordinary hours."""
+    from helhed.review import clock
     from helhed.review import services as review
     from helhed.review.models import EffortKind
 
     case = programme.cases.filter(effort_kind=EffortKind.ORDINARY_HOURS).order_by("number").first()
     if case is not None:
-        review.add_effort(case=case, actor=actor, kind=EffortKind.PERSONLIGE_JOBMIDLER,
-                          starts_on=today - datetime.timedelta(days=75), ends_on=today - datetime.timedelta(days=75),
-                          employer="Arbejdstøj og sikkerhedssko")
+        day = today - datetime.timedelta(days=75)
+        with clock.simulated(_at(day)):  # entered on the day it was bought, as the story goes
+            review.add_effort(case=case, actor=actor, kind=EffortKind.PERSONLIGE_JOBMIDLER, starts_on=day,
+                              ends_on=day, employer="Arbejdstøj og sikkerhedssko")
 
 
 def _outcome_extract(*, pool, officer: User, today: datetime.date, rng: random.Random) -> None:
