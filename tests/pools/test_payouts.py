@@ -131,7 +131,7 @@ def test_payment_order_pdf_in_danish(officer, aarhus_manager):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(reports.payment_order_pdf(payout))).pages)
     assert "Udbetalingsordre" in text and "Aarhus" in text
     assert "150.000,00 kr." in text and "1. marts 2026" in text and payout.rule_version in text
-    assert reports.kroner_med_oere(Decimal("1250.5")) == "1.250,50 kr."
+    assert selectors.kroner(Decimal("1250.5"), always_oere=True) == "1.250,50 kr."
 
 
 # --- 4. Tranches in order; a follow-up pool's own start -----------------------------------------

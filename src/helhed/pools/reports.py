@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from helhed.pools.selectors import kroner
+
 
 def dashboard_pdf(dashboard, *, title: str = "Fremdrift") -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs time other pages do not need
@@ -23,12 +25,6 @@ def monthly_figures(*, pool, municipality_id: int, month):
 
     return selectors.dashboard_figures(pool=pool, municipality_id=municipality_id, today=selectors.month_end(month),
                                        as_of_day=True)
-def kroner_med_oere(amount) -> str:
-    """Danish money on a payment order, always with øre: 1.250,50 kr. and 150.000,00 kr."""
-    text = f"{amount:,.2f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
-
-
 def payment_order_pdf(payout) -> bytes:
     """The payment order (udbetalingsordre) of one approved payout: who gets how much, for
     which tranche and milestone, the evidence and rule version it stands on, and the two
@@ -37,7 +33,8 @@ def payment_order_pdf(payout) -> bytes:
 
     batch = payout.batch
     html = render_to_string("pools/payment_order_pdf.html", {
-        "payout": payout, "batch": batch, "pool": payout.tranche.pool, "amount": kroner_med_oere(payout.amount),
+        "payout": payout, "batch": batch, "pool": payout.tranche.pool,
+        "amount": kroner(payout.amount, always_oere=True),
         "evidence": sorted(payout.evidence.items()), "generated": timezone.localtime()})
     return HTML(string=html).write_pdf()
 
@@ -66,6 +63,6 @@ def forfeiture_letter_pdf(forfeiture) -> bytes:
                                            kind=NoticeKind.HEARING).first()
     html = render_to_string("pools/forfeiture_letter_pdf.html", {
         "f": forfeiture, "batch": forfeiture.batch, "pool": forfeiture.tranche.pool, "hearing": hearing,
-        "amount": kroner_med_oere(forfeiture.amount), "evidence": sorted(forfeiture.evidence.items()),
+        "amount": kroner(forfeiture.amount, always_oere=True), "evidence": sorted(forfeiture.evidence.items()),
         "complaint": COMPLAINT_GUIDANCE, "generated": timezone.localtime()})
     return HTML(string=html).write_pdf()

@@ -29,11 +29,12 @@ __all__ = ["month_label"]
 MONTHS_SHOWN = 12
 
 
-def kroner(amount: Decimal | None) -> str:
-    """Danish money: 78.750.000 kr. (øre only when there are any)."""
+def kroner(amount: Decimal | None, *, always_oere: bool = False) -> str:
+    """Danish money: 78.750.000 kr. (øre only when there are any, or always, as on a payment
+    order: 150.000,00 kr.)."""
     if amount is None:
         return "–"
-    whole = amount == amount.to_integral_value()
+    whole = amount == amount.to_integral_value() and not always_oere
     text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
 
