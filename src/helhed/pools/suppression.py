@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -41,8 +42,29 @@ def suppress_small_counts(values: dict[Hashable, int], lines: Sequence[tuple[Seq
       would reveal nothing, since the two hidden values would still add up to the first);
       when there is none, the line's total. This is repeated until no line has exactly one
       hidden value, since a value hidden in one line may be the only hidden one in another.
+    - Audit: a small count can still follow from several lines together (in a table, the
+      row and column sums combined). So the hidden set is checked exactly: while a small
+      count is determined by the shown figures (``_determined``), one more value is hidden,
+      the smallest non-zero one still shown on a line through that count, and the lines are
+      checked again.
     """
-    hidden = {k for k, v in values.items() if 0 < v < threshold}
+    primary = {k for k, v in values.items() if 0 < v < threshold}
+    hidden = set(primary)
+    while True:
+        _one_hidden_per_line(values, lines, hidden)
+        leaked = sorted(primary & _determined(lines, hidden), key=repr)
+        if not leaked:
+            return hidden
+        through = [k for members, total in lines if leaked[0] in (*members, total) for k in (*members, total)]
+        shown = ([k for k in through if k not in hidden and values[k] > 0]
+                 or [k for k in values if k not in hidden and values[k] > 0])
+        if not shown:
+            return hidden
+        hidden.add(min(shown, key=lambda k: (values[k], repr(k))))
+
+
+def _one_hidden_per_line(values, lines, hidden: set) -> None:
+    """Secondary suppression line by line: no line keeps exactly one hidden value."""
     changed = True
     while changed:
         changed = False
@@ -54,7 +76,50 @@ def suppress_small_counts(values: dict[Hashable, int], lines: Sequence[tuple[Seq
             if pick not in hidden:
                 hidden.add(pick)
                 changed = True
-    return hidden
+
+
+def _determined(lines, hidden: set) -> set:
+    """The hidden values that the lines fix exactly, whatever the other hidden values are.
+
+    Each line is a linear equation in the hidden values (the shown ones are constants). A
+    hidden value is fixed when its unit vector lies in the span of the equations; in reduced
+    row echelon form that is exactly when some row has its only non-zero entry there.
+    Exact arithmetic (``Fraction``), so no rounding can hide a leak.
+    """
+    order = sorted(hidden, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    rows = []
+    for members, total in lines:
+        row: dict[int, Fraction] = {}
+        for k, sign in [*((m, 1) for m in members), (total, -1)]:
+            if k in index:
+                row[index[k]] = row.get(index[k], Fraction(0)) + sign
+        row = {i: v for i, v in row.items() if v}
+        if row:
+            rows.append(row)
+    reduced: list[dict[int, Fraction]] = []
+    for row in rows:
+        for pivot_row in reduced:
+            pivot = min(pivot_row)
+            if pivot in row:
+                factor = row[pivot]
+                for i, v in pivot_row.items():
+                    row[i] = row.get(i, Fraction(0)) - factor * v
+                row = {i: v for i, v in row.items() if v}
+        if not row:
+            continue
+        pivot = min(row)
+        lead = row[pivot]
+        row = {i: v / lead for i, v in row.items()}
+        for other in reduced:
+            if pivot in other:
+                factor = other[pivot]
+                for i, v in row.items():
+                    other[i] = other.get(i, Fraction(0)) - factor * v
+                for i in [i for i, v in other.items() if not v]:
+                    del other[i]
+        reduced.append(row)
+    return {order[i] for row in reduced if len(row) == 1 for i in row}
 
 
 @dataclass
