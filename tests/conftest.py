@@ -4,10 +4,18 @@ import os
 import pytest
 import time_machine
 from django.utils import timezone
+from hypothesis import settings
 
 from helhed.core.calendar import COPENHAGEN
 from helhed.core.roles import Role
 from tests.factories import UserFactory, make_citizen
+
+# Generated examples are the same on every run, so a run cannot fail on a draw the one before
+# did not make. ``HYPOTHESIS_PROFILE=explore`` draws new examples each time, to look for
+# new failures on purpose.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 #: The day every test runs on: a Tuesday in November, away from holidays, month ends and
 #: summer time. ``HELHED_TEST_DAY`` names another (``make test-dates`` runs the date-sensitive
