@@ -30,6 +30,18 @@ def the_test_day() -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else NAMED_DAY
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test connections to PostgreSQL commit without waiting for the disk: a crash can lose
+    only test data. The setting is per connection, so the server's other databases keep
+    their durability (the server may be the machine's only cluster)."""
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
 @pytest.fixture(autouse=True)
 def _clock():
     """Every test reads the clock at 10.00 Danish time on the test day, and time goes on from
