@@ -1,10 +1,11 @@
+import contextlib
 import datetime
 import os
 
 import pytest
 import time_machine
 from django.utils import timezone
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from helhed.core.calendar import COPENHAGEN
 from helhed.core.roles import Role
@@ -12,9 +13,11 @@ from tests.factories import UserFactory, make_citizen
 
 # Generated examples are the same on every run, so a run cannot fail on a draw the one before
 # did not make. ``HYPOTHESIS_PROFILE=explore`` draws new examples each time, to look for
-# new failures on purpose.
-settings.register_profile("repeatable", derandomize=True)
-settings.register_profile("explore", derandomize=False)
+# new failures on purpose. Neither times the examples: speed is measured in bench/, and a
+# busy machine must not fail a test.
+_untimed = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("repeatable", derandomize=True, **_untimed)
+settings.register_profile("explore", derandomize=False, **_untimed)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 #: The day every test runs on: a Tuesday in November, away from holidays, month ends and
@@ -42,17 +45,52 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    """Every test reads the clock at 10.00 Danish time on the test day, and time goes on from
-    there, so a test passes or fails the same whatever day it is run."""
+def _travel(hour: int):
+    """Time travel to ``hour`` o'clock Danish time on the test day (none for ``real``)."""
     day = the_test_day()
     if day is None:
+        return contextlib.nullcontext()
+    start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=COPENHAGEN)
+    return time_machine.travel(start.astimezone(datetime.UTC), tick=True)
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Every test reads the clock at 10.00 Danish time on the test day, and time goes on from
+    there, so a test passes or fails the same whatever day it is run. Tests on the shared demo
+    start at 11.00, after the demo was built that morning at 10.00."""
+    with _travel(11 if "demo_universe" in request.fixturenames else 10):
         yield
-        return
-    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=COPENHAGEN)
-    with time_machine.travel(start.astimezone(datetime.UTC), tick=True):
-        yield
+
+
+#: The shared demo universe: enough generated citizens for one in each of the 98 municipalities.
+DEMO_CITIZENS, DEMO_SEED = 120, 2017
+
+
+@pytest.fixture(scope="session")
+def demo_universe(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo universe, built once per run at 10.00 on the test day and shared by every test
+    that takes it. ``pytest_collection_modifyitems`` runs those tests last; the universe stays
+    in one open transaction that is rolled back at the end, and each test's own changes are
+    rolled back at the test's end, so every test sees the same universe."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from helhed.demo.services import build_demo_universe
+
+    media = tmp_path_factory.mktemp("demo-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+          transaction.atomic()):
+        with _travel(10):
+            universe = build_demo_universe(citizens=DEMO_CITIZENS, seed=DEMO_SEED, today=timezone.localdate())
+        yield universe
+        transaction.set_rollback(True)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests on the shared demo run last, so no other test sees its data."""
+    items.sort(key=lambda item: "demo_universe" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture

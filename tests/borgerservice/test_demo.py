@@ -6,12 +6,11 @@ from django.utils import timezone
 from helhed.borgerservice.models import Appointment, HelpSession, Mode, OutboxMessage, ServicePoint, Status
 from helhed.borgerservice.selectors import statistics
 from helhed.core.models import User
-from helhed.demo.services import build_demo_universe
 
 
 @pytest.fixture
-def universe(db, today):
-    return build_demo_universe(citizens=50, seed=2017, today=today)
+def universe(db, demo_universe):
+    return demo_universe
 
 
 def test_the_demo_has_odense_service_points_bookings_requests_and_help(universe, today):

@@ -14,12 +14,11 @@ from helhed.casework.models import (
     Task,
     TaskKind,
 )
-from helhed.demo.services import build_demo_universe
 
 
 @pytest.fixture
-def universe(db, today):
-    return build_demo_universe(citizens=120, seed=7, today=today)
+def universe(db, demo_universe):
+    return demo_universe
 
 
 def test_demo_cases_cover_every_state_and_letters_are_delivered(universe):

@@ -5,12 +5,11 @@ import pytest
 from helhed.cashaccess.models import Arrangement, Handout, Solution, SolutionType
 from helhed.cashaccess.selectors import indicators
 from helhed.core.models import User
-from helhed.demo.services import build_demo_universe
 
 
 @pytest.fixture
-def universe(db, today):
-    return build_demo_universe(citizens=50, seed=2017, today=today)
+def universe(db, demo_universe):
+    return demo_universe
 
 
 def test_the_demo_has_solutions_jans_arrangement_and_unsuppressed_figures(universe, today):

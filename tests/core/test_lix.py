@@ -21,13 +21,11 @@ def test_empty_text_is_zero():
     assert lix("") == 0.0
 
 
-def test_every_citizen_message_and_decision_in_the_demo_is_easy(db, today):
+def test_every_citizen_message_and_decision_in_the_demo_is_easy(db, demo_universe):
     from helhed.borgerservice.models import OutboxMessage
-    from helhed.demo.services import build_demo_universe
     from helhed.review.models import ReviewCase
     from helhed.review.selectors import decision_in_plain_danish
 
-    build_demo_universe(citizens=20, today=today)
     texts = [m.body for m in OutboxMessage.objects.all()]
     texts += ["\n".join(decision_in_plain_danish(c)) for c in ReviewCase.objects.all()]
     assert len(texts) > 20

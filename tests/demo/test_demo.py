@@ -12,6 +12,7 @@ from helhed.demo.cpr import demo_cpr
 from helhed.demo.personas import PERSONAS, STAFF
 from helhed.demo.services import build_demo_universe
 from helhed.registry.models import Citizen, Representation
+from tests.conftest import DEMO_CITIZENS
 
 
 @given(st.dates(min_value=datetime.date(1900, 1, 2), max_value=datetime.date(2025, 12, 31)),
@@ -31,15 +32,15 @@ def test_demo_cpr_refuses_1_january():
 
 
 @pytest.fixture
-def universe(db, today):
-    return build_demo_universe(citizens=150, seed=7, today=today)
+def universe(db, demo_universe):
+    return demo_universe
 
 
 def test_universe_has_personas_staff_and_citizens_in_all_98_municipalities(universe):
     assert Municipality.objects.count() == 98
     # Personas, the generated citizens, and those other apps' demo data adds.
-    assert universe.generated == 150
-    assert Citizen.objects.count() >= len(PERSONAS) + 150
+    assert universe.generated == DEMO_CITIZENS
+    assert Citizen.objects.count() >= len(PERSONAS) + DEMO_CITIZENS
     assert Citizen.objects.values("home_municipality").distinct().count() == 98
     assert set(User.objects.filter(is_demo=True).values_list("username", flat=True)) >= {s.username for s in STAFF}
     assert not User.objects.filter(is_demo=False).exists()

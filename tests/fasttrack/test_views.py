@@ -166,14 +166,10 @@ def test_the_admin_shows_a_new_key_once(admin_client, ft):
     assert admin_client.get(f"/admin/fasttrack/apikey/{key.pk}/change/").content.decode().count("hlk_") == 0
 
 
-def test_the_demo_has_organisations_consent_and_questions(db, settings, tmp_path, today):
-    from helhed.demo.services import build_demo_universe
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    universe = build_demo_universe(citizens=20, seed=2017, today=today)
-    jan = universe.personas["jan"]
+def test_the_demo_has_organisations_consent_and_questions(db, demo_universe):
+    jan = demo_universe.personas["jan"]
     assert Consent.objects.get(citizen=jan).organisation.name == "Hus Forbi"
     # The organisations' questions by API key; Karen's contact person asked one more from the case page.
     statuses = sorted(Question.objects.filter(key__isnull=False).values_list("status", flat=True))
     assert statuses == ["answered", "open", "open"]
-    assert Question.objects.filter(key__isnull=True, case__citizen=universe.personas["karen"]).count() == 1
+    assert Question.objects.filter(key__isnull=True, case__citizen=demo_universe.personas["karen"]).count() == 1

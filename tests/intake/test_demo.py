@@ -2,14 +2,12 @@ import datetime
 
 from helhed.casework.models import Task, TaskKind
 from helhed.core.models import User
-from helhed.demo.services import build_demo_universe
 from helhed.intake import selectors
 from helhed.intake.models import Application, Channel
 
 
-def test_demo_has_every_channel_and_a_rising_digital_share(db, today):
-    universe = build_demo_universe(citizens=120, seed=2017, today=today)
-    p = universe.personas
+def test_demo_has_every_channel_and_a_rising_digital_share(db, demo_universe, today):
+    p = demo_universe.personas
     assert Application.objects.get(citizen=p["erik"]).representation.representative == p["mette"]
     assert Application.objects.get(citizen=p["jan"]).channel == Channel.IN_PERSON
     assert Application.objects.get(citizen=p["amira"]).channel == Channel.PHONE

@@ -10,16 +10,14 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from helhed.core.models import User
-from helhed.demo.services import build_demo_universe
 from helhed.pools import services
 from helhed.pools.models import Application, MonthlyReport, Payout, Pool
 
 
 @pytest.fixture
-def universe(db, settings, tmp_path, today):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def universe(db, demo_universe, settings):
     settings.DEMO_MODE = True
-    return build_demo_universe(citizens=50, seed=2017, today=today)
+    return demo_universe
 
 
 def test_the_demo_pool(universe, client, today):

@@ -1,15 +1,13 @@
 
 import pytest
 
-from helhed.demo.services import build_demo_universe
 from helhed.review import measures
 from helhed.review.models import Programme, ReviewCase, Status
 
 
 @pytest.fixture
-def universe(db, settings, tmp_path, today):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_demo_universe(citizens=50, seed=2017, today=today)
+def universe(db, demo_universe):
+    return demo_universe
 
 
 def test_the_demo_has_an_aarhus_programme_with_cases_in_every_state(universe, today):
