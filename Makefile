@@ -76,7 +76,7 @@ test-sqlite: setup
 	$(BIN)/pytest --durations=25
 
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" --durations=25
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" --database-tests-only --durations=25
 
 ## Every test runs on a named day (tests/conftest.py). The date-sensitive ones (the demo,
 ## statistics, letters, deadlines, reports) run again on other days: a Monday in December,

@@ -88,8 +88,27 @@ def demo_universe(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def pytest_collection_modifyitems(items):
-    """The tests on the shared demo run last, so no other test sees its data."""
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-tests-only", action="store_true",
+                     help="run only the tests that use the database (for the second engine's run)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests on the shared demo run last, so no other test sees its data. With
+    ``--database-tests-only`` a test that touches no database (a pure function, a parser, a
+    command in a process of its own on SQLite) is left out: the first engine's run has it."""
+    if config.getoption("--database-tests-only"):
+        kept, left_out = [], []
+        for item in items:
+            uses_database = (DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                             or item.get_closest_marker("django_db") or item.get_closest_marker("postgresql"))
+            (kept if uses_database else left_out).append(item)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
     items.sort(key=lambda item: "demo_universe" in getattr(item, "fixturenames", ()))
 
 

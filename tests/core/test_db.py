@@ -46,6 +46,7 @@ def test_a_failing_prepared_statement_raises_djangos_error_and_the_connection_go
         assert cursor.fetchone() == (2,)
 
 
+@pytest.mark.postgresql
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="a PostgreSQL setting")
 @pytest.mark.parametrize(("value", "threshold"), [(None, 0), ("off", None)])
 def test_prepared_statements_can_be_turned_off_for_a_connection_pooler(value, threshold):

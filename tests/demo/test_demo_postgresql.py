@@ -11,7 +11,8 @@ import psycopg
 import pytest
 
 URL = os.environ.get("DATABASE_URL", "")
-pytestmark = pytest.mark.skipif(not URL.startswith("postgres"), reason="needs DATABASE_URL on PostgreSQL")
+pytestmark = [pytest.mark.postgresql,
+              pytest.mark.skipif(not URL.startswith("postgres"), reason="needs DATABASE_URL on PostgreSQL")]
 
 
 @pytest.fixture
