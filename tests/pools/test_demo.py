@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from helhed.core.models import User
-from helhed.pools import services
+from helhed.pools import selectors
 from helhed.pools.models import Application, MonthlyReport, Payout, Pool
 
 
@@ -31,7 +31,7 @@ def test_the_demo_pool(universe, client, today):
         ("puljeansvarlig", "puljeansvarlig.godkender")}
     assert MonthlyReport.objects.filter(pool=pool, municipality_id=751).exists()
     follow_up = pool.follow_ups.get()
-    assert follow_up.total == services.unclaimed(pool) > 0
+    assert follow_up.total == selectors.unclaimed(pool) > 0
     client.force_login(User.objects.get(username="puljeansvarlig"))
     body = client.get(reverse("pools:overview", args=[pool.pk])).content.decode()
     assert "Aarhus" in body and "Søgte ikke" in body

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from helhed.core.cpr import cpr_blind_index
-from helhed.pools import export, outcomes, services
+from helhed.pools import export, outcomes, selectors, services
 from helhed.pools.models import MonthlyReport
 from helhed.review import services as review
 from tests.factories import fictional_cpr
@@ -154,7 +154,7 @@ def test_a_monthly_report_covers_its_month_only_with_the_data_as_of_its_end(eval
     April as a month and a tranche paid in April."""
     settings.POOLS_SMALL_COUNT_THRESHOLD = 1
     pool, _ = evaluated
-    programme = services.programme_for(pool, 751)
+    programme = selectors.programme_for(pool, 751)
     cases = list(programme.cases.order_by("number"))
     resolve(cases[1], D(2026, 4, 1))
     evaluate(pool, D(2026, 4, 2))

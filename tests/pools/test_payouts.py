@@ -163,7 +163,7 @@ def test_a_follow_up_pool_is_not_met_before_its_own_start(officer, aarhus_manage
     follow_start = D(2027, 1, 1)
     follow = services.create_follow_up(
         parent=pool, actor=officer, name="Restpulje", legal_basis="§ 17.46.08.10",
-        total=services.available_for_follow_up(pool), period_start=follow_start, period_end=D(2027, 12, 31),
+        total=selectors.available_for_follow_up(pool), period_start=follow_start, period_end=D(2027, 12, 31),
         opens_on=D(2026, 11, 1), deadline=D(2026, 11, 30),
         tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)),
         open_to="all")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from helhed.pools import milestones, services
+from helhed.pools import milestones, selectors, services
 from helhed.pools.models import AllocationBasis, Forfeiture, Payout
 from tests.pools.conftest import (
     allocated_pool,
@@ -167,10 +167,10 @@ def test_forfeited_money_is_unclaimed_and_goes_out_again_in_a_follow_up_pool(off
     from tests.pools.conftest import AFTER_DEADLINE
 
     pool, _ = allocated_pool(officer, aarhus_manager, counts={751: 3, 101: 3, 147: 4}, total=Decimal(1000000))
-    assert services.unclaimed(pool) == Decimal(400000)  # Frederiksberg did not apply
+    assert selectors.unclaimed(pool) == Decimal(400000)  # Frederiksberg did not apply
     evaluate(pool, D(2026, 10, 1))  # tranche 2 forfeited by both
-    assert services.unclaimed(pool) == Decimal(400000) + 2 * Decimal(120000)
-    available = services.available_for_follow_up(pool)
+    assert selectors.unclaimed(pool) == Decimal(400000) + 2 * Decimal(120000)
+    available = selectors.available_for_follow_up(pool)
     with pytest.raises(ValidationError) as error:
         services.create_follow_up(parent=pool, actor=officer, name="Restpulje", legal_basis="§ 17.46.08.10",
                                   total=available + 1, period_start=D(2027, 1, 1), period_end=D(2027, 12, 31),
@@ -183,7 +183,7 @@ def test_forfeited_money_is_unclaimed_and_goes_out_again_in_a_follow_up_pool(off
         period_start=D(2027, 1, 1), period_end=D(2027, 12, 31), opens_on=D(2026, 11, 1), deadline=D(2026, 11, 30),
         tranches=schedule(start_latest=D(2027, 3, 1), resolved_latest=D(2027, 6, 1), effort_latest=D(2027, 12, 1)))
     assert follow_up.parent == pool and follow_up.allocation_basis == AllocationBasis.APPLICANTS
-    assert services.available_for_follow_up(pool) == 0
+    assert selectors.available_for_follow_up(pool) == 0
     in_window = datetime.datetime.combine(D(2026, 11, 15), datetime.time(10), tzinfo=AFTER_DEADLINE.tzinfo)
     approve(apply(follow_up, 147, now=in_window), officer, now=in_window)
     approve(apply(follow_up, 751, now=in_window), officer, now=in_window)

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from helhed.core.api import ErrorOut
 from helhed.core.rules import municipality_scope
-from helhed.pools import selectors, services
+from helhed.pools import selectors
 from helhed.pools.models import Forfeiture, Payout
 
 router = Router(tags=["Puljer"])
@@ -159,7 +159,7 @@ def _pool(p, user) -> PoolOut:
         period_end=p.period_end, opens_on=p.opens_on, deadline=p.deadline, target_rule=p.rule_name,
         reference_date=p.reference_date, allocation_basis=p.allocation_basis, parent=p.parent_id,
         allocated=p.allocated_at is not None, tranches_in_order=p.tranches_in_order,
-        unclaimed=services.unclaimed(p) if manage and p.allocated_at else None,
+        unclaimed=selectors.unclaimed(p) if manage and p.allocated_at else None,
         tranches=[TrancheOut(number=t.number, percent=t.percent, milestone=t.kind, description=t.description,
                              threshold_percent=t.threshold, consecutive_months=t.months, latest_on=t.latest_on)
                   for t in p.tranches.all()],

@@ -29,7 +29,7 @@ from django.db.models import Count
 
 from helhed.core.calendar import COPENHAGEN
 from helhed.core.models import User
-from helhed.pools import services
+from helhed.pools import selectors, services
 from helhed.pools.models import MonthlyReport
 from helhed.register.kommuner import kommunekoder
 from helhed.register.models import TargetGroupMember
@@ -110,7 +110,7 @@ def build_pools_demo(*, today: datetime.date) -> None:
         services.evaluate_pool(pool=pool, today=today, now=_at(today, 2))
 
     # Aarhus's report for last month, as the scheduler would have made it.
-    from helhed.pools import reports, selectors
+    from helhed.pools import reports
 
     month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     dashboard = reports.monthly_figures(pool=pool, municipality_id=AARHUS, month=month)
@@ -123,7 +123,7 @@ def build_pools_demo(*, today: datetime.date) -> None:
     _outcome_extract(pool=pool, officer=officer, today=today, rng=rng)
 
     # The unclaimed money (the nine that did not apply) goes out again through a follow-up pool.
-    available = services.available_for_follow_up(pool)
+    available = selectors.available_for_follow_up(pool)
     follow_start = today + datetime.timedelta(days=45)
     services.create_follow_up(
         parent=pool, actor=officer, name="Flere skal med – restpulje", legal_basis=pool.legal_basis,

@@ -12,18 +12,58 @@ from decimal import Decimal
 from uuid import UUID
 
 import rules
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
-from helhed.pools import milestones, services
+from helhed.pools import milestones
 from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
 from helhed.pools.suppression import HIDDEN, small_count_threshold, suppress_small_counts
+from helhed.register.kommuner import kommunekoder
+from helhed.register.models import TargetGroupMember, TargetGroupResult
 from helhed.review import measures
 from helhed.review.models import Programme
 from helhed.review.selectors import month_label
+
+
+def target_group_counts(result: TargetGroupResult) -> dict[int, int]:
+    """Members per municipality in the pool's register result, all 98 (zeros included)."""
+    counts = dict.fromkeys(kommunekoder(), 0)
+    for code, n in (TargetGroupMember.objects.filter(result=result).values_list("municipality_id")
+                    .annotate(n=Count("id")).values_list("municipality_id", "n")):
+        counts[code] = n
+    return counts
+
+
+def programme_for(pool: Pool, municipality_id: int) -> Programme | None:
+    return Programme.objects.filter(result_id=pool.target_result_id, municipality_id=municipality_id).first()
+
+
+def payable_grant(allocation: Allocation) -> bool:
+    """A municipality with nobody in the target group has no grant to pay or forfeit: it is
+    "ingen i målgruppen", never a 0 kr. payout or a forfeited tranche. Seed 002 allocates
+    "efter antallet af langvarige modtagere", so a count of 0 is a share of 0."""
+    return allocation.applied and allocation.count > 0 and allocation.amount > 0
+
+
+def unclaimed(pool: Pool) -> Decimal:
+    """Money of the pool nobody will get: the shares of municipalities that did not apply
+    (or were rejected) and the forfeited tranches. Seed 002: "Midler, der ikke søges ...
+    fordeles efterfølgende via en ny pulje"."""
+    if not pool.allocated_at:
+        return Decimal(0)
+    if hasattr(pool, "granted_total"):  # summed for a list of pools (selectors.pools_with_totals)
+        return pool.total - (pool.granted_total or Decimal(0)) + (pool.forfeited_total or Decimal(0))
+    granted = pool.allocations.filter(applied=True).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    forfeited = Forfeiture.objects.filter(tranche__pool=pool).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return pool.total - granted + forfeited
+
+
+def available_for_follow_up(pool: Pool) -> Decimal:
+    given = pool.follow_ups.aggregate(s=Sum("total"))["s"] or Decimal(0)
+    return unclaimed(pool) - given
 
 __all__ = ["month_label"]
 MONTHS_SHOWN = 12
@@ -58,7 +98,7 @@ def pools_visible_to(user: User) -> QuerySet[Pool]:
 
 
 def pools_with_totals(user: User) -> QuerySet[Pool]:
-    """The visible pools with their tranches and the sums ``services.unclaimed`` needs
+    """The visible pools with their tranches and the sums ``unclaimed`` needs
     (``granted_total``, ``forfeited_total``), in two queries however many pools."""
     money = DecimalField(max_digits=14, decimal_places=2)
     granted = (Allocation.objects.filter(pool=OuterRef("pk"), applied=True).order_by()
@@ -310,7 +350,7 @@ def _last_complete_month(today: datetime.date, *, end_of_day: bool = False) -> d
 
 def _progress(pool: Pool, code: int, count: int, today: datetime.date, months: list[datetime.date],
               last: datetime.date) -> tuple[ProgressFigures, list[MonthFigure], bool]:
-    programme = services.programme_for(pool, code)
+    programme = programme_for(pool, code)
     facts = measures.load_facts(programme) if programme is not None else None
     return _figures(pool, programme, facts, count, today, months, last)
 
@@ -339,10 +379,10 @@ def municipality_rows(pool: Pool, today: datetime.date, last: datetime.date | No
     """Every municipality's progress figures: each with members in the pool's target group,
     and each allocated one, in a fixed number of queries however many municipalities and
     cases: the programmes at once (the first in the programmes' order per municipality, as
-    ``services.programme_for``), then their facts. A municipality without a review
+    ``programme_for``), then their facts. A municipality without a review
     programme counts with its whole target group, none of it resolved or in effort
     (``without_programme``)."""
-    counts = {code: n for code, n in services.target_group_counts(pool.target_result).items() if n}
+    counts = {code: n for code, n in target_group_counts(pool.target_result).items() if n}
     counts |= {a.municipality_id: a.count for a in pool.allocations.all()}
     programmes: dict[int, Programme] = {}
     for p in Programme.objects.filter(result_id=pool.target_result_id):
@@ -406,7 +446,7 @@ def tranche_figures(pool: Pool, allocation: Allocation | None, *, as_of: datetim
                 if as_of is None or timezone.localdate(f.created_at) <= as_of}
     result = []
     for t in tranches:
-        if allocation is not None and allocation.applied and not services.payable_grant(allocation):
+        if allocation is not None and allocation.applied and not payable_grant(allocation):
             status, met_on = "ingen i målgruppen", None
         elif t.pk in paid:
             status, met_on = "udbetalt", paid[t.pk].met_on
@@ -426,10 +466,7 @@ def dashboard_figures(*, pool: Pool, municipality_id: int, today: datetime.date,
     monthly report computed with the data as of its month's end)."""
     municipality = Municipality.objects.get(pk=municipality_id)
     allocation = pool.allocations.filter(municipality_id=municipality_id).first()
-    if allocation is None:
-        count = services.target_group_counts(pool.target_result).get(municipality_id, 0)
-    else:
-        count = allocation.count
+    count = target_group_counts(pool.target_result).get(municipality_id, 0) if allocation is None else allocation.count
     last = _last_complete_month(today, end_of_day=as_of_day)
     figures, months, has_programme = _progress(pool, municipality_id, count, today, _months(pool, last), last)
     rows = municipality_rows(pool, today, last)
@@ -571,7 +608,7 @@ def overview(*, user: User, pool: Pool, today: datetime.date, sort: str = "navn"
     allocated = sum((r.amount for r in rows if r.applied), Decimal(0))
     return Overview(pool=pool, rows=rows, national=national_figures(rows_by_code, today), allocated=allocated,
                     paid=sum(paid.values(), Decimal(0)), forfeited=sum(lost.values(), Decimal(0)),
-                    unclaimed=services.unclaimed(pool), available=services.available_for_follow_up(pool),
+                    unclaimed=unclaimed(pool), available=available_for_follow_up(pool),
                     sort=sort, descending=descending)
 
 

@@ -13,11 +13,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
 
 from helhed.core.calendar import COPENHAGEN, add_business_days, is_past_deadline, local_date
 from helhed.core.models import User
-from helhed.pools import milestones
+from helhed.pools import milestones, selectors
 from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, units_of
 from helhed.pools.models import (
     Allocation,
@@ -42,9 +41,8 @@ from helhed.pools.models import (
     TrancheNotice,
 )
 from helhed.register.kommuner import kommunekoder
-from helhed.register.models import TargetGroupMember, TargetGroupResult
+from helhed.register.models import TargetGroupResult
 from helhed.review import measures
-from helhed.review.models import Programme
 
 
 @dataclass(frozen=True)
@@ -248,14 +246,6 @@ def decide_application(*, application: Application, approve: bool, reason: str, 
 
 # --- Allocation -----------------------------------------------------------------------
 
-def target_group_counts(result: TargetGroupResult) -> dict[int, int]:
-    """Members per municipality in the pool's register result, all 98 (zeros included)."""
-    counts = dict.fromkeys(kommunekoder(), 0)
-    for code, n in (TargetGroupMember.objects.filter(result=result).values_list("municipality_id")
-                    .annotate(n=Count("id")).values_list("municipality_id", "n")):
-        counts[code] = n
-    return counts
-
 
 def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, Decimal]) -> list[str]:
     """Amounts set by the officer: one for every approved applicant, whole multiples of the
@@ -264,7 +254,7 @@ def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, De
     problems = []
     if set(amounts) != approved:
         problems.append("Skriv et beløb for hver godkendt ansøger og kun for dem.")
-    counts = target_group_counts(pool.target_result)
+    counts = selectors.target_group_counts(pool.target_result)
     for code, amount in sorted(amounts.items()):
         if amount > 0 and not counts.get(code):
             problems.append(f"Kommune {code} har ingen i målgruppen og kan ikke få et beløb.")
@@ -341,7 +331,7 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
         if c.choice == "move":
             t.original_latest_on, t.latest_on = t.latest_on, c.new_latest_on
         t.save(update_fields=["late_choice", "late_reason", "original_latest_on", "latest_on"])
-    counts = target_group_counts(pool.target_result)
+    counts = selectors.target_group_counts(pool.target_result)
     if pool.allocation_basis == AllocationBasis.APPLICANTS:
         counts = {code: n for code, n in counts.items() if code in approved}
     if pool.allocation_key == AllocationKey.SET:
@@ -370,9 +360,6 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
 
 # --- Tranches -------------------------------------------------------------------------
 
-def programme_for(pool: Pool, municipality_id: int) -> Programme | None:
-    return Programme.objects.filter(result_id=pool.target_result_id, municipality_id=municipality_id).first()
-
 
 def evaluation_date_problem(*, today: datetime.date, now: datetime.datetime) -> str | None:
     """An evaluation may only look at a day that has come: a tranche proposed as forfeited
@@ -384,12 +371,6 @@ def evaluation_date_problem(*, today: datetime.date, now: datetime.datetime) -> 
                 f"({real_today:%d.%m.%Y}, dansk tid).")
     return None
 
-
-def payable_grant(allocation: Allocation) -> bool:
-    """A municipality with nobody in the target group has no grant to pay or forfeit: it is
-    "ingen i målgruppen", never a 0 kr. payout or a forfeited tranche. Seed 002 allocates
-    "efter antallet af langvarige modtagere", so a count of 0 is a share of 0."""
-    return allocation.applied and allocation.count > 0 and allocation.amount > 0
 
 
 def ordered_met_on(*, met_on: datetime.date | None, earlier: list[datetime.date | None]) -> datetime.date | None:
@@ -519,7 +500,7 @@ def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
         status=BatchStatus.RECOMMENDED if actor else BatchStatus.PROPOSED,
         recommended_at=now if actor else None, recommended_by=actor)
     for allocation in pool.allocations.filter(applied=True).order_by("municipality_id"):
-        if not payable_grant(allocation):
+        if not selectors.payable_grant(allocation):
             summary.no_target_group += 1
             continue
         code = allocation.municipality_id
@@ -528,7 +509,7 @@ def evaluate_pool(*, pool: Pool, today: datetime.date, now: datetime.datetime,
         if len(known) == len(tranches):
             summary.already += len(tranches)
             continue
-        programme = programme_for(pool, code)
+        programme = selectors.programme_for(pool, code)
         facts = measures.load_facts(programme, until=today) if programme else None
         denominator = programme.denominator if programme else "system"
         amounts = milestones.tranche_amounts(allocation.amount, percents, pool.unit)
@@ -680,22 +661,6 @@ def decide_batch(*, batch: DecisionBatch, approve: bool, reason: str, actor: Use
 
 # --- Redistribution -------------------------------------------------------------------
 
-def unclaimed(pool: Pool) -> Decimal:
-    """Money of the pool nobody will get: the shares of municipalities that did not apply
-    (or were rejected) and the forfeited tranches. Seed 002: "Midler, der ikke søges ...
-    fordeles efterfølgende via en ny pulje"."""
-    if not pool.allocated_at:
-        return Decimal(0)
-    if hasattr(pool, "granted_total"):  # summed for a list of pools (selectors.pools_with_totals)
-        return pool.total - (pool.granted_total or Decimal(0)) + (pool.forfeited_total or Decimal(0))
-    granted = pool.allocations.filter(applied=True).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    forfeited = Forfeiture.objects.filter(tranche__pool=pool).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    return pool.total - granted + forfeited
-
-
-def available_for_follow_up(pool: Pool) -> Decimal:
-    given = pool.follow_ups.aggregate(s=Sum("total"))["s"] or Decimal(0)
-    return unclaimed(pool) - given
 
 
 @transaction.atomic
@@ -709,7 +674,7 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
     schedule (its milestones are measured from its own start, ``own_start_met_on``),
     allocated among the municipalities that apply to it."""
     parent = Pool.objects.select_for_update().get(pk=parent.pk)
-    available = available_for_follow_up(parent)
+    available = selectors.available_for_follow_up(parent)
     if total > available:
         raise ValidationError({"total": f"Der er kun {available:,.2f} kr. uforbrugt i puljen.".replace(",", ".")})
     return create_pool(actor=actor, name=name, legal_basis=legal_basis, total=total, period_start=period_start,

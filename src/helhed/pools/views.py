@@ -102,8 +102,8 @@ def pool(request, pool_id):
         "can_apply": own is not None and rules.has_perm("pools.apply_for", user, own) and not window_problem,
         "window_problem": window_problem,
         "pending": sum(1 for a in apps if a.status == ApplicationStatus.SUBMITTED),
-        "unclaimed": selectors.kroner(services.unclaimed(p)) if p.allocated_at else None,
-        "available": services.available_for_follow_up(p) if p.allocated_at else None,
+        "unclaimed": selectors.kroner(selectors.unclaimed(p)) if p.allocated_at else None,
+        "available": selectors.available_for_follow_up(p) if p.allocated_at else None,
         "follow_ups": list(p.follow_ups.all()),
         "reports": selectors.received_reports(user=user, pool=p, code=own) if own else [],
         "batches": payout_selectors.batches(user=user, pool=p) if manage else [],
@@ -307,7 +307,7 @@ def payout_pdf(request, payout_id):
 @permission_required("pools.manage_pools")
 def follow_up(request, pool_id):
     parent = selectors.get_pool(user=request.user, pool_id=pool_id)
-    available = services.available_for_follow_up(parent)
+    available = selectors.available_for_follow_up(parent)
     results = _results()
     form = PoolForm(request.POST or None, results=results, follow_up=True,
                     initial={"name": f"{parent.name} – restpulje", "legal_basis": parent.legal_basis,
