@@ -5,22 +5,13 @@ booker without login reaches their booking only through its reference."""
 import rules
 
 from helhed.core.roles import Role
-from helhed.core.rules import has_role, is_citizen, municipality_scope
+from helhed.core.rules import has_role, is_citizen, municipality_in_scope
 from helhed.registry.rules import citizen_in_scope
 
 # Borgerservice staff run the service points and the counter.
 serves_counter = has_role(Role.BORGERSERVICE)
 # Statistics also for jobcentre managers of the municipality.
 sees_statistics = has_role(Role.BORGERSERVICE, Role.JOBCENTRE_MANAGER)
-
-
-@rules.predicate
-def municipality_in_scope(user, obj) -> bool:
-    """``obj`` is a service point, an appointment or a help session (each carries its municipality)."""
-    if obj is None:
-        return False
-    scope = municipality_scope(user)
-    return scope is None or obj.municipality_id in scope
 
 
 @rules.predicate

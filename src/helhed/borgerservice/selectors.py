@@ -31,16 +31,11 @@ from helhed.borgerservice.slots import COPENHAGEN, slot_starts
 from helhed.core.audit import record_read
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import municipality_scope, scoped
 from helhed.registry.models import Citizen
 
 SLOT_DAYS = 14
 WAITING_HORIZON_DAYS = 60
-
-
-def _in_scope(qs: QuerySet, user: User) -> QuerySet:
-    scope = municipality_scope(user)
-    return qs if scope is None else qs.filter(municipality_id__in=scope)
 
 
 def _with_details(qs: QuerySet[ServicePoint]) -> QuerySet[ServicePoint]:
@@ -54,7 +49,7 @@ def points_visible_to(user: User) -> QuerySet[ServicePoint]:
     """The service points of the staff member's own municipalities."""
     if not rules.has_perm("borgerservice.serve_counter", user):
         return ServicePoint.objects.none()
-    return _with_details(_in_scope(ServicePoint.objects.all(), user))
+    return _with_details(scoped(ServicePoint.objects.all(), user))
 
 
 def point_for_staff(*, user: User, point_id: UUID) -> ServicePoint:
@@ -178,7 +173,7 @@ def first_free_slots(wanted: list[tuple[ServicePoint, ServiceType]], *, now: dat
 def appointments_visible_to(user: User) -> QuerySet[Appointment]:
     if not rules.has_perm("borgerservice.serve_counter", user):
         return Appointment.objects.none()
-    return _in_scope(Appointment.objects.select_related("citizen", "service", "service_point", "staff",
+    return scoped(Appointment.objects.select_related("citizen", "service", "service_point", "staff",
                                                         "acute_reason"), user)
 
 

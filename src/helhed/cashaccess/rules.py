@@ -6,7 +6,7 @@ registry's overview)."""
 import rules
 
 from helhed.core.roles import Role
-from helhed.core.rules import has_role, municipality_scope
+from helhed.core.rules import has_role, municipality_in_scope
 from helhed.registry.rules import citizen_in_scope
 
 # Jobcentre managers and caseworkers record the municipality's solutions; Borgerservice sees them.
@@ -15,15 +15,6 @@ sees_solutions = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.BORGERSE
 # Caseworkers and Borgerservice staff set up arrangements and hand out cash and cards.
 serves_cash_arrangements = has_role(Role.CASEWORKER, Role.BORGERSERVICE)
 is_partnership_member = has_role(Role.PARTNERSHIP_MEMBER)
-
-
-@rules.predicate
-def municipality_in_scope(user, obj) -> bool:
-    """``obj`` is a solution or an arrangement (both carry their municipality)."""
-    if obj is None:
-        return False
-    scope = municipality_scope(user)
-    return scope is None or obj.municipality_id in scope
 
 
 rules.add_perm("cashaccess.view_solutions", sees_solutions)

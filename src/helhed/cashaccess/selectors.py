@@ -17,7 +17,7 @@ from django.http import Http404
 from helhed.cashaccess.models import Arrangement, ArrangementStatus, Handout, Solution, SolutionType
 from helhed.core.audit import record_read
 from helhed.core.models import Municipality, User
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import scoped
 from helhed.registry.models import Citizen, NemKontoStatus
 from helhed.registry.selectors import citizens_visible_to, search_citizens
 
@@ -27,17 +27,12 @@ HANDOUTS_SHOWN_ON_OVERVIEW = 5
 
 # --- Municipal staff: solutions and arrangements ------------------------------------------
 
-def _in_scope(qs: QuerySet, user: User) -> QuerySet:
-    scope = municipality_scope(user)
-    return qs if scope is None else qs.filter(municipality_id__in=scope)
-
-
 def solutions_visible_to(user: User) -> QuerySet[Solution]:
     """The solutions of the user's own municipalities (municipal staff only)."""
     qs = Solution.objects.select_related("municipality")
     if not rules.has_perm("cashaccess.view_solutions", user):
         return qs.none()
-    return _in_scope(qs, user)
+    return scoped(qs, user)
 
 
 def solution_for_change(*, user: User, solution_id: UUID) -> Solution:
@@ -51,7 +46,7 @@ def arrangements_visible_to(user: User) -> QuerySet[Arrangement]:
     qs = Arrangement.objects.select_related("citizen", "solution", "municipality")
     if not rules.has_perm("cashaccess.serve_arrangements", user):
         return qs.none()
-    return _in_scope(qs, user)
+    return scoped(qs, user)
 
 
 def arrangement_list(*, user: User, channel: str) -> list[Arrangement]:

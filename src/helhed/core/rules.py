@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import rules
+from django.db.models import QuerySet
 
 from helhed.core.roles import CITIZEN_SERVING_ROLES, MUNICIPAL_ROLES, Role
 
@@ -29,6 +30,25 @@ def municipality_scope(user) -> frozenset[int] | None:
             user._municipality_scope = cached
         return cached
     return frozenset()
+
+
+def serves_municipality(user, municipality_id: int) -> bool:
+    """The user may serve citizens of municipality ``municipality_id`` (``municipality_scope``)."""
+    scope = municipality_scope(user)
+    return scope is None or municipality_id in scope
+
+
+def scoped(qs: QuerySet, user, field: str = "municipality_id") -> QuerySet:
+    """``qs`` limited to the rows whose ``field`` is a municipality the user serves."""
+    scope = municipality_scope(user)
+    return qs if scope is None else qs.filter(**{f"{field}__in": scope})
+
+
+@rules.predicate
+def municipality_in_scope(user, obj) -> bool:
+    """``obj`` carries its municipality (``municipality_id``): a service point, an
+    appointment, a cash solution or arrangement, a review programme, a referral."""
+    return obj is not None and serves_municipality(user, obj.municipality_id)
 
 
 def has_role(*roles):

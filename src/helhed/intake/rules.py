@@ -4,7 +4,7 @@ Object-level: a citizen within the user's municipality scope (``registry.rules``
 import rules
 
 from helhed.core.roles import Role
-from helhed.core.rules import has_role, is_citizen
+from helhed.core.rules import has_role, is_citizen, municipality_in_scope
 from helhed.registry.rules import citizen_in_scope
 
 is_udk = has_role(Role.UDK_STAFF)
@@ -16,12 +16,7 @@ sees_statistics = has_role(Role.BORGERSERVICE, Role.CASEWORKER, Role.JOBCENTRE_M
 
 @rules.predicate
 def referral_in_scope(user, referral) -> bool:
-    from helhed.core.rules import municipality_scope
-
-    if referral is None:
-        return False
-    scope = municipality_scope(user)
-    return scope is None or referral.municipality_id in scope
+    return municipality_in_scope(user, referral)
 
 
 # Citizens apply digitally for themselves and, with a fuldmagt, for others ("Jeg hjælper").

@@ -3,15 +3,12 @@
 
 import rules
 
-from helhed.core.rules import is_citizen, municipality_scope, serves_citizens
+from helhed.core.rules import is_citizen, serves_citizens, serves_municipality
 
 
 @rules.predicate
 def citizen_in_scope(user, citizen) -> bool:
-    if citizen is None:
-        return False
-    scope = municipality_scope(user)
-    return scope is None or citizen.home_municipality_id in scope
+    return citizen is not None and serves_municipality(user, citizen.home_municipality_id)
 
 
 @rules.predicate

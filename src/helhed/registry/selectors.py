@@ -17,7 +17,7 @@ from helhed.core.audit import record_read
 from helhed.core.cpr import cpr_blind_index, parse_cpr
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import scoped
 from helhed.registry.models import (
     Citizen,
     DigitalPostExemption,
@@ -39,10 +39,7 @@ def citizens_visible_to(user: User) -> QuerySet[Citizen]:
         return qs.filter(user=user) if user.is_active else qs.none()
     if not rules.has_perm("registry.search_citizens", user):
         return qs.none()
-    scope = municipality_scope(user)
-    if scope is None:
-        return qs
-    return qs.filter(home_municipality_id__in=scope)
+    return scoped(qs, user, "home_municipality_id")
 
 
 def search_citizens(*, user: User, query: str, channel: str) -> list[Citizen]:

@@ -10,7 +10,7 @@
 import rules
 
 from helhed.core.roles import Role
-from helhed.core.rules import has_role, municipality_scope
+from helhed.core.rules import has_role, serves_municipality
 
 works_cases = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
 is_manager = has_role(Role.JOBCENTRE_MANAGER)
@@ -22,9 +22,8 @@ def programme_in_scope(user, obj) -> bool:
     """``obj`` is a programme or a review case."""
     if obj is None:
         return False
-    municipality_id = obj.municipality_id if hasattr(obj, "municipality_id") else obj.programme.municipality_id
-    scope = municipality_scope(user)
-    return scope is None or municipality_id in scope
+    return serves_municipality(user, obj.municipality_id if hasattr(obj, "municipality_id")
+                               else obj.programme.municipality_id)
 
 
 rules.add_perm("review.view_programmes", works_cases | is_pool_officer)

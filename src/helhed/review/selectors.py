@@ -16,7 +16,7 @@ from django.http import Http404
 from helhed.core.audit import record_read
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import scoped
 from helhed.register.models import TargetGroupResult
 from helhed.register.selectors import results_visible_to
 from helhed.registry.models import Citizen
@@ -56,8 +56,7 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
         return qs.none()
     if user.role == Role.POOL_OFFICER:
         return qs
-    scope = municipality_scope(user)
-    return qs if scope is None else qs.filter(municipality_id__in=scope)
+    return scoped(qs, user)
 
 
 def get_programme(*, user: User, programme_id: UUID) -> Programme:
@@ -222,8 +221,7 @@ def cases_visible_to(user: User) -> QuerySet[ReviewCase]:
     qs = ReviewCase.objects.select_related("programme", "citizen", "caseworker")
     if not rules.has_perm("review.view_programmes", user) or user.role == Role.POOL_OFFICER:
         return qs.none()
-    scope = municipality_scope(user)
-    return qs if scope is None else qs.filter(programme__municipality_id__in=scope)
+    return scoped(qs, user, "programme__municipality_id")
 
 
 def case_list(*, user: User, programme: Programme, channel: str, status: str = "", mine: bool = False
