@@ -45,7 +45,7 @@ def test_udk_records_guidance_from_the_citizens_page_and_it_shows_on_the_overvie
     overview = client.get(f"/borgere/{erik.pk}/").content.decode()
     assert "Kan jeg få boligstøtte?" in overview and "vi sender en blanket" in overview
     assert AuditRecord.objects.filter(citizen_uuid=erik.pk, actor=udk,
-                                      what__contains="Vejledning fra Udbetaling Danmark").exists()
+                                      what__contains="Vejledning fra UDK").exists()
 
 
 def test_a_referral_to_the_municipality_follows_in_the_same_step(client, udk, erik, today):

@@ -411,4 +411,4 @@ def create_guidance(request, payload: GuidanceIn):
             referral_reason=payload.referral_reason, today=timezone.localdate())
     except ValidationError as error:
         _invalid(error)
-    return 201, _guidance_out(g)
+    return Status(201, _guidance_out(g))

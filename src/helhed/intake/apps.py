@@ -26,5 +26,5 @@ class IntakeConfig(AppConfig):
         register_overview_section(OverviewSection(
             key="intake_guidance", title="Vejledning fra Udbetaling Danmark",
             template="intake/_overview_guidance.html",
-            what="Vejledning fra Udbetaling Danmark", load=selectors.guidance_section,
+            what="Vejledning fra UDK", load=selectors.guidance_section,
         ))
