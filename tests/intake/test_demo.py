@@ -13,6 +13,9 @@ def test_demo_has_every_channel_and_a_rising_digital_share(db, demo_universe, to
     assert Application.objects.get(citizen=p["amira"]).channel == Channel.PHONE
     assert Task.objects.filter(kind=TaskKind.NEMKONTO, citizen=p["jan"]).exists()
     assert p["karen"].needs_assessments.get().contact_person.username == "sagsbehandler.aarhus"
+    guidance = list(p["erik"].guidance_contacts.all())
+    assert [g.channel for g in guidance] == ["letter", "phone"]
+    assert all(g.recorded_by.username == "udk" and g.topic and g.advice for g in guidance)
     stats = selectors.channel_statistics(user=User.objects.get(username="udk"), municipality_code=751,
                                          benefit_area="", since=(today - datetime.timedelta(days=700)).replace(day=1))
     shares = [m.share for m in stats.months]

@@ -68,7 +68,8 @@ class KvikQuestionIn(Schema):
 
 class KvikQuestionOut(Schema):
     id: UUID
-    case_reference: str = Field(..., examples=["2025-7KQ2M9XD"])
+    case_reference: str | None = Field(..., description="Tom, når spørgsmålet ikke gælder en bestemt sag",
+                                       examples=["2025-7KQ2M9XD"])
     subject: str
     body: str
     asked_at: datetime.datetime
@@ -80,7 +81,7 @@ class KvikQuestionOut(Schema):
 
 class KvikQuestionSummaryOut(Schema):
     id: UUID
-    case_reference: str
+    case_reference: str | None
     subject: str
     asked_at: datetime.datetime
     due_on: datetime.date
@@ -100,7 +101,8 @@ def _case(case) -> KvikCaseOut:
 
 
 def _question(q) -> KvikQuestionOut:
-    return KvikQuestionOut(id=q.pk, case_reference=q.case.reference, subject=q.subject, body=q.body,
+    return KvikQuestionOut(id=q.pk, case_reference=q.case.reference if q.case else None, subject=q.subject,
+                           body=q.body,
                            asked_at=q.asked_at, due_on=q.due_on, status=q.status, answer=q.answer or None,
                            answered_at=q.answered_at)
 
@@ -162,7 +164,8 @@ def ask_question(request, payload: KvikQuestionIn):
             summary="Organisationens spørgsmål (uden svar)", operation_id="fasttrack_list_questions")
 def list_questions(request):
     _require(request, KeyScope.QUESTIONS_READ)
-    return [KvikQuestionSummaryOut(id=q.pk, case_reference=q.case.reference, subject=q.subject, asked_at=q.asked_at,
+    return [KvikQuestionSummaryOut(id=q.pk, case_reference=q.case.reference if q.case else None,
+                                   subject=q.subject, asked_at=q.asked_at,
                                due_on=q.due_on, status=q.status)
             for q in selectors.questions_for_key(key=request.auth, today=_today())]
 

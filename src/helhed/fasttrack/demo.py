@@ -23,13 +23,16 @@ from helhed.core.calendar import COPENHAGEN
 from helhed.core.models import User
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ConsentKind, ConsentScope, KeyScope, KeyUsage, OrganisationKind
+from helhed.fasttrack.rules import KVIK_LINJE_AUTHORITY
 from helhed.registry.models import Citizen
 
 OTHER_USER_ORGANISATIONS = ["SAND", "Ældre Sagen", "Rådet for Socialt Udsatte", "Lev"]
 
 
 def _case_of(citizen: Citizen, today: datetime.date) -> Case:
-    case = Case.objects.filter(citizen=citizen).order_by("-opened_on", "reference").first()
+    """The citizen's newest case at Udbetaling Danmark (the only cases on the Kvik-linje)."""
+    case = (Case.objects.filter(citizen=citizen, authority=KVIK_LINJE_AUTHORITY)
+            .order_by("-opened_on", "reference").first())
     return case or open_case(citizen=citizen, benefit_area=BenefitArea.BOLIGSTOETTE,
                              opened_on=today - datetime.timedelta(days=20), actor=None)
 

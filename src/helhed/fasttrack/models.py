@@ -82,7 +82,6 @@ class ApiKey(models.Model):
                                    related_name="+", editable=False)
     expires_at = models.DateTimeField("udløber")
     revoked_at = models.DateTimeField("tilbagekaldt", null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField("sidst brugt", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["organisation", "-created_at"]
@@ -123,13 +122,20 @@ class ConsentKind(models.TextChoices):
 
 
 class ConsentScope(models.TextChoices):
-    CASE_STATUS = "case-status", "Se status på sager"
-    QUESTIONS = "questions", "Stille spørgsmål om sager til Udbetaling Danmark"
+    CASE_STATUS = "case-status", "Se status på dine sager hos Udbetaling Danmark"
+    QUESTIONS = "questions", "Stille Udbetaling Danmark spørgsmål om dine sager og forhold dér"
+
+
+class ConsentChannel(models.TextChoices):
+    PAPER = "papir", "På papir (registreret af en medarbejder)"
+    SELF_SERVICE = "selvbetjening", "Givet af borgeren selv (Mine oplysninger)"
 
 
 class Consent(models.Model):
     """A citizen's consent or power of attorney for a user organisation (forvaltningsloven
-    § 8), registered by municipal or Udbetaling Danmark staff; the citizen can revoke it."""
+    § 8): given by the citizen in self-service, or given on paper and registered by municipal
+    or Udbetaling Danmark staff (``given_via``); the citizen can revoke it. It covers the
+    citizen's cases at Udbetaling Danmark only, never the municipality's own cases."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="fasttrack_consents",
@@ -146,6 +152,8 @@ class Consent(models.Model):
     revoked_at = models.DateTimeField("tilbagekaldt", null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", editable=False)
+    given_via = models.CharField("givet", max_length=16, choices=ConsentChannel.choices,
+                                 default=ConsentChannel.PAPER, editable=False)
 
     class Meta:
         ordering = ["-valid_from"]
@@ -177,7 +185,10 @@ class QuestionStatus(models.TextChoices):
 
 
 class Question(models.Model):
-    """A question to Udbetaling Danmark about a case (advice and guidance, seed 004)."""
+    """A question to Udbetaling Danmark about one of the citizen's Udbetaling Danmark cases,
+    or (no ``case``) about the citizen's matter at Udbetaling Danmark, such as whether to
+    apply (advice and guidance, seed 004). Never about a municipality's own case
+    (``rules.on_kvik_linje``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="questions",
@@ -185,7 +196,7 @@ class Question(models.Model):
     key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                             verbose_name="nøgle")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="fasttrack_questions",
-                             verbose_name="sag")
+                             verbose_name="sag", null=True, blank=True)
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="fasttrack_questions",
                                 verbose_name="borger")
     subject = models.CharField("emne", max_length=200)

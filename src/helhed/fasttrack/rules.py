@@ -5,6 +5,8 @@ Business rules, each one pure function with its source:
 
 - ``organisation_covers``: which citizens an organisation's key may see.
 - ``answer_deadline``: when Udbetaling Danmark must answer a question.
+- ``on_kvik_linje``: which cases the fast track shows and takes questions about (Udbetaling
+  Danmark's only).
 
 Web permissions (``rules``): Udbetaling Danmark staff answer questions; an organisation's
 staff see their own organisation's questions and keys; municipal staff of the citizen's
@@ -17,8 +19,9 @@ import datetime
 
 import rules
 
+from helhed.casework.models import Authority
 from helhed.core.calendar import add_business_days
-from helhed.core.roles import Role
+from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import has_role, municipality_scope
 
 # Ours: the seeds promise a fast track but give no response time. Three business days is a
@@ -31,6 +34,20 @@ def answer_deadline(asked_on: datetime.date) -> datetime.date:
     Danish business days after the day it was asked (ours; seed 004 names the fast track,
     not its response time)."""
     return add_business_days(asked_on, ANSWER_BUSINESS_DAYS)
+
+
+# The authority whose cases the Kvik-linje shows: it is Udbetaling Danmark's fast track, not a
+# window into the municipality's own cases (kontanthjælp is the municipality's, lov om aktiv
+# socialpolitik § 11; the citizen's consent names Udbetaling Danmark).
+KVIK_LINJE_AUTHORITY = Authority.UDK
+
+
+def on_kvik_linje(authority: str) -> bool:
+    """Does the Kvik-linje show a case of ``authority``, and take a question about it? Only
+    Udbetaling Danmark's cases (seed 004: "user organisations and municipalities get a fast
+    track to Udbetaling Danmark: information for a case, status of ongoing cases, advice").
+    A municipality's own cases (kontanthjælp, førtidspension) are never on it."""
+    return authority == KVIK_LINJE_AUTHORITY
 
 
 def organisation_covers(*, is_municipality: bool, organisation_municipality_id: int | None,
@@ -56,10 +73,20 @@ def is_organisation_member(user) -> bool:
 
 
 @rules.predicate
+def is_municipal_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in MUNICIPAL_ROLES
+                and municipality_scope(user))
+
+
+@rules.predicate
 def question_visible(user, question) -> bool:
+    """Udbetaling Danmark sees every question; an organisation's members their
+    organisation's; municipal staff the questions of their municipality's organisation."""
     if question is None:
         return False
     if user.role == Role.UDK_STAFF:
+        return True
+    if user.role in MUNICIPAL_ROLES and question.organisation.municipality_id in (municipality_scope(user) or ()):
         return True
     return user.fasttrack_organisations.filter(pk=question.organisation_id).exists()
 
@@ -83,10 +110,16 @@ registers_consents = has_role(Role.CASEWORKER, Role.BORGERSERVICE, Role.JOBCENTR
 
 rules.add_perm("fasttrack.answer_questions", is_udk)
 rules.add_perm("fasttrack.view_organisation", is_organisation_member)
-rules.add_perm("fasttrack.view_question", (is_udk | is_organisation_member) & question_visible)
+rules.add_perm("fasttrack.view_question", (is_udk | is_organisation_member | is_municipal_staff)
+               & question_visible)
 rules.add_perm("fasttrack.register_consent", registers_consents & serves_citizen)
 rules.add_perm("fasttrack.revoke_consent", owns_consent)
 # Without an object: may the user reach the consent pages at all (the object check follows).
 rules.add_perm("fasttrack.register_consents", registers_consents)
 rules.add_perm("fasttrack.revoke_any_consent", registers_consents | has_role(Role.CITIZEN))
-rules.add_perm("fasttrack.open_questions", is_udk | is_organisation_member)
+rules.add_perm("fasttrack.open_questions", is_udk | is_organisation_member | is_municipal_staff)
+# The web Kvik-linje (look a citizen up, ask, read answers): a user organisation's staff under
+# the citizen's consent, municipal staff under their municipal scope.
+rules.add_perm("fasttrack.use_kvik_linje", is_organisation_member | is_municipal_staff)
+# A citizen gives a consent to a named organisation in self-service.
+rules.add_perm("fasttrack.give_consent", has_role(Role.CITIZEN))

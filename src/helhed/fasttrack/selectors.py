@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import rules
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from helhed.casework.models import BenefitArea, Case, CaseStatus
 from helhed.core.audit import record_read
+from helhed.core.calendar import COPENHAGEN
 from helhed.core.cpr import cpr_blind_index, parse_cpr
 from helhed.core.db import prepared_cursor
 from helhed.core.models import User
+from helhed.core.roles import MUNICIPAL_ROLES
+from helhed.core.rules import municipality_scope
 from helhed.fasttrack.models import (
     ApiKey,
     Consent,
@@ -28,7 +31,7 @@ from helhed.fasttrack.models import (
     Question,
     QuestionStatus,
 )
-from helhed.fasttrack.rules import organisation_covers
+from helhed.fasttrack.rules import on_kvik_linje, organisation_covers
 from helhed.registry.models import Citizen
 
 CASE_FIELDS = ("id", "reference", "citizen_id", "benefit_area", "authority", "municipality_id", "status",
@@ -102,7 +105,8 @@ _CASES_SQL = (
 
 
 def case_statuses(*, key: ApiKey, cpr: str, today: datetime.date) -> list[CaseRow]:
-    """A covered citizen's cases, newest first. Raises ValidationError for a malformed CPR
+    """A covered citizen's cases at Udbetaling Danmark (``rules.on_kvik_linje``), newest
+    first; the municipality's own cases are never returned. Raises ValidationError for a malformed CPR
     number and Http404 for an unknown or uncovered citizen (the same answer)."""
     number = parse_cpr(cpr, today=today).number
     with prepared_cursor() as cursor:
@@ -113,7 +117,7 @@ def case_statuses(*, key: ApiKey, cpr: str, today: datetime.date) -> list[CaseRo
     citizen_id = rows[0][0] if isinstance(rows[0][0], UUID) else UUID(rows[0][0])
     if not _covers(key.organisation, citizen_id, rows[0][1], ConsentScope.CASE_STATUS, today):
         raise Http404
-    cases = [CaseRow(*row[2:]) for row in rows if row[2] is not None]
+    cases = [CaseRow(*row[2:]) for row in rows if row[2] is not None and on_kvik_linje(row[4])]
     _audit(key, citizen_id, f"Status på {len(cases)} sager", "Kvik-linje: status på borgerens sager")
     return cases
 
@@ -121,7 +125,8 @@ def case_statuses(*, key: ApiKey, cpr: str, today: datetime.date) -> list[CaseRo
 def _covered_case(key: ApiKey, reference: str, scope: str, today: datetime.date) -> Case:
     case = (Case.objects.filter(reference=reference.strip().upper())
             .select_related("citizen").only(*CASE_FIELDS, "citizen__home_municipality_id").first())
-    if case is None or not _covers(key.organisation, case.citizen_id, case.citizen.home_municipality_id, scope, today):
+    if case is None or not on_kvik_linje(case.authority) or not _covers(
+            key.organisation, case.citizen_id, case.citizen.home_municipality_id, scope, today):
         raise Http404
     return case
 
@@ -160,7 +165,8 @@ def question_for_key(*, key: ApiKey, question_id: UUID, today: datetime.date) ->
     question = _covered_questions(key, today).filter(pk=question_id).first()
     if question is None:
         raise Http404
-    _audit(key, question.citizen_id, f"Svar på spørgsmål om sag {question.case.reference}",
+    about = f"sag {question.case.reference}" if question.case else "et forhold uden sag"
+    _audit(key, question.citizen_id, f"Svar på spørgsmål om {about}",
            "Kvik-linje: læse svar fra Udbetaling Danmark")
     return question
 
@@ -192,16 +198,21 @@ def question_detail(*, user: User, question_id: UUID) -> Question:
         raise Http404
     if rules.has_perm("fasttrack.answer_questions", user):
         record_read(actor=user, citizen_uuids=[question.citizen_id],
-                    what=f"Kvik-linje-spørgsmål fra {question.organisation.name} om sag {question.case.reference}",
+                    what=f"Kvik-linje-spørgsmål fra {question.organisation.name} om "
+                         f"{f'sag {question.case.reference}' if question.case else 'et forhold uden sag'}",
                     purpose="Kvik-linje: besvare spørgsmål", channel="web")
     return question
 
 
 @dataclass(frozen=True)
 class KeyRow:
+    """A key's usage, every figure from the same counter rows (``KeyUsage``), so "calls
+    today" and "last used" cannot disagree."""
+
     key: ApiKey
     calls_today: int
     calls_30_days: int
+    last_used: datetime.datetime | None
 
 
 @dataclass(frozen=True)
@@ -211,21 +222,131 @@ class OrganisationPage:
     keys: list[KeyRow]
 
 
+def web_organisations(user: User) -> list[Organisation]:
+    """The organisations a user works for on the web Kvik-linje: those they are a member of,
+    and for municipal staff their municipalities' organisations."""
+    orgs = Q(members=user)
+    if user.role in MUNICIPAL_ROLES:
+        orgs |= Q(kind=OrganisationKind.MUNICIPALITY, municipality_id__in=municipality_scope(user) or ())
+    return list(Organisation.objects.filter(orgs).distinct().order_by("name"))
+
+
+def key_rows(*, organisation: Organisation, now: datetime.datetime) -> list[KeyRow]:
+    """Each key's calls today (since midnight Danish time), in the last 30 days, and when it
+    was last used (the latest minute with a call), all from the counter rows."""
+    today_start = int(datetime.datetime.combine(now.astimezone(COPENHAGEN).date(), datetime.time(0),
+                                                tzinfo=COPENHAGEN).timestamp()) // 60
+    month_start = int(now.timestamp()) // 60 - 30 * 24 * 60
+    keys = ApiKey.objects.filter(organisation=organisation).annotate(
+        today=Sum("usage__calls", filter=Q(usage__minute__gte=today_start), default=0),
+        month=Sum("usage__calls", filter=Q(usage__minute__gte=month_start), default=0),
+        last_minute=Max("usage__minute"),
+    ).order_by("-created_at")
+    return [KeyRow(k, k.today, k.month, _minute_start(k.last_minute)) for k in keys]
+
+
+def _minute_start(minute: int | None) -> datetime.datetime | None:
+    if minute is None:
+        return None
+    return datetime.datetime.fromtimestamp(minute * 60, tz=datetime.UTC)
+
+
 def organisation_pages(*, user: User, now: datetime.datetime, today: datetime.date) -> list[OrganisationPage]:
     """Each organisation the user works for: its questions (and answers) and its keys'
     usage. Shows no citizen's data (case references only), so no audit."""
     pages = []
-    minute_now = int(now.timestamp()) // 60
-    today_start = minute_now - (now.hour * 60 + now.minute)
-    month_start = minute_now - 30 * 24 * 60
-    for org in user.fasttrack_organisations.order_by("name"):
-        keys = ApiKey.objects.filter(organisation=org).annotate(
-            today=Sum("usage__calls", filter=Q(usage__minute__gte=today_start), default=0),
-            month=Sum("usage__calls", filter=Q(usage__minute__gte=month_start), default=0),
-        ).order_by("-created_at")
+    for org in web_organisations(user):
         questions = list(Question.objects.filter(organisation=org).select_related("case").order_by("-asked_at")[:100])
-        pages.append(OrganisationPage(org, questions, [KeyRow(k, k.today, k.month) for k in keys]))
+        pages.append(OrganisationPage(org, questions, key_rows(organisation=org, now=now)))
     return pages
+
+
+@dataclass(frozen=True)
+class KvikAccess:
+    """Under what a user sees a citizen on the web Kvik-linje: a user organisation's active
+    consent (``consent``) or the user's municipal scope (``municipality_id``)."""
+
+    organisation: Organisation | None
+    municipality_id: int | None
+    may_see_status: bool
+    may_ask: bool
+
+    @property
+    def label(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        return f"kommune {self.municipality_id}"
+
+
+def web_access(*, user: User, citizen: Citizen, today: datetime.date) -> KvikAccess | None:
+    """How ``user`` may use the Kvik-linje for ``citizen``, or None.
+
+    - Municipal staff: the citizen lives in a municipality they serve (lov om Udbetaling
+      Danmark § 3 stk. 3; ``rules.organisation_covers`` for a municipality); status and
+      questions both.
+    - A user organisation's worker: an organisation they are a member of holds the citizen's
+      active consent; what it covers decides status and/or questions (forvaltningsloven § 8).
+    """
+    if user.role in MUNICIPAL_ROLES and citizen.home_municipality_id in (municipality_scope(user) or ()):
+        org = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY,
+                                          municipality_id=citizen.home_municipality_id).first()
+        return KvikAccess(org, citizen.home_municipality_id, True, True)
+    for org in user.fasttrack_organisations.filter(kind=OrganisationKind.USER_ORGANISATION).order_by("name"):
+        consents = list(Consent.objects.filter(citizen=citizen, organisation=org, revoked_at__isnull=True))
+        status = organisation_covers(is_municipality=False, organisation_municipality_id=None,
+                                     citizen_municipality_id=citizen.home_municipality_id, consents=consents,
+                                     scope=ConsentScope.CASE_STATUS, today=today)
+        ask = organisation_covers(is_municipality=False, organisation_municipality_id=None,
+                                  citizen_municipality_id=citizen.home_municipality_id, consents=consents,
+                                  scope=ConsentScope.QUESTIONS, today=today)
+        if status or ask:
+            return KvikAccess(org, None, status, ask)
+    return None
+
+
+def find_citizen_for_kvik(*, user: User, cpr: str, today: datetime.date) -> Citizen:
+    """The citizen with ``cpr`` whom ``user`` may see on the web Kvik-linje. Raises
+    ValidationError for a malformed number and Http404 for one not found or not covered
+    (the same answer, so a look-up tells nothing about citizens outside one's access)."""
+    number = parse_cpr(cpr, today=today).number
+    citizen = Citizen.objects.filter(cpr_index=cpr_blind_index(number)).first()
+    if citizen is None or web_access(user=user, citizen=citizen, today=today) is None:
+        raise Http404
+    return citizen
+
+
+@dataclass(frozen=True)
+class KvikCitizenPage:
+    citizen: Citizen
+    access: KvikAccess
+    cases: list[Case]
+    questions: list[Question]
+
+
+def kvik_citizen_page(*, user: User, citizen_id: UUID, today: datetime.date) -> KvikCitizenPage:
+    """A covered citizen on the web Kvik-linje: their cases at Udbetaling Danmark (only
+    those, ``rules.on_kvik_linje``) and the questions the user's organisation (or
+    municipality) asked about them, with answers. Audited; Http404 when not covered."""
+    citizen = Citizen.objects.filter(pk=citizen_id).first()
+    access = web_access(user=user, citizen=citizen, today=today) if citizen is not None else None
+    if access is None:
+        raise Http404
+    cases = []
+    if access.may_see_status or access.may_ask:
+        cases = [c for c in Case.objects.filter(citizen=citizen).order_by("-opened_on", "reference")
+                 if on_kvik_linje(c.authority)]
+    questions = Question.objects.filter(citizen=citizen).select_related("case", "organisation")
+    if access.municipality_id is not None:
+        questions = questions.filter(organisation__kind=OrganisationKind.MUNICIPALITY,
+                                     organisation__municipality_id=access.municipality_id)
+    else:
+        questions = questions.filter(organisation=access.organisation)
+    questions = list(questions.order_by("-asked_at")[:100])
+    shown = f"{len(cases)} sager hos Udbetaling Danmark" if access.may_see_status else "sagsnumre"
+    record_read(actor=user, citizen_uuids=[citizen.pk],
+                what=f"Kvik-linjen ({access.label}): {shown} og {len(questions)} spørgsmål med svar",
+                purpose="Kvik-linje: status og spørgsmål til Udbetaling Danmark", channel="web")
+    return KvikCitizenPage(citizen, access, cases, questions)
 
 
 def consents_for_citizen(*, citizen: Citizen) -> list[Consent]:
@@ -240,8 +361,6 @@ def consent_section(*, user, citizen, today):
     if not own and not rules.has_perm("fasttrack.register_consent", user, citizen):
         return None
     consents = consents_for_citizen(citizen=citizen)
-    if own and not consents:
-        return None
     return {"consents": [(c, c.is_active(today)) for c in consents], "own": own, "citizen": citizen,
             "may_register": not own}
 

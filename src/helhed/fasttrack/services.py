@@ -14,12 +14,13 @@ from helhed.casework.models import Authority, Case, Task, TaskKind, TaskStatus
 from helhed.casework.services import create_task, record_question
 from helhed.core.calendar import local_date
 from helhed.core.db import prepared_cursor
-from helhed.core.models import User
+from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
 from helhed.core.services import hash_token
 from helhed.fasttrack.models import (
     ApiKey,
     Consent,
+    ConsentChannel,
     ConsentKind,
     ConsentScope,
     KeyScope,
@@ -28,7 +29,7 @@ from helhed.fasttrack.models import (
     Question,
     QuestionStatus,
 )
-from helhed.fasttrack.rules import answer_deadline
+from helhed.fasttrack.rules import answer_deadline, on_kvik_linje
 from helhed.registry.models import Citizen
 
 KEY_PREFIX = "hlk_"  # noqa: S105  (a marker telling organisation keys from user tokens, not a secret)
@@ -103,10 +104,10 @@ def revoke_key(*, key: ApiKey, now: datetime.datetime | None = None) -> ApiKey:
 
 
 _KEY_COLUMNS = ("id", "organisation_id", "name", "prefix", "scopes", "rate_limit_per_minute", "expires_at",
-                "revoked_at", "last_used_at")  # in the model's field order, for ApiKey.from_db
+                "revoked_at")  # in the model's field order, for ApiKey.from_db
 _KEY_SQL = (
     "SELECT k.id, k.organisation_id, k.name, k.prefix, k.scopes, k.rate_limit_per_minute, k.expires_at, "
-    "k.revoked_at, k.last_used_at, o.name AS org_name, o.kind AS org_kind, o.municipality_id AS org_municipality, "
+    "k.revoked_at, o.name AS org_name, o.kind AS org_kind, o.municipality_id AS org_municipality, "
     "o.audit_actor_id AS org_actor FROM fasttrack_apikey k "
     "JOIN fasttrack_organisation o ON o.id = k.organisation_id WHERE k.key_hash = %s"
 )
@@ -130,8 +131,9 @@ def authenticate_call(secret: str, *, now: datetime.datetime) -> tuple[ApiKey | 
     per-minute limit.
 
     Every call made with a known key is counted, also one refused because the key is revoked
-    or expired, so a key's statistics show who still tries it. Marks the key as used at most
-    every five minutes."""
+    or expired, so a key's statistics show who still tries it. The counter rows are the
+    key's only usage record: calls today, in 30 days and "last used" are all read from them
+    (``selectors.key_rows``), so they cannot disagree."""
     if not secret.startswith(KEY_PREFIX):
         return None, None
     if connection.vendor == "postgresql" and connection.get_autocommit():
@@ -150,8 +152,6 @@ def authenticate_call(secret: str, *, now: datetime.datetime) -> tuple[ApiKey | 
         return None, None
     key.organisation = Organisation(id=key.organisation_id, name=key.org_name, kind=key.org_kind,
                                     municipality_id=key.org_municipality, audit_actor_id=key.org_actor)
-    if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(minutes=5):
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key, retry_after
 
 
@@ -206,7 +206,38 @@ def register_consent(*, citizen: Citizen, organisation: Organisation, kind: str,
         raise ValidationError({"valid_until": "Slutdatoen skal ligge efter startdatoen."})
     return Consent.objects.create(citizen=citizen, organisation=organisation, kind=kind,
                                   scopes=_clean_scopes(list(scopes), ConsentScope.values), valid_from=valid_from,
-                                  valid_until=valid_until, registered_by=actor)
+                                  valid_until=valid_until, registered_by=actor, given_via=ConsentChannel.PAPER)
+
+
+# Ours: a consent given in self-service lasts at most this long; the citizen can give it again.
+SELF_SERVICE_CONSENT_MAX_DAYS = 2 * 365
+
+
+@transaction.atomic
+def give_consent(*, citizen: Citizen, organisation: Organisation, scopes, valid_until: datetime.date,
+                 actor: User, today: datetime.date) -> Consent:
+    """The citizen gives a user organisation consent in self-service, from today to
+    ``valid_until`` (at most ``SELF_SERVICE_CONSENT_MAX_DAYS``, ours), after logging in with
+    MitID (forvaltningsloven § 8: a party may let others assist; seed 004). Only the citizen
+    themself: a representative cannot give consent on the citizen's behalf here. A consent
+    to the same organisation still in force is replaced (revoked) by the new one, so the
+    citizen's list shows one consent per organisation."""
+    if citizen.user_id is None or citizen.user_id != actor.pk:
+        raise ValidationError("Du kan kun give samtykke for dig selv.")
+    if organisation.kind != OrganisationKind.USER_ORGANISATION:
+        raise ValidationError({"organisation": "Vælg en brugerorganisation. Din kommune kan allerede hjælpe dig "
+                                               "med dine sager hos Udbetaling Danmark."})
+    if valid_until < today:
+        raise ValidationError({"valid_until": "Slutdatoen må ikke ligge før i dag."})
+    if valid_until > today + datetime.timedelta(days=SELF_SERVICE_CONSENT_MAX_DAYS):
+        raise ValidationError({"valid_until": f"Et samtykke kan højst gælde i {SELF_SERVICE_CONSENT_MAX_DAYS // 365} "
+                                              "år. Du kan give det igen, når det udløber."})
+    clean = _clean_scopes(list(scopes), ConsentScope.values)
+    Consent.objects.filter(citizen=citizen, organisation=organisation, revoked_at__isnull=True,
+                           valid_until__gte=today).update(revoked_at=timezone.now(), revoked_by=actor)
+    return Consent.objects.create(citizen=citizen, organisation=organisation, kind=ConsentKind.CONSENT,
+                                  scopes=clean, valid_from=today, valid_until=valid_until, registered_by=actor,
+                                  given_via=ConsentChannel.SELF_SERVICE)
 
 
 def revoke_consent(*, consent: Consent, actor: User, now: datetime.datetime | None = None) -> Consent:
@@ -219,31 +250,59 @@ def revoke_consent(*, consent: Consent, actor: User, now: datetime.datetime | No
     return consent
 
 
-def ask_question(*, key: ApiKey, case: Case, subject: str, body: str, idempotency_key: str = "",
-                 now: datetime.datetime | None = None) -> tuple[Question, bool]:
-    """Put a question about ``case`` in Udbetaling Danmark's queue with its answer deadline
-    (``rules.answer_deadline``). The same ``idempotency_key`` from the same organisation
-    gives the same question once. Returns (question, created)."""
-    now = now or timezone.now()
-    organisation = key.organisation
+def _check_question(*, case: Case | None, citizen: Citizen, subject: str, body: str) -> tuple[str, str]:
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise ValidationError("Skriv både emne og spørgsmål.")
+    if case is not None:
+        if not on_kvik_linje(case.authority):
+            raise ValidationError({"case": "Kvik-linjen er til sager hos Udbetaling Danmark. Sagen er kommunens: "
+                                           "spørg kommunen direkte."})
+        if case.citizen_id != citizen.pk:
+            raise ValidationError({"case": "Sagen er ikke borgerens."})
+    return subject, body
+
+
+def _queue_question(*, organisation: Organisation, key: ApiKey | None, case: Case | None, citizen: Citizen,
+                    subject: str, body: str, now: datetime.datetime, idempotency_key: str = "",
+                    title_prefix: str = "Kvik-linje", description: str = "") -> Question:
+    """Create the question and its task in Udbetaling Danmark's work queue, due
+    ``rules.answer_deadline`` business days after today (Danish calendar)."""
+    due_on = answer_deadline(local_date(now))
+    question = Question.objects.create(
+        organisation=organisation, key=key, case=case, citizen=citizen, subject=subject[:200], body=body,
+        asked_at=now, due_on=due_on, idempotency_key=idempotency_key[:100])
+    question.task = create_task(
+        kind=TaskKind.QUESTION, authority=Authority.UDK, title=f"{title_prefix}: {subject[:150]}",
+        citizen=citizen, case=case,
+        municipality_id=case.municipality_id if case is not None else citizen.home_municipality_id,
+        description=description or f"Spørgsmål fra {organisation.name}.", due_on=due_on,
+        key=f"fasttrack:{question.pk}")
+    question.save(update_fields=["task"])
+    return question
+
+
+def ask_question(*, key: ApiKey, case: Case | None, subject: str, body: str, idempotency_key: str = "",
+                 citizen: Citizen | None = None, now: datetime.datetime | None = None) -> tuple[Question, bool]:
+    """Put a question about a Udbetaling Danmark ``case`` (or, with ``citizen`` and no case,
+    about the citizen's matter at Udbetaling Danmark) in Udbetaling Danmark's queue with its
+    answer deadline (``rules.answer_deadline``). A municipality's own case is refused
+    (``rules.on_kvik_linje``). The same ``idempotency_key`` from the same organisation gives
+    the same question once. Returns (question, created)."""
+    now = now or timezone.now()
+    organisation = key.organisation
+    citizen = case.citizen if case is not None else citizen
+    if citizen is None:
+        raise ValidationError("Vælg en sag eller en borger.")
+    subject, body = _check_question(case=case, citizen=citizen, subject=subject, body=body)
     if idempotency_key:
         existing = Question.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-    due_on = answer_deadline(local_date(now))
     try:
         with transaction.atomic():
-            question = Question.objects.create(
-                organisation=organisation, key=key, case=case, citizen_id=case.citizen_id, subject=subject[:200],
-                body=body, asked_at=now, due_on=due_on, idempotency_key=idempotency_key[:100])
-            question.task = create_task(
-                kind=TaskKind.QUESTION, authority=Authority.UDK, title=f"Kvik-linje: {subject[:150]}",
-                citizen=case.citizen, case=case, municipality_id=case.municipality_id,
-                description=f"Spørgsmål fra {organisation.name}.", due_on=due_on, key=f"fasttrack:{question.pk}")
-            question.save(update_fields=["task"])
+            question = _queue_question(organisation=organisation, key=key, case=case, citizen=citizen,
+                                       subject=subject, body=body, now=now, idempotency_key=idempotency_key)
     except IntegrityError:
         # The same idempotency key arrived twice at once: the first one won.
         existing = Question.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
@@ -251,6 +310,36 @@ def ask_question(*, key: ApiKey, case: Case, subject: str, body: str, idempotenc
             raise
         return existing, False
     return question, True
+
+
+@transaction.atomic
+def ask_on_web(*, actor: User, access, citizen: Citizen, case: Case | None, subject: str,
+               body: str, now: datetime.datetime | None = None) -> Question:
+    """A user organisation's worker or a municipal caseworker asks Udbetaling Danmark on the
+    web Kvik-linje, about one of the citizen's Udbetaling Danmark cases or (no ``case``) about
+    a matter at Udbetaling Danmark. ``access`` (``selectors.web_access``) says under what the
+    user sees the citizen; it must allow questions. The question is the user organisation's
+    or the municipality's (its organisation registered here the first time), and the task in
+    Udbetaling Danmark's queue names the asker."""
+    now = now or timezone.now()
+    if access is None or not access.may_ask:
+        raise ValidationError("Du kan ikke stille spørgsmål om denne borger via Kvik-linjen.")
+    subject, body = _check_question(case=case, citizen=citizen, subject=subject, body=body)
+    organisation = access.organisation
+    if organisation is None:
+        organisation = municipality_organisation(Municipality.objects.get(pk=access.municipality_id))
+    asker = actor.get_full_name() or actor.get_username()
+    return _queue_question(organisation=organisation, key=None, case=case, citizen=citizen, subject=subject,
+                           body=body, now=now, description=f"Spørgsmål fra {asker}, {organisation.name}.")
+
+
+def municipality_organisation(municipality) -> Organisation:
+    """The municipality's Kvik-linje organisation, registered the first time it is needed."""
+    organisation = Organisation.objects.filter(municipality_id=municipality.pk).first()
+    if organisation is None:
+        organisation = create_organisation(name=str(municipality), kind=OrganisationKind.MUNICIPALITY,
+                                           municipality_id=municipality.pk)
+    return organisation
 
 
 @transaction.atomic
@@ -285,23 +374,11 @@ def ask_about_case(*, actor: User, case: Case, subject: str, body: str,
     and is marked in the case's timeline with the asker's name. Who may ask:
     ``casework.rules.may_ask_udk``."""
     now = now or timezone.now()
-    subject, body = subject.strip(), body.strip()
-    if not subject or not body:
-        raise ValidationError("Skriv både emne og spørgsmål.")
-    organisation = Organisation.objects.filter(municipality_id=case.municipality_id).first()
-    if organisation is None:
-        organisation = create_organisation(name=str(case.municipality), kind=OrganisationKind.MUNICIPALITY,
-                                           municipality_id=case.municipality_id)
+    subject, body = _check_question(case=case, citizen=case.citizen, subject=subject, body=body)
+    organisation = municipality_organisation(case.municipality)
     asker = actor.get_full_name() or actor.get_username()
-    due_on = answer_deadline(local_date(now))
-    question = Question.objects.create(
-        organisation=organisation, key=None, case=case, citizen_id=case.citizen_id, subject=subject[:200],
-        body=body, asked_at=now, due_on=due_on)
-    question.task = create_task(
-        kind=TaskKind.QUESTION, authority=Authority.UDK, title=f"Spørgsmål fra kontaktperson: {subject[:150]}",
-        citizen=case.citizen, case=case, municipality_id=case.municipality_id,
-        description=f"Spørgsmål fra {asker}, kontaktperson i {organisation.name}.", due_on=due_on,
-        key=f"fasttrack:{question.pk}")
-    question.save(update_fields=["task"])
+    question = _queue_question(organisation=organisation, key=None, case=case, citizen=case.citizen,
+                               subject=subject, body=body, now=now, title_prefix="Spørgsmål fra kontaktperson",
+                               description=f"Spørgsmål fra {asker}, kontaktperson i {organisation.name}.")
     record_question(case=case, actor=actor, on=local_date(now), subject=subject[:200])
     return question

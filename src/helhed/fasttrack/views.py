@@ -13,22 +13,89 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.core.audit import record_read
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.fasttrack import selectors, services
-from helhed.fasttrack.forms import AnswerForm, ConsentForm
+from helhed.fasttrack.forms import AnswerForm, ConsentForm, GiveConsentForm, KvikQuestionForm, LookupForm
 from helhed.fasttrack.models import Consent, QuestionStatus
 from helhed.registry.models import Citizen
+from helhed.registry.selectors import own_citizen
 
 
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
 @never_cache
-@permission_required("fasttrack.view_organisation")
+@permission_required("fasttrack.use_kvik_linje")
 def index(request):
-    pages = selectors.organisation_pages(user=request.user, now=timezone.now(), today=timezone.localdate())
-    return render(request, "fasttrack/index.html", {"pages": pages, "today": timezone.localdate()})
+    """Look a citizen up (CPR in the POST body only), and the user's organisations'
+    questions and key usage."""
+    today = timezone.localdate()
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen = selectors.find_citizen_for_kvik(user=request.user, cpr=form.cleaned_data["cpr"], today=today)
+        except ValidationError:
+            form.add_error("cpr", "Skriv et gyldigt CPR-nummer (DDMMÅÅ-XXXX).")
+        except Http404:
+            form.add_error("cpr", "Vi fandt ingen borger, du kan slå op via Kvik-linjen. En brugerorganisation kan "
+                                  "kun se borgere, der har givet den samtykke; en kommune sine egne borgere.")
+        else:
+            return redirect("fasttrack:citizen", citizen_id=citizen.pk)
+    pages = selectors.organisation_pages(user=request.user, now=timezone.now(), today=today)
+    return render(request, "fasttrack/index.html", {"pages": pages, "today": today, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("fasttrack.use_kvik_linje")
+def citizen(request, citizen_id):
+    """A covered citizen's cases at Udbetaling Danmark, the questions asked about them with
+    Udbetaling Danmark's answers, and a form to ask a new one."""
+    page = selectors.kvik_citizen_page(user=request.user, citizen_id=citizen_id, today=timezone.localdate())
+    form = None
+    if page.access.may_ask:
+        form = KvikQuestionForm(request.POST or None, cases=page.cases if page.access.may_see_status else [])
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.ask_on_web(actor=request.user, access=page.access, citizen=page.citizen,
+                                    case=form.chosen_case(), subject=data["subject"], body=data["body"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Spørgsmålet er sendt til Udbetaling Danmark.")
+                return redirect("fasttrack:citizen", citizen_id=page.citizen.pk)
+    return render(request, "fasttrack/citizen.html", {"page": page, "form": form, "today": timezone.localdate()})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("fasttrack.give_consent")
+def my_consents(request):
+    """The citizen gives a user organisation consent, and sees and revokes their consents."""
+    citizen = own_citizen(request.user)
+    today = timezone.localdate()
+    form = GiveConsentForm(request.POST or None, initial={"valid_until": today + datetime.timedelta(days=365)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.give_consent(citizen=citizen, organisation=data["organisation"], scopes=data["scopes"].split(),
+                                  valid_until=data["valid_until"], actor=request.user, today=today)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Du har givet {data['organisation']} samtykke.")
+            return redirect("fasttrack:my_consents")
+    consents = selectors.consents_for_citizen(citizen=citizen)
+    return render(request, "fasttrack/my_consents.html", {
+        "form": form, "consents": [(c, c.is_active(today)) for c in consents]})
 
 
 @never_cache
@@ -105,5 +172,5 @@ def consent_revoke(request, consent_id):
     else:
         messages.success(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
     if own:
-        return redirect("registry:my_data")
+        return redirect("fasttrack:my_consents")
     return redirect("fasttrack:consent_create", citizen_id=consent.citizen_id)

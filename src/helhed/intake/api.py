@@ -14,10 +14,11 @@ from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 
+from helhed.casework.models import BenefitArea
 from helhed.core.api import ErrorOut
 from helhed.core.roles import Role
 from helhed.intake import selectors, services
-from helhed.intake.models import Application, HelpKind, Referral, SubmittedBy
+from helhed.intake.models import Application, GuidanceChannel, GuidanceContact, HelpKind, Referral, SubmittedBy
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen, Representation, SpecialNeedsAssessment
 from helhed.registry.selectors import own_citizen
@@ -350,3 +351,64 @@ def answer_referral(request, referral_id: UUID, payload: ReferralAnswerIn):
     except ValidationError as error:
         _invalid(error)
     return _referral_out(r)
+
+
+class GuidanceIn(Schema):
+    citizen_id: UUID
+    contacted_on: datetime.date = Field(..., examples=["2026-11-23"])
+    channel: GuidanceChannel = Field(..., examples=["phone"])
+    benefit_area: BenefitArea | None = Field(None, examples=["boligstoette"])
+    topic: str = Field(..., max_length=200, examples=["Kan jeg få boligstøtte som pensionist?"])
+    advice: str = Field(..., max_length=4000, examples=["Ja, hvis huslejen og indtægten giver ret. Vi sender en "
+                                                         "blanket."])
+    refer: bool = Field(False, description="Henvis borgeren til kommunen i samme skridt (mulige særlige behov)")
+    referral_reason: str = Field("", max_length=4000)
+
+
+class GuidanceOut(Schema):
+    id: UUID
+    citizen_id: UUID
+    contacted_on: datetime.date
+    channel: GuidanceChannel
+    benefit_area: str
+    topic: str
+    advice: str
+    referred_to_municipality: bool
+    referral_id: UUID | None
+    recorded_by: str
+    recorded_at: datetime.datetime
+
+
+def _guidance_out(g: GuidanceContact) -> GuidanceOut:
+    return GuidanceOut(id=g.pk, citizen_id=g.citizen_id, contacted_on=g.contacted_on, channel=g.channel,
+                       benefit_area=g.benefit_area, topic=g.topic, advice=g.advice,
+                       referred_to_municipality=g.referred_to_municipality, referral_id=g.referral_id,
+                       recorded_by=g.recorded_by.get_full_name() or g.recorded_by.username, recorded_at=g.recorded_at)
+
+
+@router.get("/citizens/{citizen_id}/guidance", response={200: list[GuidanceOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Udbetaling Danmarks vejledning af en borger (dokumentation ved klage)")
+def list_guidance(request, citizen_id: UUID):
+    if not rules.has_perm("intake.view_applications", request.auth):
+        raise HttpError(403, "Din rolle giver ikke adgang til vejledning.")
+    _, contacts = selectors.guidance_for(user=request.auth, citizen_id=citizen_id, channel="api",
+                                         purpose="Vejledning fra Udbetaling Danmark via API")
+    return [_guidance_out(g) for g in contacts]
+
+
+@router.post("/guidance", response={201: GuidanceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Registrér en vejledning af en borger (Udbetaling Danmark)")
+def create_guidance(request, payload: GuidanceIn):
+    user = request.auth
+    if not rules.has_perm("intake.record_guidance", user):
+        raise HttpError(403, "Kun Udbetaling Danmark registrerer sin vejledning af borgeren.")
+    citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og bopælskommune",
+                                          purpose="Vejledning via API", channel="api")
+    try:
+        g = services.record_guidance(
+            actor=user, citizen=citizen, contacted_on=payload.contacted_on, channel=payload.channel,
+            benefit_area=payload.benefit_area or "", topic=payload.topic, advice=payload.advice, refer=payload.refer,
+            referral_reason=payload.referral_reason, today=timezone.localdate())
+    except ValidationError as error:
+        _invalid(error)
+    return Status(201, _guidance_out(g))

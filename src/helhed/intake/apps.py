@@ -23,3 +23,8 @@ class IntakeConfig(AppConfig):
             what="Helhedsvurdering, fuldmagter, henvisninger",
             load=selectors.overview_support,
         ))
+        register_overview_section(OverviewSection(
+            key="intake_guidance", title="Vejledning fra Udbetaling Danmark",
+            template="intake/_overview_guidance.html",
+            what="Vejledning fra UDK", load=selectors.guidance_section,
+        ))

@@ -4,7 +4,8 @@ Erik Sørensen (Lolland) applies for boligstøtte on paper, sent by his daughter
 Lund with her fuldmagt; Karen Holm (Aarhus) has a helhedsvurdering finding special needs with
 a named contact person; Jan Olsen (Copenhagen, no NemKonto) applies for kontanthjælp in
 person with help, which puts a NemKonto task in the queue; Amira Hassan (Odense) applies for
-børne- og ungeydelse by phone. Generated applications over 18 months let the channel chart
+børne- og ungeydelse by phone; Udbetaling Danmark's guidance to Erik by phone and letter is on
+record. Generated applications over 18 months let the channel chart
 show the digital share rising (seed 004: Aarhus went from 20 % to 75 %). Deterministic for a
 given ``today``."""
 
@@ -18,7 +19,7 @@ from django.core.files.base import ContentFile
 from helhed.casework.models import BenefitArea
 from helhed.core.models import User
 from helhed.intake import services
-from helhed.intake.models import Channel, SubmittedBy
+from helhed.intake.models import Channel, GuidanceChannel, SubmittedBy
 from helhed.intake.questions import QUESTIONS
 from helhed.registry import services as registry
 from helhed.registry.models import Citizen
@@ -72,6 +73,17 @@ def build_intake_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> 
                                    reason="Amira forstod ikke brevet om partshøring og bad om hjælp. Taler kun "
                                           "lidt dansk og har ingen erfaring med selvbetjening.",
                                    idempotency_key="demo-amira-referral")
+    # Udbetaling Danmark's guidance to Erik on the record (the evidence if he complains).
+    services.record_guidance(
+        actor=udk, citizen=erik, contacted_on=today - datetime.timedelta(days=12), channel=GuidanceChannel.PHONE,
+        benefit_area=BenefitArea.BOLIGSTOETTE, topic="Kan Erik få boligstøtte som pensionist?",
+        advice="Ja, hvis huslejen og indtægten giver ret. Han kan søge på papir; vi sender en blanket, og hans "
+               "datter kan hjælpe med en fuldmagt.", today=today)
+    services.record_guidance(
+        actor=udk, citizen=erik, contacted_on=today - datetime.timedelta(days=2), channel=GuidanceChannel.LETTER,
+        benefit_area=BenefitArea.BOLIGSTOETTE, topic="Hvornår bliver ansøgningen afgjort?",
+        advice="Ansøgningen er modtaget. Vi skriver, hvis vi mangler oplysninger; ellers får han afgørelsen med "
+               "posten inden for fire uger.", today=today)
 
     _generated(today=today, udk=udk, users=users)
 

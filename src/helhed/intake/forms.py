@@ -4,7 +4,7 @@ from django import forms
 
 from helhed.casework.models import BenefitArea
 from helhed.core.forms import date_field
-from helhed.intake.models import HelpKind, SubmittedBy
+from helhed.intake.models import GuidanceChannel, HelpKind, SubmittedBy
 from helhed.registry.models import DigitalPostGround, NeedsConclusion, NeedsFactor, RepresentationScope
 
 REQUIRED = {"required": "Udfyld feltet."}
@@ -139,3 +139,25 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kommune"].choices = [("", "Alle kommuner"), *[(str(m.code), m.name) for m in municipalities]]
+
+
+class GuidanceForm(forms.Form):
+    """Udbetaling Danmark's guidance contact, quick to fill in during or right after a call."""
+
+    channel = forms.ChoiceField(label="Kanal", choices=GuidanceChannel.choices, initial=GuidanceChannel.PHONE,
+                                error_messages={"required": "Vælg, hvordan kontakten foregik.",
+                                                "invalid_choice": "Vælg en kanal fra listen."})
+    contacted_on = date_field("Dato for kontakten")
+    benefit_area = forms.ChoiceField(label="Ydelse", choices=[("", "Ingen bestemt ydelse"), *BenefitArea.choices],
+                                     required=False,
+                                     error_messages={"invalid_choice": "Vælg en ydelse fra listen."})
+    topic = forms.CharField(label="Emne", max_length=200, help_text="Hvad spurgte borgeren om?",
+                            error_messages={"required": "Skriv, hvad borgeren spurgte om."})
+    advice = forms.CharField(label="Vejledningen", max_length=4000, widget=forms.Textarea,
+                             help_text="Hvad blev borgeren vejledt om? Skriv det, så en anden kan forstå det senere.",
+                             error_messages={"required": "Skriv, hvad borgeren blev vejledt om."})
+    refer = forms.ChoiceField(label="Henvist til kommunen?", choices=[
+        ("nej", "Nej"), ("ja", "Ja, henvis borgeren til kommunen nu (mulige særlige behov)")], initial="nej")
+    referral_reason = forms.CharField(
+        label="Begrundelse for henvisningen", max_length=4000, widget=forms.Textarea, required=False,
+        help_text="Kun ved henvisning. Tomt: emnet og vejledningen sendes som begrundelse.")

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.casework.models import Authority, BenefitArea, Case, Task
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen, Representation
 
@@ -143,3 +144,44 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Henvisning {self.referred_on} ({self.get_status_display()})"
+
+
+class GuidanceChannel(models.TextChoices):
+    PHONE = "phone", "Telefon"
+    DIGITAL = "digital", "Skriftligt, digitalt (besked eller e-mail)"
+    LETTER = "letter", "Skriftligt, brev"
+
+
+class GuidanceContact(AppendOnlyModel):
+    """One contact in which Udbetaling Danmark guided a citizen by phone or in writing: the
+    topic, the channel, what was advised and whether a referral to the municipality followed.
+
+    Seed 004: UDK gives phone and digital support, and a citizen who did not get enough help
+    may through an appeal to Ankestyrelsen be placed as if correct guidance had been given
+    from the start; forvaltningsloven § 7 (the duty to guide). This log is the evidence such
+    a complaint is decided on, so it is append-only: a mistake is corrected by a new contact
+    that says so, never by an edit."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="guidance_contacts",
+                                verbose_name="borger")
+    contacted_on = models.DateField("dato for kontakten")
+    channel = models.CharField("kanal", max_length=10, choices=GuidanceChannel.choices)
+    benefit_area = models.CharField("ydelse", max_length=24, choices=BenefitArea.choices, blank=True)
+    topic = models.CharField("emne", max_length=200)
+    advice = models.TextField("vejledningen")
+    referred_to_municipality = models.BooleanField("henvist til kommunen", default=False)
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="henvisning")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="registreret af")
+    recorded_at = models.DateTimeField("registreret", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-contacted_on", "-recorded_at"]
+        verbose_name = "vejledning fra Udbetaling Danmark"
+        verbose_name_plural = "vejledninger fra Udbetaling Danmark"
+        indexes = [models.Index(fields=["citizen", "-contacted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.get_channel_display()}: {self.topic}"

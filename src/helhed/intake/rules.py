@@ -41,3 +41,8 @@ rules.add_perm("intake.refer_citizen", is_udk & citizen_in_scope)
 rules.add_perm("intake.view_referrals", is_udk | is_municipal)
 rules.add_perm("intake.answer_referral", is_counter_staff & referral_in_scope)
 rules.add_perm("intake.view_channel_statistics", sees_statistics)
+# Udbetaling Danmark's guidance contacts (seed 004; forvaltningsloven § 7): only UDK staff
+# record them; every role that sees the citizen reads them (the citizen their own).
+rules.add_perm("intake.record_guidance", is_udk)
+rules.add_perm("intake.record_guidance_for", is_udk & citizen_in_scope)
+rules.add_perm("intake.view_guidance", (is_udk | is_municipal) & citizen_in_scope)

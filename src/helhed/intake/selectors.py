@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -17,7 +17,7 @@ from helhed.core.audit import record_read
 from helhed.core.models import Municipality, User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
-from helhed.intake.models import Application, ApplicationStatus, Channel, Referral
+from helhed.intake.models import Application, ApplicationStatus, Channel, GuidanceContact, Referral
 from helhed.registry.models import Citizen, Representation
 from helhed.registry.selectors import citizens_visible_to, current_assessment, in_force
 from helhed.registry.services import representation_permits
@@ -325,3 +325,55 @@ def duplicate_cases(*, user: User, citizen: Citizen, benefit_area: str, channel:
                     purpose="Ansøgning: advarsel om en mulig dobbeltansøgning", channel=channel)
     return found
 
+
+
+# --- Udbetaling Danmark's guidance contacts ----------------------------------------------------
+
+GUIDANCE_ON_OVERVIEW = 5
+
+
+@dataclass
+class GuidanceOverview:
+    contacts: list[GuidanceContact]
+    total: int
+    own: bool
+    links: list[tuple[str, str]]
+
+
+def _guidance(citizen_id) -> QuerySet[GuidanceContact]:
+    return GuidanceContact.objects.filter(citizen_id=citizen_id).select_related("recorded_by", "referral")
+
+
+def guidance_section(*, user: User, citizen: Citizen, today: datetime.date) -> GuidanceOverview | None:
+    """The overview's section with Udbetaling Danmark's latest guidance contacts (not
+    audited: the overview audits once). Shown to roles that see the citizen
+    (``intake.view_guidance``) and to the citizen; UDK staff get the link to record one."""
+    import rules
+
+    own = citizen.user_id is not None and citizen.user_id == getattr(user, "pk", None)
+    if not own and not rules.has_perm("intake.view_guidance", user, citizen):
+        return None
+    contacts = list(_guidance(citizen.pk)[:GUIDANCE_ON_OVERVIEW])
+    total = len(contacts) if len(contacts) < GUIDANCE_ON_OVERVIEW else _guidance(citizen.pk).count()
+    links = [] if own else _staff_links(user, citizen, [
+        ("intake.record_guidance_for", "intake:guidance_new", "Registrér vejledning"),
+        ("intake.view_guidance", "intake:guidance", "Al vejledning fra Udbetaling Danmark"),
+    ])
+    if own and not contacts:
+        return None
+    return GuidanceOverview(contacts, total, own, links)
+
+
+def guidance_for(*, user: User, citizen_id: UUID, purpose: str, channel: str) -> tuple[Citizen, list[GuidanceContact]]:
+    """Every guidance contact Udbetaling Danmark recorded with the citizen, newest first, for
+    staff who see the citizen (``intake.view_guidance``): the evidence a complaint about
+    missing guidance is decided on (seed 004). Audited; 404 outside the user's scope."""
+    import rules
+
+    citizen = citizens_visible_to(user).filter(pk=citizen_id).exclude(user=user).first()
+    if citizen is None or not rules.has_perm("intake.view_guidance", user, citizen):
+        raise Http404(NOT_FOUND)
+    contacts = list(_guidance(citizen.pk))
+    record_read(actor=user, citizen_uuids=[citizen.pk],
+                what=f"Vejledning fra Udbetaling Danmark ({len(contacts)} kontakter)", purpose=purpose, channel=channel)
+    return citizen, contacts

@@ -18,6 +18,8 @@ from helhed.intake.models import (
     Application,
     ApplicationStatus,
     Channel,
+    GuidanceChannel,
+    GuidanceContact,
     HelpKind,
     Referral,
     ReferralStatus,
@@ -37,6 +39,9 @@ _ATTACHMENT_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\x
 # how fast: a week of working days keeps a citizen with special needs from waiting long).
 REFERRAL_RESPONSE_BUSINESS_DAYS = 5
 NEMKONTO_TASK_BUSINESS_DAYS = 5
+# Ours: how many days after a phone or written contact UDK staff may still record it as a
+# guidance contact (so the log is written while the contact is fresh; docs/intake.md).
+GUIDANCE_BACKDATE_DAYS = 14
 
 
 def channels_for(role: str) -> tuple[str, ...]:
@@ -363,3 +368,40 @@ def answer_referral(*, referral: Referral, actor: User, accept: bool, answer: st
         task.done_by = actor
         task.save(update_fields=["status", "done_at", "done_by"])
     return referral
+
+
+@transaction.atomic
+def record_guidance(*, actor: User, citizen: Citizen, contacted_on: datetime.date, channel: str, topic: str,
+                    advice: str, benefit_area: str = "", refer: bool = False, referral_reason: str = "",
+                    today: datetime.date) -> GuidanceContact:
+    """Udbetaling Danmark records one guidance contact with a citizen (seed 004: UDK's phone
+    and digital support; forvaltningsloven § 7, the duty to guide). With ``refer`` the
+    citizen is referred to the municipality in the same step (``refer_to_municipality``:
+    UDK passes the contact of a citizen it judges to have special needs), and the contact
+    links to the referral. The record cannot be changed afterwards (append-only)."""
+    if actor.role != Role.UDK_STAFF:
+        raise ValidationError("Kun Udbetaling Danmark registrerer sin vejledning af borgeren.")
+    errors = {}
+    if channel not in GuidanceChannel.values:
+        errors["channel"] = "Vælg, hvordan kontakten foregik."
+    if benefit_area and benefit_area not in BenefitArea.values:
+        errors["benefit_area"] = "Vælg en ydelse fra listen."
+    if not topic.strip():
+        errors["topic"] = "Skriv, hvad borgeren spurgte om."
+    if not advice.strip():
+        errors["advice"] = "Skriv, hvad borgeren blev vejledt om."
+    if contacted_on > today:
+        errors["contacted_on"] = "Kontakten kan ikke ligge efter i dag."
+    elif contacted_on < today - datetime.timedelta(days=GUIDANCE_BACKDATE_DAYS):
+        errors["contacted_on"] = (f"Registrér kontakten senest {GUIDANCE_BACKDATE_DAYS} dage efter. En ældre kontakt "
+                                  "skrives i et notat i sagen.")
+    if errors:
+        raise ValidationError(errors)
+    referral = None
+    if refer:
+        reason = referral_reason.strip() or f"Vejledning om {topic.strip()}: {advice.strip()}"
+        referral, _ = refer_to_municipality(actor=actor, citizen=citizen, reason=reason, today=today)
+    return GuidanceContact.objects.create(
+        citizen=citizen, contacted_on=contacted_on, channel=channel, benefit_area=benefit_area,
+        topic=topic.strip()[:200], advice=advice.strip(), referred_to_municipality=refer, referral=referral,
+        recorded_by=actor)

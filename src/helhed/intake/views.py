@@ -28,6 +28,7 @@ from helhed.intake.forms import (
     BenefitAreaForm,
     ExemptionForm,
     GrantRepresentationForm,
+    GuidanceForm,
     ReferralAnswerForm,
     ReferralForm,
     StaffApplicationForm,
@@ -451,3 +452,42 @@ def statistics(request):
                                                       "area_label": BenefitArea(area).label if area else ""})
 
 
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("intake.record_guidance")
+def guidance_new(request, citizen_id):
+    """Udbetaling Danmark records a guidance contact from the citizen's page."""
+    citizen = selectors.citizen_for_staff(user=request.user, citizen_id=citizen_id, what="Navn og bopælskommune",
+                                          purpose="Vejledning: registrere en kontakt", channel="web")
+    today = _today()
+    form = GuidanceForm(request.POST or None, initial={"contacted_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.record_guidance(
+                actor=request.user, citizen=citizen, contacted_on=data["contacted_on"], channel=data["channel"],
+                benefit_area=data["benefit_area"], topic=data["topic"], advice=data["advice"],
+                refer=data["refer"] == "ja", referral_reason=data["referral_reason"], today=today)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            text = "Vejledningen er registreret."
+            if contact.referral is not None:
+                text += f" Borgeren er henvist til {contact.referral.municipality}."
+            messages.success(request, text)
+            return redirect("registry:overview", citizen_id=citizen.pk)
+    return render(request, "intake/guidance_new.html", {"citizen": citizen, "form": form})
+
+
+@never_cache
+@permission_required("intake.view_applications")
+def guidance(request, citizen_id):
+    """Every guidance contact with the citizen, read-only: the evidence for a complaint about
+    missing guidance (reached from the overview and from the complaints on a case)."""
+    citizen, contacts = selectors.guidance_for(user=request.user, citizen_id=citizen_id, channel="web",
+                                               purpose="Vejledning fra Udbetaling Danmark (fx ved klage)")
+    return render(request, "intake/guidance.html", {
+        "citizen": citizen, "contacts": contacts,
+        "may_record": rules.has_perm("intake.record_guidance_for", request.user, citizen)})
