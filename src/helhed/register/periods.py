@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from helhed.core.commands import InputError
 from helhed.core.logging import redact_cpr
 from helhed.register import cprsql
 from helhed.register.kommuner import kommunekoder
@@ -32,7 +33,7 @@ COLUMNS = ("cpr", "kommunekode", "ydelse", "start", "slut")
 PARQUET_MAGIC = b"PAR1"
 
 
-class RegisterInputError(Exception):
+class RegisterInputError(InputError):
     """Bad input. The message names the file, the row (when there is one) and the problem;
     it never repeats a CPR number. Commands exit with status 2 on it."""
 
