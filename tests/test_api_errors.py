@@ -87,12 +87,14 @@ def test_a_service_refusal_is_422_with_the_services_message_and_no_cpr(client, b
 def test_a_stale_copy_or_an_unconfirmed_duplicate_is_409_anything_else_422():
     request = RequestFactory().post("/api/v1/x")
     assert refused_by_a_service(request, ValidationError("Ændret af en anden.", code="stale")).status_code == 409
-    duplicate = ValidationError({"duplicate_confirmed": ValidationError("Findes.", code="duplicate")})
+    duplicate = ValidationError({"duplicate_confirmed": ValidationError("Findes.", code="unconfirmed_duplicate")})
     assert refused_by_a_service(request, duplicate).status_code == 409
-    mixed = ValidationError({"duplicate_confirmed": ValidationError("Findes.", code="duplicate"),
+    mixed = ValidationError({"duplicate_confirmed": ValidationError("Findes.", code="unconfirmed_duplicate"),
                              "channel": "Forkert kanal."})
     assert refused_by_a_service(request, mixed).status_code == 422
     assert refused_by_a_service(request, ValidationError("Forkert.")).status_code == 422
+    already = ValidationError("Der er allerede en kontantordning.", code="duplicate")
+    assert refused_by_a_service(request, already).status_code == 422  # as it was before the one handler
 
 
 def test_an_application_without_an_idempotency_key_is_refused_as_the_spec_says(client, bearer, udk):

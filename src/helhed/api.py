@@ -9,7 +9,8 @@ app (docs/api.md):
 - 401 no login and no valid key; 403 the role, the scope or the CSRF check refuses;
 - 404 not there, or not visible to the caller (the same answer);
 - 405 the path exists, the method does not;
-- 409 someone changed the thing first (``code="stale"``), or a duplicate needs confirming;
+- 409 someone changed the thing first (``code="stale"``), or a duplicate needs confirming
+  (``code="unconfirmed_duplicate"``);
 - 413 the body is larger than the server takes;
 - 422 the input is well-formed but not valid: the schema, or a rule in a service
   (a ``django.core.exceptions.ValidationError``, turned into 422 here and nowhere else);
@@ -60,7 +61,7 @@ _NINJA_TEXTS = {"CSRF check Failed": CSRF_FAILED, "Cannot parse request body": U
 
 # Codes a service puts on a ValidationError when the caller's copy is out of date or a
 # duplicate needs the caller's confirmation: a conflict (409), not invalid input (422).
-CONFLICT_CODES = frozenset({"stale", "duplicate"})
+CONFLICT_CODES = frozenset({"stale", "unconfirmed_duplicate"})
 
 
 class HelhedAPI(NinjaAPI):
