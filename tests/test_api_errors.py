@@ -141,3 +141,15 @@ def test_the_csrf_failure_page_for_a_form_is_danish(udk):
     assert response.status_code == 403
     assert "Formularen kunne ikke sendes" in page and "tilbage-knap" in page
     assert "CSRF verification failed" not in page and 'lang="da"' in page
+
+
+def test_a_permission_refused_deep_in_a_selector_is_403_json(db):
+    from django.core.exceptions import PermissionDenied
+
+    from helhed.api import permission_denied
+
+    request = RequestFactory().get("/api/v1/x")
+    response = permission_denied(request, PermissionDenied("Din rolle giver ikke adgang til målgruppens borgere."))
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"detail": "Din rolle giver ikke adgang til målgruppens borgere."}
+    assert "ikke adgang" in json.loads(permission_denied(request, PermissionDenied()).content)["detail"]
