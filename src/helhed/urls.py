@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("helhed.core.urls")),
 ]
 
+handler400 = "helhed.core.views.error_400"
 handler403 = "helhed.core.views.error_403"
 handler404 = "helhed.core.views.error_404"
 handler500 = "helhed.core.views.error_500"

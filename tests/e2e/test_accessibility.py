@@ -172,6 +172,14 @@ def test_every_demo_page_is_accessible(identity, demo, browser):
         checks.append(browser.check_page(identity, state="forkert adgangskode"))
         browser.driver.get(f"{base}/borgere/findes-ikke/")
         checks.append(browser.check_page(identity, state="side der ikke findes"))
+        # A form sent without its CSRF cookie (the page was open too long, cookies are off).
+        browser.driver.get(f"{base}/log-ind/")
+        browser.driver.find_element(By.ID, "id_username").send_keys("sagsbehandler.aarhus")
+        browser.driver.find_element(By.ID, "id_password").send_keys(DEMO_PASSWORD)
+        browser.driver.delete_cookie("csrftoken")
+        _submit(browser, browser.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        assert "Formularen kunne ikke sendes" in browser.driver.find_element(By.TAG_NAME, "h1").text
+        checks.append(browser.check_page(identity, state="CSRF-fejl"))
     elif identity in STAFF_BY_NAME:
         _log_in(browser, base, identity, DEMO_PASSWORD)
         assert browser.path != "/log-ind/", f"{identity} could not log in through /log-ind/"

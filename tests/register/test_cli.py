@@ -107,3 +107,10 @@ def test_the_helhed_console_script_runs_it(periods, tmp_path, monkeypatch):
           "--rule", "flere-skal-med-2017", "--out", str(out)])
     assert len(rows(out)) == 3
     assert sys.stderr is not None
+
+
+def test_an_unknown_benefit_code_names_the_codes_to_use_instead_of_a_document(tmp_path):
+    bad = write_periods(tmp_path / "bad.csv", [(A, 751, "kontanthjælp", "2010-01-01", "")])
+    code, _, err = run("targetgroup", "--periods", str(bad), "--as-of", "2017-04-09", "--rule", "flere-skal-med-2017")
+    assert code == 2 and err.startswith("Fejl: ")
+    assert "docs/" not in err and "Brug en af koderne: kontanthjaelp_aktivitetsparat" in err and "folkepension" in err

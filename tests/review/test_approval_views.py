@@ -109,3 +109,20 @@ def test_a_bad_fact_reference_is_a_message_not_an_error(client, programme, worke
                            {"kind": kind, "pk": pk, "decision": "approve", "decision_reason": "x"})
     assert response.status_code == 200
     assert "findes ikke" in response.content.decode() or "Ukendt" in response.content.decode()
+
+
+def test_a_refused_file_import_answers_400_like_the_register_upload(client, programme, manager, worker):
+    """The effort import and the register import re-show the form with the error and status
+    400 (docs/api.md: a refused form is 400), as the register upload does; nothing is saved."""
+    outsider = "0101801234"
+    client.force_login(worker)
+    efforts = client.post(f"/gennemgang/program/{programme.pk}/indlaes/", {
+        "file": SimpleUploadedFile("juli.csv", f"cpr,type,start,slut,timer,arbejdsgiver\n"
+                                               f"{outsider},praktik,2026-07-01,,10,X\n".encode())})
+    assert efforts.status_code == 400 and "Fejl i inddata: juli.csv, række 1" in efforts.content.decode()
+    assert not Effort.objects.exists()
+    client.force_login(manager)
+    register = client.post(f"/gennemgang/program/{programme.pk}/registerudtraek/", {
+        "file": SimpleUploadedFile("perioder.csv", b"\xff\xfe\x00binary"), "extract_on": "2026-11-01",
+        "kind": "periods"})
+    assert register.status_code == 400 and not RegisterImport.objects.exists()

@@ -7,7 +7,6 @@ import datetime
 from uuid import UUID
 
 import rules
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -111,8 +110,5 @@ def check_in(request, appointment_id: UUID):
     _require_counter(request.auth)
     a = selectors.appointment_for_staff(user=request.auth, appointment_id=appointment_id,
                                         purpose="Borgerservice: fremmøde via API", channel="api")
-    try:
-        a = services.check_in(appointment=a, now=timezone.now(), actor=request.auth)
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    a = services.check_in(appointment=a, now=timezone.now(), actor=request.auth)
     return _appointment(a)

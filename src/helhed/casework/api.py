@@ -9,7 +9,6 @@ from decimal import Decimal
 from uuid import UUID
 
 import rules
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -262,11 +261,8 @@ def case_action(request, case_id: UUID, payload: ActionIn):
         values[name] = value if value is not None else ""
     if payload.action in ("afslag", "tilbagebetaling"):
         values["today"] = timezone.localdate()
-    try:
-        services.ACTIONS[payload.action](case=c, version=payload.version, actor=request.auth,
-                                  on=payload.on or timezone.localdate(), **values)
-    except ValidationError as error:
-        raise HttpError(409 if getattr(error, "code", None) == "stale" else 422, " ".join(error.messages)) from None
+    services.ACTIONS[payload.action](case=c, version=payload.version, actor=request.auth,
+                              on=payload.on or timezone.localdate(), **values)
     return _case(_detail(request, case_id, "Sagsbehandling: handling via API").case)
 
 
@@ -300,10 +296,7 @@ def add_note(request, case_id: UUID, payload: NoteIn):
     c = selectors.get_case(user=request.auth, case_id=case_id)
     if not rules.has_perm("casework.add_note", request.auth, c):
         raise HttpError(403, "Du kan se sagen, men ikke skrive notater i den.")
-    try:
-        return _event(services.add_note(case=c, actor=request.auth, on=timezone.localdate(), text=payload.text))
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    return _event(services.add_note(case=c, actor=request.auth, on=timezone.localdate(), text=payload.text))
 
 
 @router.post("/casework/cases/{case_id}/questions",
@@ -316,10 +309,7 @@ def ask_udk(request, case_id: UUID, payload: QuestionIn):
     c = selectors.get_case(user=request.auth, case_id=case_id)
     if not rules.has_perm("casework.ask_udk", request.auth, c):
         raise HttpError(403, "Kun borgerens kontaktperson kan spørge Udbetaling Danmark om sagen.")
-    try:
-        q = ask_about_case(actor=request.auth, case=c, subject=payload.subject, body=payload.body)
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    q = ask_about_case(actor=request.auth, case=c, subject=payload.subject, body=payload.body)
     return QuestionOut(id=q.pk, case_id=q.case_id, subject=q.subject, status=q.status, due_on=q.due_on)
 @router.get("/casework/cases/{case_id}/hearings", response={200: list[HearingOut], 403: ErrorOut, 404: ErrorOut},
             summary="Sagens partshøringer: frist, svar, af hvem og hvordan")
@@ -376,10 +366,7 @@ def complaint_step(request, complaint_id: UUID, payload: ComplaintStepIn):
     missing = [name for name, value in values.items() if value is None]
     if missing:
         raise HttpError(422, f"Mangler: {', '.join(missing)}.")
-    try:
-        updated = service(complaint=complaint, actor=request.auth, on=payload.on, **values)
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    updated = service(complaint=complaint, actor=request.auth, on=payload.on, **values)
     return _complaint(updated)
 
 
@@ -396,10 +383,7 @@ def list_tasks(request, status: TaskStatus | None = TaskStatus.OPEN, kind: TaskK
 def take_task(request, task_id: UUID):
     _require(request, "casework.view_work_queue")
     task = selectors.get_task(user=request.auth, task_id=task_id)
-    try:
-        return _task(services.take_task(task=task, actor=request.auth))
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    return _task(services.take_task(task=task, actor=request.auth))
 
 
 @router.post("/casework/tasks/{task_id}/done", response={200: TaskOut, 403: ErrorOut, 404: ErrorOut},

@@ -9,7 +9,6 @@ from decimal import Decimal
 from uuid import UUID
 
 import rules
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -142,10 +141,6 @@ def _arrangement(detail) -> ArrangementOut:
     )
 
 
-def _validation(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
-
-
 @router.get("/cashaccess/solutions", response={200: list[SolutionOut], 403: ErrorOut},
             summary="Kommunens kontantløsninger")
 def list_solutions(request):
@@ -165,10 +160,7 @@ def create_solution(request, payload: SolutionIn):
         raise HttpError(403, "Du er ikke knyttet til en kommune.")
     data = payload.dict()
     data["locations"] = "\n".join(data["locations"])
-    try:
-        solution = services.record_solution(municipality_id=municipalities[0], actor=user, **data)
-    except ValidationError as error:
-        raise _validation(error) from None
+    solution = services.record_solution(municipality_id=municipalities[0], actor=user, **data)
     return Status(201, _solution(solution))
 
 
@@ -190,11 +182,8 @@ def create_handout(request, arrangement_id: UUID, payload: HandoutIn):
         raise HttpError(403, "Din rolle giver ikke adgang til kontantordninger.")
     detail = selectors.arrangement_detail(user=request.auth, arrangement_id=arrangement_id,
                                           purpose="Kontantadgang: udlevering via API", channel="api")
-    try:
-        handout, created = services.log_handout(arrangement=detail.arrangement, staff=request.auth,
-                                                **payload.dict())
-    except ValidationError as error:
-        raise _validation(error) from None
+    handout, created = services.log_handout(arrangement=detail.arrangement, staff=request.auth,
+                                            **payload.dict())
     out = HandoutOut(id=handout.pk, handed_out_on=handout.handed_out_on, kind=handout.kind, amount=handout.amount,
                      card=handout.card, staff_name=handout.staff_name, acknowledgement=handout.acknowledgement)
     return Status(201 if created else 200, out)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -62,17 +63,48 @@ def healthz(request):
     return JsonResponse({"status": "ok" if status == 200 else "fejl", "database": database}, status=status)
 
 
+API_PREFIX = "/api/"
+
+
+def _error_page(request, status: int, title: str, message: str, api_detail: str | None = None):
+    """An error as a Danish page, or under /api/ as the API's Danish JSON (``{"detail": …}``)."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": api_detail or message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+
+
+def error_400(request, exception=None):
+    return _error_page(request, 400, "Forespørgslen kan ikke behandles",
+                       "Det, der blev sendt, kan ikke behandles. Gå tilbage, og prøv igen.",
+                       "Forespørgslen kan ikke behandles. Kontrollér indholdet, og prøv igen.")
+
+
 def error_403(request, exception=None):
-    return render(request, "core/error.html", {"title": "Adgang nægtet",
-        "message": "Du har ikke adgang til denne side med din rolle."}, status=403)
+    return _error_page(request, 403, "Adgang nægtet", "Du har ikke adgang til denne side med din rolle.",
+                       "Du har ikke adgang til dette med din rolle.")
 
 
 def error_404(request, exception=None):
-    return render(request, "core/error.html", {"title": "Siden findes ikke",
-        "message": "Siden findes ikke, eller du har ikke adgang til den."}, status=404)
+    return _error_page(request, 404, "Siden findes ikke", "Siden findes ikke, eller du har ikke adgang til den.",
+                       "Findes ikke eller er ikke tilgængelig.")
 
 
 def error_500(request):
-    return render(request, "core/error.html", {"title": "Der skete en fejl",
-        "message": "Der skete en fejl hos os. Prøv igen om lidt. Oplys fejlnummeret, hvis du kontakter support."},
-        status=500)
+    return _error_page(request, 500, "Der skete en fejl",
+                       "Der skete en fejl hos os. Prøv igen om lidt. Oplys fejlnummeret, hvis du kontakter support.",
+                       "Der skete en fejl hos os. Prøv igen om lidt, og oplys X-Request-ID, hvis du kontakter support.")
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF_FAILURE_VIEW: a form sent without a valid security token (the page was
+    open too long, cookies are off, or the form came from another site). The reason stays
+    out of the page; Django logs it."""
+    if request.path.startswith(API_PREFIX):
+        from helhed.api import CSRF_FAILED
+
+        return JsonResponse({"detail": CSRF_FAILED}, status=403, json_dumps_params={"ensure_ascii": False})
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = ""
+    return render(request, "core/csrf_failure.html", {"back": back}, status=403)

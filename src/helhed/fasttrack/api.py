@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
@@ -129,10 +128,7 @@ def me(request):
              operation_id="fasttrack_case_lookup")
 def lookup_cases(request, payload: KvikCprIn):
     _require(request, KeyScope.CASE_STATUS_READ)
-    try:
-        cases = selectors.case_statuses(key=request.auth, cpr=payload.cpr, today=_today())
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    cases = selectors.case_statuses(key=request.auth, cpr=payload.cpr, today=_today())
     return KvikCasesOut(cases=[_case(c) for c in cases])
 
 
@@ -152,11 +148,8 @@ def case_status(request, reference: str = Path(..., max_length=20, examples=["20
 def ask_question(request, payload: KvikQuestionIn):
     _require(request, KeyScope.QUESTIONS_WRITE)
     case = selectors.case_for_question(key=request.auth, reference=payload.case_reference, today=_today())
-    try:
-        question, created = services.ask_question(key=request.auth, case=case, subject=payload.subject,
-                                                  body=payload.body, idempotency_key=payload.idempotency_key)
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    question, created = services.ask_question(key=request.auth, case=case, subject=payload.subject,
+                                              body=payload.body, idempotency_key=payload.idempotency_key)
     return Status(201 if created else 200, _question(question))
 
 

@@ -8,7 +8,6 @@ import datetime
 from uuid import UUID
 
 import rules
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
@@ -24,10 +23,6 @@ from helhed.registry.models import Citizen, Representation, SpecialNeedsAssessme
 from helhed.registry.selectors import own_citizen
 
 router = Router(tags=["Ansøgninger"])
-
-
-def _invalid(error: ValidationError):
-    raise HttpError(422, " ".join(error.messages)) from None
 
 
 class ApplicationIn(Schema):
@@ -82,14 +77,20 @@ def _citizen_for(user, citizen_id: UUID, what: str, purpose: str) -> Citizen:
     return selectors.citizen_for_staff(user=user, citizen_id=citizen_id, what=what, purpose=purpose, channel="api")
 
 
+# Required: a repeated call (a timeout, a double click) must not file a second application.
+IDEMPOTENCY_KEY = Header(..., alias="Idempotency-Key", min_length=1,
+                         description="Påkrævet. Din egen nøgle for denne ansøgning (fx et UUID); samme nøgle "
+                                     "igen giver den samme ansøgning (200) i stedet for en ny.")
+
+
 @router.post("/applications", response={201: ApplicationOut, 200: ApplicationOut, 403: ErrorOut, 404: ErrorOut,
                                         409: ErrorOut, 422: ErrorOut},
              summary="Indsend en ansøgning (Idempotency-Key: samme nøgle giver samme ansøgning)")
-def create_application(request, payload: ApplicationIn, idempotency_key: str = Header(None, alias="Idempotency-Key")):
+def create_application(request, payload: ApplicationIn, idempotency_key: str = IDEMPOTENCY_KEY):
     user = request.auth
     if not (rules.has_perm("intake.register_application", user) or rules.has_perm("intake.apply_self", user)):
         raise HttpError(403, "Din rolle kan ikke indsende ansøgninger.")
-    if not idempotency_key:
+    if not idempotency_key.strip():
         raise HttpError(422, "Angiv headeren Idempotency-Key, så en gentaget forespørgsel ikke giver to ansøgninger.")
     citizen = _citizen_for(user, payload.citizen_id, "Navn og fuldmagter", "Ansøgning via API")
     rep = None
@@ -97,17 +98,12 @@ def create_application(request, payload: ApplicationIn, idempotency_key: str = H
         rep = Representation.objects.select_related("representative").filter(
             pk=payload.representation_id, citizen=citizen).first()
     today = timezone.localdate()
-    try:
-        app, created = services.register_application(
-            actor=user, citizen=citizen, benefit_area=payload.benefit_area, channel=payload.channel,
-            received_on=payload.received_on or today, submitted_by=payload.submitted_by, answers=payload.answers,
-            today=today, now=timezone.now(), idempotency_key=idempotency_key, representation=rep,
-            help_kind=payload.help_kind, help_text=payload.help_text, call_note=payload.call_note,
-            api_channel="api", duplicate_confirmed=payload.duplicate_confirmed)
-    except ValidationError as error:
-        if getattr(error, "error_dict", None) and list(error.error_dict) == ["duplicate_confirmed"]:
-            raise HttpError(409, " ".join(error.messages)) from None
-        _invalid(error)
+    app, created = services.register_application(
+        actor=user, citizen=citizen, benefit_area=payload.benefit_area, channel=payload.channel,
+        received_on=payload.received_on or today, submitted_by=payload.submitted_by, answers=payload.answers,
+        today=today, now=timezone.now(), idempotency_key=idempotency_key, representation=rep,
+        help_kind=payload.help_kind, help_text=payload.help_text, call_note=payload.call_note,
+        api_channel="api", duplicate_confirmed=payload.duplicate_confirmed)
     return Status(201 if created else 200, _app_out(app))
 
 
@@ -192,14 +188,11 @@ def create_assessment(request, payload: AssessmentIn):
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og helhedsvurdering",
                                           purpose="Særlige behov via API", channel="api")
     colleagues = {u.pk: u for u in selectors.municipal_colleagues(citizen.home_municipality_id)}
-    try:
-        a = registry.record_needs_assessment(
-            citizen=citizen, actor=user, factors=payload.factors, factors_note=payload.factors_note,
-            citizen_description=payload.citizen_description, conclusion=payload.conclusion,
-            reasoning=payload.reasoning, contact_person=colleagues.get(payload.contact_person_id),
-            assessed_on=payload.assessed_on, review_on=payload.review_on)
-    except ValidationError as error:
-        _invalid(error)
+    a = registry.record_needs_assessment(
+        citizen=citizen, actor=user, factors=payload.factors, factors_note=payload.factors_note,
+        citizen_description=payload.citizen_description, conclusion=payload.conclusion,
+        reasoning=payload.reasoning, contact_person=colleagues.get(payload.contact_person_id),
+        assessed_on=payload.assessed_on, review_on=payload.review_on)
     return Status(201, _assessment_out(a))
 
 
@@ -258,14 +251,11 @@ def list_representations(request, citizen_id: UUID):
              summary="Giv fuldmagt (repræsentanten findes på CPR-nummer i forespørgslens krop)")
 def create_representation(request, payload: RepresentationIn):
     citizen = _rep_citizen(request.auth, payload.citizen_id)
-    try:
-        representative = registry.find_citizen_by_cpr(payload.representative_cpr)
-        r = registry.grant_representation(
-            citizen=citizen, representative=representative, valid_from=payload.valid_from,
-            valid_until=payload.valid_until, scope_kind=payload.scope_kind, benefit_areas=payload.benefit_areas,
-            actor=request.auth)
-    except ValidationError as error:
-        _invalid(error)
+    representative = registry.find_citizen_by_cpr(payload.representative_cpr)
+    r = registry.grant_representation(
+        citizen=citizen, representative=representative, valid_from=payload.valid_from,
+        valid_until=payload.valid_until, scope_kind=payload.scope_kind, benefit_areas=payload.benefit_areas,
+        actor=request.auth)
     return Status(201, _rep_out(r, timezone.localdate()))
 
 
@@ -278,10 +268,7 @@ def revoke_representation(request, representation_id: UUID):
     if r is None or not (r.citizen.user_id == user.pk and user.role == Role.CITIZEN
                          or rules.has_perm("intake.manage_representation", user, r.citizen)):
         raise Http404
-    try:
-        r = registry.revoke_representation(representation=r, actor=user, now=timezone.now())
-    except ValidationError as error:
-        _invalid(error)
+    r = registry.revoke_representation(representation=r, actor=user, now=timezone.now())
     return _rep_out(Representation.objects.select_related("representative").get(pk=r.pk), timezone.localdate())
 
 
@@ -327,11 +314,8 @@ def create_referral(request, payload: ReferralIn, idempotency_key: str = Header(
         raise HttpError(403, "Kun Udbetaling Danmark henviser borgere til kommunen.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og bopælskommune",
                                           purpose="Henvisning via API", channel="api")
-    try:
-        r, created = services.refer_to_municipality(actor=user, citizen=citizen, reason=payload.reason,
-                                                    today=timezone.localdate(), idempotency_key=idempotency_key)
-    except ValidationError as error:
-        _invalid(error)
+    r, created = services.refer_to_municipality(actor=user, citizen=citizen, reason=payload.reason,
+                                                today=timezone.localdate(), idempotency_key=idempotency_key)
     return (201 if created else 200), _referral_out(r)
 
 
@@ -345,11 +329,8 @@ def answer_referral(request, referral_id: UUID, payload: ReferralAnswerIn):
     r = selectors.get_referral(user=user, referral_id=referral_id, channel="api")
     if not rules.has_perm("intake.answer_referral", user, r):
         raise HttpError(403, "Kun kommunens medarbejdere svarer på henvisninger.")
-    try:
-        r = services.answer_referral(referral=r, actor=user, accept=payload.accept, answer=payload.answer,
-                                     now=timezone.now())
-    except ValidationError as error:
-        _invalid(error)
+    r = services.answer_referral(referral=r, actor=user, accept=payload.accept, answer=payload.answer,
+                                 now=timezone.now())
     return _referral_out(r)
 
 

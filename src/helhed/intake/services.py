@@ -113,7 +113,7 @@ def duplicate_problem(open_cases: list[Case], *, confirmed: bool) -> str | None:
 def _check_duplicate(citizen: Citizen, benefit_area: str, confirmed: bool) -> None:
     problem = duplicate_problem(open_cases_for_benefit(citizen, benefit_area), confirmed=confirmed)
     if problem:
-        raise ValidationError({"duplicate_confirmed": problem}, code="duplicate")
+        raise ValidationError({"duplicate_confirmed": ValidationError(problem, code="unconfirmed_duplicate")})
 
 
 def _scoped_key(actor: User, key: str | None) -> str | None:
@@ -297,7 +297,7 @@ def register_application(
         problems["submitted_by"] = "Du kan kun søge for dig selv eller med en fuldmagt."
     duplicate = duplicate_problem(open_cases_for_benefit(citizen, benefit_area), confirmed=duplicate_confirmed)
     if duplicate:
-        problems["duplicate_confirmed"] = duplicate
+        problems["duplicate_confirmed"] = ValidationError(duplicate, code="unconfirmed_duplicate")
     if problems:
         raise ValidationError(problems)
     try:

@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import csv
 import heapq
+import io
 import re
 from collections.abc import Hashable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from helhed.core.commands import InputError, read_text_input
 from helhed.register.kommuner import kommunekoder
 
 RULE_VERSION = "1"
 DIGITS = re.compile(r"[0-9]+")
 
 
-class AllocationError(ValueError):
+# A counts file lists at most the 98 municipalities (a few kilobytes); this bound keeps a wrong
+# file from being read into memory and stays under the csv module's field limit. Our parameter.
+MAX_COUNTS_BYTES = 100_000
+
+
+class AllocationError(InputError, ValueError):
     """Bad input to an allocation; the message is Danish and names the problem."""
 
 
@@ -81,11 +88,11 @@ def read_counts(path: Path | str) -> dict[int, int]:
     message that names the row. A file may list a subset of the 98 municipalities."""
     valid = set(kommunekoder())
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115  (closed by the with below)
-    except OSError as error:
-        raise AllocationError(f"{path}: filen kan ikke læses ({error.strerror}).") from None
-    with handle:
-        reader = csv.reader(handle)
+        text = read_text_input(path, max_bytes=MAX_COUNTS_BYTES, what="antalsfilen")
+    except InputError as error:
+        raise AllocationError(str(error)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
         header = next(reader, None)
         if header is None or [h.strip() for h in header] != ["kommunekode", "count"]:
             raise AllocationError(f"{path}: første linje skal være overskriften kommunekode,count.")
@@ -109,6 +116,8 @@ def read_counts(path: Path | str) -> dict[int, int]:
             if not DIGITS.fullmatch(count_text):
                 raise AllocationError(f"{where}: antallet skal være et helt tal 0 eller derover (fik {count_text!r}).")
             counts[code] = int(count_text)
+    except csv.Error as error:
+        raise AllocationError(f"{path}, linje {reader.line_num}: kan ikke læses som CSV ({error}).") from None
     if not counts:
         raise AllocationError(f"{path}: filen har ingen kommuner.")
     if not any(counts.values()):

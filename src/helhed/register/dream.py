@@ -34,7 +34,7 @@ from helhed.register.periods import (
     require_columns,
     source_error,
 )
-from helhed.register.vocabulary import YDELSER
+from helhed.register.vocabulary import YDELSER, YDELSER_ALLOWED
 
 WEEK_COLUMN = re.compile(r"^y_(\d{2})(\d{2})$")
 
@@ -81,7 +81,7 @@ def read_codes(path: Path | str) -> dict[str, str | None]:
         if code in mapping:
             raise RegisterInputError(path, f"koden {_shown(code)!r} står flere gange.", row=line, where="linje")
         if ydelse and ydelse not in YDELSER:
-            raise RegisterInputError(path, f"ydelsen {_shown(ydelse)!r} kendes ikke (se docs/register.md).",
+            raise RegisterInputError(path, f"ydelsen {_shown(ydelse)!r} kendes ikke. {YDELSER_ALLOWED}",
                                      row=line, where="linje")
         mapping[code] = ydelse or None
     return mapping

@@ -23,16 +23,17 @@ from pathlib import Path
 
 import duckdb
 
+from helhed.core.commands import InputError
 from helhed.core.logging import redact_cpr
 from helhed.register import cprsql
 from helhed.register.kommuner import kommunekoder
-from helhed.register.vocabulary import YDELSER
+from helhed.register.vocabulary import YDELSER, YDELSER_ALLOWED
 
 COLUMNS = ("cpr", "kommunekode", "ydelse", "start", "slut")
 PARQUET_MAGIC = b"PAR1"
 
 
-class RegisterInputError(Exception):
+class RegisterInputError(InputError):
     """Bad input. The message names the file, the row (when there is one) and the problem;
     it never repeats a CPR number. Commands exit with status 2 on it."""
 
@@ -186,7 +187,7 @@ PROBLEMS = {
     "kommune_format": "kommunekoden {kommunekode!r} er ikke et tal.",
     "kommune_unknown": "kommunekoden {kommunekode} er ikke en af de 98 kommuner.",
     "ydelse_missing": "ydelsen mangler.",
-    "ydelse_unknown": "ydelsen {ydelse!r} kendes ikke (se docs/register.md for ordlisten).",
+    "ydelse_unknown": "ydelsen {ydelse!r} kendes ikke. " + YDELSER_ALLOWED,
     "start_missing": "startdatoen mangler.",
     "start_format": "startdatoen {start!r} er ikke en dato (ÅÅÅÅ-MM-DD).",
     "slut_format": "slutdatoen {slut!r} er ikke en dato (ÅÅÅÅ-MM-DD).",

@@ -29,6 +29,9 @@ YDELSER: dict[str, str] = {
     "folkepension": "Folkepension",
 }
 
+# What a message about an unknown benefit code tells the user to write instead.
+YDELSER_ALLOWED = "Brug en af koderne: " + ", ".join(YDELSER) + "."
+
 # "The kontanthjælp system" (DOMAIN.md glossary: kontanthjælp, uddannelseshjælp and
 # integrationsydelse "together the kontanthjælp system"): every visitation category of the three.
 SYSTEM: frozenset[str] = frozenset(

@@ -248,12 +248,9 @@ def change_status(request, case_id: UUID, payload: StatusIn):
     _require(request)
     detail = selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: statusskift via API",
                                    channel="api")
-    try:
-        services.change_status(case=detail.case, version=payload.version, to=payload.to, actor=request.auth,
-                               on=payload.on or timezone.localdate(), close_reason=payload.close_reason,
-                               close_note=payload.close_note, reason=payload.reason)
-    except ValidationError as error:
-        raise HttpError(409 if getattr(error, "code", None) == "stale" else 422, " ".join(error.messages)) from None
+    services.change_status(case=detail.case, version=payload.version, to=payload.to, actor=request.auth,
+                           on=payload.on or timezone.localdate(), close_reason=payload.close_reason,
+                           close_note=payload.close_note, reason=payload.reason)
     return _case(selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: statusskift via API",
                                        channel="api"))
 
@@ -265,10 +262,7 @@ def create_effort(request, case_id: UUID, payload: EffortIn):
     _require(request)
     detail = selectors.case_detail(user=request.auth, case_id=case_id, purpose="Gennemgang: indsats via API",
                                    channel="api")
-    try:
-        effort, created = services.add_effort(case=detail.case, actor=request.auth, **payload.dict())
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    effort, created = services.add_effort(case=detail.case, actor=request.auth, **payload.dict())
     return Status(201 if created else 200, _effort(effort))
 
 
@@ -285,10 +279,7 @@ def decide_fact(request, kind: Literal["event", "effort", "period"], fact_id: st
     fact = model.objects.select_related("case__programme").filter(pk=fact_id).first()
     if fact is None or not rules.has_perm("review.work_case", request.auth, fact.case):
         raise HttpError(404, "Oplysningen findes ikke eller er ikke tilgængelig for dig.")
-    try:
-        fact = services.decide_fact(kind=kind, pk=fact.pk, approve=payload.approve, reason=payload.reason,
-                                    actor=request.auth)
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    fact = services.decide_fact(kind=kind, pk=fact.pk, approve=payload.approve, reason=payload.reason,
+                                actor=request.auth)
     return DecisionOut(kind=kind, id=str(fact.pk), approval=fact.approval, decided_by=fact.decided_by_name,
                        decided_at=fact.decided_at)

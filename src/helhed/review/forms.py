@@ -35,7 +35,11 @@ class ProgrammeForm(forms.Form):
                                      initial=90, error_messages={"required": "Skriv fristen i dage.",
                                                                  "invalid": "Skriv et helt antal dage."})
     denominator = forms.ChoiceField(label="Nævner i den månedlige andel", choices=Denominator.choices,
-                                    help_text="Hvem der tæller som modtager i måneden. Se docs/review.md.")
+                                    help_text="Hvem der tæller som modtager i måneden, når andelen i virksomhedsrettet "
+                                              "indsats måles (mindst 40 % i tre måneder i træk). Borgere i "
+                                              "bruttomålgruppen, som registeret viser uden en af disse ydelser "
+                                              "hele måneden, tæller ikke med. Mangler registeret, tæller "
+                                              "borgeren med.")
 
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -261,7 +261,8 @@ def effort_import(request, programme_id):
         else:
             messages.success(request, f"{batch.rows} indsatser er indlæst fra {batch.original_name}.")
             return redirect("review:programme", programme_id=p.pk)
-    return render(request, "review/import.html", {"p": p, "form": form, "imports": p.imports.all()[:20]})
+    return render(request, "review/import.html", {"p": p, "form": form, "imports": p.imports.all()[:20]},
+                  status=400 if form.errors else 200)
 
 
 @require_POST
@@ -333,4 +334,5 @@ def register_import(request, programme_id):
                                       f"{p.gross_target_group} borgere findes i det. Målingerne bruger det fra nu.")
             return redirect("review:programme", programme_id=p.pk)
     return render(request, "review/register_import.html", {
-        "p": p, "form": form, "imports": p.register_imports.order_by("-extract_on")[:24]})
+        "p": p, "form": form, "imports": p.register_imports.order_by("-extract_on")[:24]},
+        status=400 if form.errors else 200)

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from helhed.casework import outbox
+from helhed.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from helhed.core.backup import BackupError, make_backup
+from helhed.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from helhed.core.commands import Command as BaseCommand
 from helhed.core.models import User
 from helhed.core.services import create_api_token
 

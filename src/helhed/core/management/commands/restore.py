@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from helhed.core.backup import BackupError, read_manifest, restore_backup
+from helhed.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):

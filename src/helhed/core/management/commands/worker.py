@@ -11,11 +11,11 @@ import logging
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from helhed.core import worker
 from helhed.core.calendar import COPENHAGEN
+from helhed.core.commands import Command as BaseCommand
 
 logger = logging.getLogger("helhed.worker")
 

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 from django.utils import timezone
 
+from helhed.core.commands import Command as BaseCommand
 from helhed.demo.personas import DEMO_PASSWORD, PERSONAS, STAFF
 from helhed.demo.services import build_demo_universe
 

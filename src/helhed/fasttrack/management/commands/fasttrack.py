@@ -1,9 +1,10 @@
 """`helhed fasttrack …`: organisations and keys on the Kvik-linje from the command line."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from helhed.core.commands import Command as BaseCommand
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, KeyScope, Organisation, OrganisationKind
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from helhed.core.commands import Command as HelhedCommand
 from helhed.pools.allocation import AllocationError, allocate, parse_amount, read_counts, write_allocation
 from helhed.register.engine import atomic_output
 
@@ -32,7 +32,7 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"ikke en dato (ÅÅÅÅ-MM-DD): {text!r}") from None
 
 
-class Command(BaseCommand):
+class Command(HelhedCommand):
     help = "Puljer: fordeling, evaluering af rater, månedsrapporter og evalueringsudtræk."
     requires_system_checks: list = []
     requires_migrations_checks = False
@@ -77,11 +77,7 @@ class Command(BaseCommand):
         v.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
 
     def handle(self, *args, subcommand, **options):
-        try:
-            getattr(self, subcommand.replace("-", "_"))(**options)
-        except AllocationError as error:
-            self.stderr.write(f"Fejl: {error}")
-            sys.exit(2)
+        getattr(self, subcommand.replace("-", "_"))(**options)
 
     def allocate(self, *, total, counts, unit, out, **options):
         unit_value = parse_amount(unit, what="Enheden")

@@ -16,15 +16,15 @@ import datetime
 import sys
 from contextlib import nullcontext
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from helhed.core.commands import Command as HelhedCommand
 from helhed.register.dream import import_dream
 from helhed.register.engine import atomic_output, run_target_group, write_counts, write_members
-from helhed.register.periods import RegisterInputError
 from helhed.register.targetgroups import RULES, get_rule
 
 
-class Command(BaseCommand):
+class Command(HelhedCommand):
     help = "Registermotoren: find målgrupper i ydelsesregistre (DuckDB, i processen, fra filer)."
     requires_system_checks: list = []
     requires_migrations_checks = False
@@ -57,16 +57,12 @@ class Command(BaseCommand):
                        called_from_command_line=parser.called_from_command_line)
 
     def handle(self, *args, subcommand, **options):
-        try:
-            if subcommand == "targetgroup":
-                self.targetgroup(**options)
-            elif subcommand == "import-dream":
-                self.import_dream(**options)
-            else:
-                self.rules()
-        except RegisterInputError as error:
-            self.stderr.write(f"Fejl i inddata: {error}")
-            sys.exit(2)
+        if subcommand == "targetgroup":
+            self.targetgroup(**options)
+        elif subcommand == "import-dream":
+            self.import_dream(**options)
+        else:
+            self.rules()
 
     def targetgroup(self, *, periods, as_of, rule, out, by_kommune, threads, progress, **options):
         chosen = get_rule(rule)
