@@ -385,11 +385,8 @@ def create_guidance(request, payload: GuidanceIn):
         raise HttpError(403, "Kun Udbetaling Danmark registrerer sin vejledning af borgeren.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og bopælskommune",
                                           purpose="Vejledning via API", channel="api")
-    try:
-        g = services.record_guidance(
-            actor=user, citizen=citizen, contacted_on=payload.contacted_on, channel=payload.channel,
-            benefit_area=payload.benefit_area or "", topic=payload.topic, advice=payload.advice, refer=payload.refer,
-            referral_reason=payload.referral_reason, today=timezone.localdate())
-    except ValidationError as error:
-        _invalid(error)
+    g = services.record_guidance(
+        actor=user, citizen=citizen, contacted_on=payload.contacted_on, channel=payload.channel,
+        benefit_area=payload.benefit_area or "", topic=payload.topic, advice=payload.advice, refer=payload.refer,
+        referral_reason=payload.referral_reason, today=timezone.localdate())
     return Status(201, _guidance_out(g))
