@@ -249,7 +249,9 @@ def _rep_citizen(user, citizen_id: UUID) -> Citizen:
 def list_representations(request, citizen_id: UUID):
     citizen = _rep_citizen(request.auth, citizen_id)
     today = timezone.localdate()
-    return [_rep_out(r, today) for r in citizen.representations.select_related("representative")]
+    reps = selectors.representations_shown(user=request.auth, citizen=citizen, purpose="Fuldmagt via API",
+                                           channel="api")
+    return [_rep_out(r, today) for r in reps]
 
 
 @router.post("/representations", response={201: RepresentationOut, 403: ErrorOut,
@@ -265,6 +267,8 @@ def create_representation(request, payload: RepresentationIn):
             actor=request.auth)
     except ValidationError as error:
         _invalid(error)
+    r = selectors.representation_shown(user=request.auth, representation=r, purpose="Fuldmagt givet via API",
+                                       channel="api")
     return Status(201, _rep_out(r, timezone.localdate()))
 
 
@@ -281,7 +285,10 @@ def revoke_representation(request, representation_id: UUID):
         r = registry.revoke_representation(representation=r, actor=user, now=timezone.now())
     except ValidationError as error:
         _invalid(error)
-    return _rep_out(Representation.objects.select_related("representative").get(pk=r.pk), timezone.localdate())
+    r = selectors.representation_shown(
+        user=user, representation=Representation.objects.select_related("representative").get(pk=r.pk),
+        purpose="Fuldmagt tilbagekaldt via API", channel="api")
+    return _rep_out(r, timezone.localdate())
 
 
 class ReferralIn(Schema):
