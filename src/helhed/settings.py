@@ -183,14 +183,16 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 STATICFILES_DIRS = [BASE_DIR / "src" / "helhed" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files hold personal data: encrypted at rest with HELHED_CPR_KEYS (docs/operations.md).
+    "default": {"BACKEND": "helhed.core.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Outside production the files are served straight from the source tree (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Uploaded files (register extracts). Never served: no URL pattern points at MEDIA_URL.
+# Uploaded files (register extracts, scanned applications, declarations), encrypted at rest.
+# Never served: no URL pattern points at MEDIA_URL.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.models import User
+from helhed.core.storage import EncryptedFileError, decrypted_copy
 from helhed.register import engine
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
 from helhed.register.periods import RegisterInputError, open_periods
@@ -72,14 +73,20 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
         rule = get_rule(rule_name)
     except KeyError as error:
         raise ValidationError(str(error.args[0]), code="rule") from None
-    path = extract.file.path
-    if engine.file_sha256(path) != extract.sha256:
-        raise ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
+    # The stored file is encrypted (helhed.core.storage); DuckDB reads a clear copy that is
+    # removed as soon as the rule has run.
+    changed = ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
                               code="checksum")
     try:
-        run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today or timezone.localdate())
-    except RegisterInputError as error:
-        raise _input_error(error, extract.original_name) from None
+        with decrypted_copy(extract.file) as path:
+            if engine.file_sha256(path) != extract.sha256:
+                raise changed
+            try:
+                run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today or timezone.localdate())
+            except RegisterInputError as error:
+                raise _input_error(error, extract.original_name) from None
+    except EncryptedFileError:
+        raise changed from None
     figure_columns = run.columns[2:]
     with transaction.atomic():
         result = TargetGroupResult.objects.create(
