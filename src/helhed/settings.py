@@ -143,9 +143,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers read while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so two writers queue instead of failing on the lock upgrade; and a
+    # writer waits up to HELHED_SQLITE_BUSY_TIMEOUT seconds (our parameter, default 20) for
+    # the lock instead of SQLite's 5, since every audited read writes its read-log entry.
+    # Long work writes in short transactions (docs/operations.md, "The embedded database").
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("HELHED_SQLITE_BUSY_TIMEOUT", "20")),
     }
 elif os.environ.get("HELHED_DB_PREPARED_STATEMENTS", "on") != "off":
     # Lets helhed.core.db.prepared_cursor prepare its hot statements; Django's own

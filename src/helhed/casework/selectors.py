@@ -254,6 +254,7 @@ class Mailbox:
     letters: list[Letter]
     cases: list[Case]
     represented: list[Citizen]
+    helped_cases: list[Case]
 
 
 def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
@@ -269,10 +270,19 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
     cases = list(Case.objects.select_related("municipality").filter(citizen=citizen)
                  .prefetch_related("complaints").order_by("-opened_on"))
     represented = list(Citizen.objects.filter(pk__in=others))
+    helped = _open_cases_of(represented_by(citizen, today))
+    # One read-log entry per person: the letters and the open cases of a represented citizen
+    # are one read (``record_read`` joins the two descriptions).
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Egne breve og sager",
                 purpose="Selvbetjening: Digital Post", channel=channel,
-                also=[(pk, "Breve (som repræsentant med fuldmagt)") for pk in others])
-    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented)
+                also=[*((pk, "Breve (som repræsentant med fuldmagt)") for pk in others),
+                      *((c.citizen_id, "Sager: ydelse og status") for c in helped)])
+    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented, helped_cases=helped)
+
+
+def _open_cases_of(citizen_ids) -> list[Case]:
+    return list(Case.objects.select_related("citizen").filter(citizen_id__in=citizen_ids)
+                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on")[:LIST_LIMIT])
 
 
 @dataclass
@@ -327,19 +337,6 @@ def self_service_case(*, user: User, case_id: UUID, today: datetime.date, channe
                          else "Selvbetjening: egen sag"), channel=channel)
     return SelfServiceCase(case=case, hearing=hearing, complaints=complaints, representation=representation,
                            may_act=may_act)
-
-
-def represented_cases(*, user: User, today: datetime.date, channel: str) -> list[Case]:
-    """The open cases of the citizens ``user`` may act for or read for today, so a
-    representative finds the case to answer a hearing or complain in. Audited."""
-    me = own_citizen(user)
-    others = represented_by(me, today)
-    found = list(Case.objects.select_related("citizen").filter(citizen_id__in=others)
-                 .exclude(status=CaseStatus.CLOSED).order_by("-opened_on")[:LIST_LIMIT])
-    if found:
-        record_read(actor=user, citizen_uuids={c.citizen_id for c in found}, what="Sager: ydelse og status",
-                    purpose="Selvbetjening: på borgerens vegne (fuldmagt)", channel=channel)
-    return found
 
 
 def own_case(*, user: User, case_id: UUID) -> Case:

@@ -287,8 +287,7 @@ def mailbox(request, complaint_form=None, complaint_case=None, status=200):
             forms[c.pk] = (complaint_form if complaint_case == c.pk else
                            CitizenComplaintForm(prefix=f"klage-{c.pk}", initial={"key": uuid.uuid4()}))
     names = {r.pk: r.full_name for r in box.represented}
-    helped = selectors.represented_cases(user=request.user, today=timezone.localdate(), channel="web")
-    return render(request, "casework/mailbox.html", {"helped_cases": helped,
+    return render(request, "casework/mailbox.html", {"helped_cases": box.helped_cases,
         "box": box, "letters": [(x, names.get(x.citizen_id)) for x in box.letters],
         "cases": [(c, forms.get(c.pk)) for c in box.cases],
         "has_errors": any(f.errors for f in forms.values())}, status=status)

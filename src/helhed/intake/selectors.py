@@ -90,12 +90,17 @@ def helped_citizens(*, user: User, today: datetime.date, channel: str) -> list[H
     return helped
 
 
-def represented_citizen(*, user: User, citizen_id: UUID, today: datetime.date) -> tuple[Citizen, Representation]:
+def represented_citizen(*, user: User, citizen_id: UUID, today: datetime.date, audit_what: str = ""
+                        ) -> tuple[Citizen, Representation]:
     """The citizen ``user`` may read for through a power of attorney in force; else 404.
-    An expired or revoked representation reads nothing."""
+    An expired or revoked representation reads nothing. With ``audit_what`` the read is
+    audited here (for a page that shows no more than this)."""
     for r in Representation.objects.filter(citizen_id=citizen_id, representative__user=user).select_related(
             "citizen", "citizen__home_municipality"):
         if representation_permits(r, action="read", benefit_area=None, today=today):
+            if audit_what:
+                record_read(actor=user, citizen_uuids=[r.citizen_id], what=audit_what,
+                            purpose="Som repræsentant med fuldmagt", channel="web")
             return r.citizen, r
     raise Http404(NOT_FOUND)
 

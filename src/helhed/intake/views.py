@@ -68,7 +68,8 @@ def new_application(request, citizen_id=None):
     if citizen_id is None:
         citizen = own_citizen(request.user)
     else:
-        citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today)
+        citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today,
+                                                   audit_what="Navn (ny ansøgning som repræsentant)")
     form = BenefitAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

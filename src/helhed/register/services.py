@@ -56,9 +56,15 @@ def upload_extract(*, user: User, upload, description: str = "", today: datetime
             con.close()
         extract = RegisterExtract(original_name=name, description=description.strip()[:200],
                                   sha256=digest.hexdigest(), size=size, periods=periods.rows, uploaded_by=user)
-        with path.open("rb") as handle, transaction.atomic():
+        # The file is encrypted and written before the row, outside any transaction, so the
+        # database's write lock is held for one insert only; a failed insert removes the file.
+        with path.open("rb") as handle:
             extract.file.save(path.name, File(handle), save=False)
+        try:
             extract.save(force_insert=True)
+        except BaseException:
+            extract.file.delete(save=False)
+            raise
     return extract
 
 
