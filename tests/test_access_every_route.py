@@ -58,7 +58,11 @@ def _casework_ids(karen) -> dict[str, str]:
     decided = casework.start_processing(case=decided, version=decided.version, actor=None, on=day)
     decided = casework.refuse(case=decided, version=decided.version, actor=None, on=day, reasons="For høj indtægt.",
                                no_hearing_ground="kendte_oplysninger", no_hearing_reason="Egne oplysninger.")
-    complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.")
+    from helhed.registry.models import Citizen
+
+    helper = Citizen.objects.get(last_name="Fuldmagtsen")  # made by _intake_ids, before this
+    complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.",
+                                          representative=helper)
     outbox.deliver()
     return {"case_id": str(case.pk), "letter_id": str(case.letters.first().pk),
             "task_id": str(case.tasks.get(kind="hearing").pk), "complaint_id": str(complaint.pk),

@@ -140,7 +140,8 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
         hearings=list(case.hearings.select_related("representative").order_by("-sent_on", "-created_at")),
         can_respond=rules.has_perm("casework.respond_to_hearing", user, case),
     )
-    others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
+    others = [(x.representative_id, "Navn (som repræsentant)")
+              for x in [*detail.events, *detail.complaints, *detail.hearings] if x.representative_id]
     record_read(actor=user, citizen_uuids=[case.citizen_id],
                 what="Sag: tidslinje, partshøringer, breve, opgaver, klager og udbetalinger", purpose=purpose,
                 channel=channel, also=others)
@@ -331,10 +332,12 @@ def self_service_case(*, user: User, case_id: UUID, today: datetime.date, channe
         may_act = True
     hearing = (Hearing.objects.filter(case=case, concluded_on__isnull=True, response="")
                .order_by("-sent_on", "-created_at").first())
-    complaints = list(case.complaints.all())
+    complaints = list(case.complaints.select_related("representative"))
+    # The page names a representative who complained on the citizen's behalf: their read too.
     record_read(actor=user, citizen_uuids=[case.citizen_id], what="Sag: status, partshøring og klager",
                 purpose=("Selvbetjening: på borgerens vegne (fuldmagt)" if representation
-                         else "Selvbetjening: egen sag"), channel=channel)
+                         else "Selvbetjening: egen sag"), channel=channel,
+                also=[(k.representative_id, "Navn (som repræsentant)") for k in complaints if k.representative_id])
     return SelfServiceCase(case=case, hearing=hearing, complaints=complaints, representation=representation,
                            may_act=may_act)
 
