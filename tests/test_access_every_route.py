@@ -58,7 +58,11 @@ def _casework_ids(karen) -> dict[str, str]:
     decided = casework.start_processing(case=decided, version=decided.version, actor=None, on=day)
     decided = casework.refuse(case=decided, version=decided.version, actor=None, on=day, reasons="For høj indtægt.",
                                no_hearing_ground="kendte_oplysninger", no_hearing_reason="Egne oplysninger.")
-    complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.")
+    from helhed.registry.models import Citizen
+
+    helper = Citizen.objects.get(last_name="Fuldmagtsen")  # made by _intake_ids, before this
+    complaint = casework.record_complaint(case=decided, actor=None, received_on=day, text="Uenig.",
+                                          representative=helper)
     outbox.deliver()
     return {"case_id": str(case.pk), "letter_id": str(case.letters.first().pk),
             "task_id": str(case.tasks.get(kind="hearing").pk), "complaint_id": str(complaint.pk),
@@ -78,13 +82,15 @@ def _intake_ids(karen) -> dict[str, str]:
     today = timezone.localdate()
     udk = UserFactory(role=Role.UDK_STAFF, organisation="Udbetaling Danmark")
     counter = UserFactory(role=Role.BORGERSERVICE, municipalities=[751])
+    helper_login = UserFactory(role=Role.CITIZEN, first_name="Bjarne", last_name="Fuldmagtsen")
+    helper = make_citizen(municipality=751, first_name="Bjarne", last_name="Fuldmagtsen", sex="M",
+                          birth_date=datetime.date(1960, 5, 5), user=helper_login)
+    rep = registry.grant_representation(citizen=karen, representative=helper, valid_from=today)
     app = Application.objects.create(  # directly: the service would audit the registration
         citizen=karen, municipality_id=751, benefit_area="boerne_ungeydelse", authority="udk", channel="phone",
-        status="submitted", received_on=today, submitted_by="citizen", created_by=udk, call_note="Ringede.")
+        status="submitted", received_on=today, submitted_by="representative", representation=rep, created_by=udk,
+        call_note="Ringede.")
     draft = intake.start_draft(actor=karen.user, citizen=karen, benefit_area="folkepension", today=today)
-    helper = make_citizen(municipality=751, first_name="Hjælper", last_name="Fiktiv", sex="M",
-                          birth_date=datetime.date(1960, 5, 5))
-    rep = registry.grant_representation(citizen=karen, representative=helper, valid_from=today)
     assessment = registry.record_needs_assessment(
         citizen=karen, actor=counter, factors=["digital"], citizen_description="Svært.", conclusion="none",
         reasoning="Klarer sig.", assessed_on=today, review_on=today + datetime.timedelta(days=30))
@@ -207,3 +213,61 @@ def test_unknown_citizen_ids_are_not_found(client, world):
     assert client.get(f"/borgere/{uuid.uuid4()}/").status_code == 404
     assert client.get(f"/api/v1/citizens/{uuid.uuid4()}").status_code == 404
     assert client.get("/api/v1/citizens/not-a-uuid").status_code == 422
+
+
+def _helper(world):
+    from helhed.registry.models import Representation
+
+    return Representation.objects.select_related("representative__user").get(
+        pk=world["values"]["representation_id"]).representative
+
+
+@pytest.mark.parametrize("who", ["caseworker", "borgerservice", "jobcentre_manager", "udk", "userorg_member",
+                                 "citizen", "representative"])
+def test_every_person_a_page_names_has_one_read_log_entry(client, world, who):
+    """Karen and Bjarne, who holds her fuldmagt: whenever a page or an API response shows
+    either's name or CPR number, that request wrote exactly one read-log entry for that
+    person. A user's own name in the page header is not a read of their data, so for the
+    logged-in citizen only the CPR number marks their own data."""
+    karen, bjarne = world["karen"], _helper(world)
+    user = {
+        "caseworker": lambda: UserFactory(role=Role.CASEWORKER, municipalities=[751]),
+        "borgerservice": lambda: UserFactory(role=Role.BORGERSERVICE, municipalities=[751]),
+        "jobcentre_manager": lambda: UserFactory(role=Role.JOBCENTRE_MANAGER, municipalities=[751]),
+        "udk": lambda: UserFactory(role=Role.UDK_STAFF, organisation="Udbetaling Danmark"),
+        "userorg_member": lambda: UserFactory(role=Role.USERORG_MEMBER, organisation="Hus Forbi"),
+        "citizen": lambda: karen.user,
+        "representative": lambda: bjarne.user,
+    }[who]()
+    client.force_login(user)
+    people = {
+        karen: [karen.cpr] if user == karen.user else ["Holmgaard", karen.cpr],
+        bjarne: [bjarne.cpr] if user == bjarne.user else ["Fuldmagtsen", bjarne.cpr],
+    }
+    calls = [(r.path, r.is_api, None) for r in all_routes(world["values"])
+             if r.name not in {"core:logout", "admin:logout"}]
+    calls += [(p, True, m) for m, p in api_operations(world["values"])]
+    named: dict[str, set[str]] = {"Holmgaard": set(), "Fuldmagtsen": set()}
+    problems = []
+    for path, is_api, method in calls:
+        for query in ("Holmgaard", karen.cpr):
+            if method:
+                responses = [client.generic(method, path, json.dumps({"q": query}), content_type="application/json")]
+            else:
+                responses = _requests(client, path, is_api, query)
+            for response in responses:
+                body = _shown(response, query)
+                for person, markers in people.items():
+                    if not any(marker in body for marker in markers):
+                        continue
+                    named[person.last_name].add(path)
+                    entries = AuditRecord.objects.filter(citizen_uuid=person.pk, actor=user,
+                                                         request_id=response["X-Request-ID"]).count()
+                    if entries != 1:
+                        problems.append(f"{response.request['REQUEST_METHOD']} {path} named {person.first_name} "
+                                        f"with {entries} read-log entries")
+    assert not problems, "\n".join(sorted(set(problems)))
+    # The walk reached the pages that name the representative next to the citizen.
+    application = f"/ansoegninger/{world['values']['application_id']}/"
+    if who in {"caseworker", "borgerservice", "jobcentre_manager", "udk", "citizen", "representative"}:
+        assert any(p.startswith(application) or p == application for p in named["Fuldmagtsen"] | named["Holmgaard"])

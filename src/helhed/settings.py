@@ -143,9 +143,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers read while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so two writers queue instead of failing on the lock upgrade; and a
+    # writer waits up to HELHED_SQLITE_BUSY_TIMEOUT seconds (our parameter, default 20) for
+    # the lock instead of SQLite's 5, since every audited read writes its read-log entry.
+    # Long work writes in short transactions (docs/operations.md, "The embedded database").
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("HELHED_SQLITE_BUSY_TIMEOUT", "20")),
     }
 elif os.environ.get("HELHED_DB_PREPARED_STATEMENTS", "on") != "off":
     # Lets helhed.core.db.prepared_cursor prepare its hot statements; Django's own
@@ -183,14 +189,16 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 STATICFILES_DIRS = [BASE_DIR / "src" / "helhed" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files hold personal data: encrypted at rest with HELHED_CPR_KEYS (docs/operations.md).
+    "default": {"BACKEND": "helhed.core.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Outside production the files are served straight from the source tree (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Uploaded files (register extracts). Never served: no URL pattern points at MEDIA_URL.
+# Uploaded files (register extracts, scanned applications, declarations), encrypted at rest.
+# Never served: no URL pattern points at MEDIA_URL.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -58,8 +58,11 @@ def test_pool_officer_uploads_runs_and_sees_counts_but_no_citizens(client, pool_
     assert page.status_code == 302
     extract = RegisterExtract.objects.get()
     assert extract.sha256 == hashlib.sha256(CSV).hexdigest() and extract.periods == 3
-    stored = settings.MEDIA_ROOT / extract.file.name
-    assert stored.read_bytes() == CSV and "udtraek" not in extract.file.name
+    stored = (settings.MEDIA_ROOT / extract.file.name).read_bytes()
+    assert "udtraek" not in extract.file.name
+    assert b"cpr," not in stored and A.encode() not in stored  # encrypted at rest
+    with extract.file.open("rb") as handle:
+        assert handle.read() == CSV
     response = client.post(f"/register/udtraek/{extract.pk}/koer/", {"rule": "flere-skal-med-2017",
                                                                      "as_of": "2017-04-09"})
     result = TargetGroupResult.objects.get()

@@ -121,3 +121,26 @@ def test_import_messages(programme, worker, content, expected):
         services.import_efforts(programme=programme, actor=worker, name="f.csv", content=content)
     assert expected in error.value.messages[0]
     assert not ReviewCase.objects.filter(efforts__isnull=False).exists()
+
+
+def test_an_import_written_in_chunks_leaves_nothing_when_a_chunk_fails(programme_and_citizens, worker, monkeypatch):
+    """The rows are written a chunk to a transaction (so other users are not locked out); a
+    chunk that fails takes the chunks before it and the import's record with it."""
+    programme, citizens = programme_and_citizens
+    rows = [f"{c.cpr},mentor,2026-05-01,,,"for c in citizens]
+    monkeypatch.setattr(services, "WRITE_CHUNK", 1)
+    real, calls = Effort.objects.bulk_create, []
+
+    def failing_second_chunk(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Effort.objects, "bulk_create", failing_second_chunk)
+    with pytest.raises(RuntimeError, match="disk full"):
+        services.import_efforts(programme=programme, actor=worker, name="indsatser.csv", content=_csv(*rows))
+    assert calls == [1, 1] and Effort.objects.count() == 0 and EffortImport.objects.count() == 0
+    monkeypatch.undo()
+    batch = services.import_efforts(programme=programme, actor=worker, name="indsatser.csv", content=_csv(*rows))
+    assert Effort.objects.filter(import_batch=batch).count() == len(citizens) == 3

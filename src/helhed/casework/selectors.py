@@ -140,7 +140,8 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
         hearings=list(case.hearings.select_related("representative").order_by("-sent_on", "-created_at")),
         can_respond=rules.has_perm("casework.respond_to_hearing", user, case),
     )
-    others = [(e.representative_id, "Navn (som repræsentant)") for e in detail.events if e.representative_id]
+    others = [(x.representative_id, "Navn (som repræsentant)")
+              for x in [*detail.events, *detail.complaints, *detail.hearings] if x.representative_id]
     record_read(actor=user, citizen_uuids=[case.citizen_id],
                 what="Sag: tidslinje, partshøringer, breve, opgaver, klager og udbetalinger", purpose=purpose,
                 channel=channel, also=others)
@@ -254,6 +255,7 @@ class Mailbox:
     letters: list[Letter]
     cases: list[Case]
     represented: list[Citizen]
+    helped_cases: list[Case]
 
 
 def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
@@ -269,10 +271,19 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
     cases = list(Case.objects.select_related("municipality").filter(citizen=citizen)
                  .prefetch_related("complaints").order_by("-opened_on"))
     represented = list(Citizen.objects.filter(pk__in=others))
+    helped = _open_cases_of(represented_by(citizen, today))
+    # One read-log entry per person: the letters and the open cases of a represented citizen
+    # are one read (``record_read`` joins the two descriptions).
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Egne breve og sager",
                 purpose="Selvbetjening: Digital Post", channel=channel,
-                also=[(pk, "Breve (som repræsentant med fuldmagt)") for pk in others])
-    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented)
+                also=[*((pk, "Breve (som repræsentant med fuldmagt)") for pk in others),
+                      *((c.citizen_id, "Sager: ydelse og status") for c in helped)])
+    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented, helped_cases=helped)
+
+
+def _open_cases_of(citizen_ids) -> list[Case]:
+    return list(Case.objects.select_related("citizen").filter(citizen_id__in=citizen_ids)
+                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on")[:LIST_LIMIT])
 
 
 @dataclass
@@ -321,25 +332,14 @@ def self_service_case(*, user: User, case_id: UUID, today: datetime.date, channe
         may_act = True
     hearing = (Hearing.objects.filter(case=case, concluded_on__isnull=True, response="")
                .order_by("-sent_on", "-created_at").first())
-    complaints = list(case.complaints.all())
+    complaints = list(case.complaints.select_related("representative"))
+    # The page names a representative who complained on the citizen's behalf: their read too.
     record_read(actor=user, citizen_uuids=[case.citizen_id], what="Sag: status, partshøring og klager",
                 purpose=("Selvbetjening: på borgerens vegne (fuldmagt)" if representation
-                         else "Selvbetjening: egen sag"), channel=channel)
+                         else "Selvbetjening: egen sag"), channel=channel,
+                also=[(k.representative_id, "Navn (som repræsentant)") for k in complaints if k.representative_id])
     return SelfServiceCase(case=case, hearing=hearing, complaints=complaints, representation=representation,
                            may_act=may_act)
-
-
-def represented_cases(*, user: User, today: datetime.date, channel: str) -> list[Case]:
-    """The open cases of the citizens ``user`` may act for or read for today, so a
-    representative finds the case to answer a hearing or complain in. Audited."""
-    me = own_citizen(user)
-    others = represented_by(me, today)
-    found = list(Case.objects.select_related("citizen").filter(citizen_id__in=others)
-                 .exclude(status=CaseStatus.CLOSED).order_by("-opened_on")[:LIST_LIMIT])
-    if found:
-        record_read(actor=user, citizen_uuids={c.citizen_id for c in found}, what="Sager: ydelse og status",
-                    purpose="Selvbetjening: på borgerens vegne (fuldmagt)", channel=channel)
-    return found
 
 
 def own_case(*, user: User, case_id: UUID) -> Case:

@@ -287,8 +287,7 @@ def mailbox(request, complaint_form=None, complaint_case=None, status=200):
             forms[c.pk] = (complaint_form if complaint_case == c.pk else
                            CitizenComplaintForm(prefix=f"klage-{c.pk}", initial={"key": uuid.uuid4()}))
     names = {r.pk: r.full_name for r in box.represented}
-    helped = selectors.represented_cases(user=request.user, today=timezone.localdate(), channel="web")
-    return render(request, "casework/mailbox.html", {"helped_cases": helped,
+    return render(request, "casework/mailbox.html", {"helped_cases": box.helped_cases,
         "box": box, "letters": [(x, names.get(x.citizen_id)) for x in box.letters],
         "cases": [(c, forms.get(c.pk)) for c in box.cases],
         "has_errors": any(f.errors for f in forms.values())}, status=status)
@@ -301,8 +300,11 @@ def represented(request, citizen_id):
     view = selectors.represented_view(user=request.user, citizen_id=citizen_id, today=timezone.localdate(),
                                       channel="web")
     return render(request, "casework/represented.html", {"v": view})
-def _self_service_page(request, case_id, *, hearing_form=None, complaint_form=None, status=200):
-    d = selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(), channel="web")
+def _self_service_page(request, case_id, *, hearing_form=None, complaint_form=None, status=200, d=None):
+    # ``d``: the case as the POST handler already read (and audited) it, so that the page
+    # shown again with the form's errors is not a second read-log entry.
+    d = d or selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(),
+                                         channel="web")
     c = d.case
     can_answer, can_complain = d.may_act and d.hearing is not None, d.may_act and c.status == CaseStatus.DECIDED
     hearing_form = (hearing_form or CitizenHearingForm(prefix="svar")) if can_answer else None
@@ -337,7 +339,7 @@ def citizen_hearing_answer(request, case_id):
         else:
             messages.success(request, "Tak. Vi har fået dit svar. Vi skriver til dig, når vi har afgjort sagen.")
             return redirect("casework:self_service_case", case_id=case_id)
-    return _self_service_page(request, case_id, hearing_form=form)
+    return _self_service_page(request, case_id, hearing_form=form, d=d)
 
 
 @require_POST
@@ -361,7 +363,7 @@ def citizen_complaint(request, case_id):
             return redirect("casework:self_service_case", case_id=case_id) if d.representation else redirect(
                 "casework:mailbox")
     if d.representation:
-        return _self_service_page(request, case_id, complaint_form=form)
+        return _self_service_page(request, case_id, complaint_form=form, d=d)
     return mailbox(request, complaint_form=form, complaint_case=c.pk)
 
 

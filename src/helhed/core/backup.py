@@ -3,7 +3,8 @@
 A backup is one gzip'ed tar file holding ``manifest.json`` (format, engine, when, the
 latest migration of every app), the database (``database.pgdump`` from ``pg_dump
 --format=custom`` on PostgreSQL, ``database.sqlite3`` from SQLite's online backup API) and
-``media/`` (uploaded register extracts, scanned applications, declarations). A backup is
+``media/`` (uploaded register extracts, scanned applications, declarations; every file
+encrypted, ``helhed.core.storage``). A backup is
 restored only into the same engine; the restore replaces the whole database and the media.
 The CPR keys (HELHED_CPR_KEYS, HELHED_CPR_INDEX_KEY) are not in the backup: keep them
 separately, since without them the CPR numbers in a backup cannot be read (docs/operations.md).
@@ -24,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+
+from helhed.core import storage
 
 FORMAT = 1
 
@@ -76,11 +79,36 @@ def make_backup(destination: Path, *, now: datetime.datetime) -> dict:
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
             tar.add(database, arcname=database.name)
-            media = Path(settings.MEDIA_ROOT)
-            if media.is_dir():
-                tar.add(media, arcname="media")
+            _add_media(tar, Path(settings.MEDIA_ROOT), Path(tmp))
         partial.replace(destination)  # never leave a half-written backup under the real name
     return manifest
+
+
+def _add_media(tar: tarfile.TarFile, media: Path, tmp: Path) -> None:
+    """The uploaded files, every one encrypted (``helhed.core.storage``): a file still in
+    clear from before encryption is encrypted into ``tmp`` on its way into the archive, so a
+    backup never holds a CPR number in clear."""
+    if not media.is_dir():
+        return
+    tar.add(media, arcname="media", recursive=False)
+    for path in sorted(media.rglob("*")):
+        arcname = f"media/{path.relative_to(media).as_posix()}"
+        if path.is_dir() or path.is_symlink():
+            tar.add(path, arcname=arcname, recursive=False)
+            continue
+        with path.open("rb") as handle:
+            clear = not storage.is_encrypted(handle.read(len(storage.MAGIC)))
+        if not clear:
+            tar.add(path, arcname=arcname, recursive=False)
+            continue
+        copy = tmp / "encrypting"
+        shutil.copyfile(path, copy)
+        storage.encrypt_in_place(copy)
+        info = tar.gettarinfo(path, arcname=arcname)
+        info.size = copy.stat().st_size
+        with copy.open("rb") as handle:
+            tar.addfile(info, handle)
+        copy.unlink()
 
 
 def read_manifest(source: Path) -> dict:

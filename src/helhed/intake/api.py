@@ -243,7 +243,9 @@ def _rep_citizen(user, citizen_id: UUID) -> Citizen:
 def list_representations(request, citizen_id: UUID):
     citizen = _rep_citizen(request.auth, citizen_id)
     today = timezone.localdate()
-    return [_rep_out(r, today) for r in citizen.representations.select_related("representative")]
+    reps = selectors.representations_shown(user=request.auth, citizen=citizen, purpose="Fuldmagt via API",
+                                           channel="api")
+    return [_rep_out(r, today) for r in reps]
 
 
 @router.post("/representations", response={201: RepresentationOut, 403: ErrorOut,
@@ -256,6 +258,8 @@ def create_representation(request, payload: RepresentationIn):
         citizen=citizen, representative=representative, valid_from=payload.valid_from,
         valid_until=payload.valid_until, scope_kind=payload.scope_kind, benefit_areas=payload.benefit_areas,
         actor=request.auth)
+    r = selectors.representation_shown(user=request.auth, representation=r, purpose="Fuldmagt givet via API",
+                                       channel="api")
     return Status(201, _rep_out(r, timezone.localdate()))
 
 
@@ -269,7 +273,10 @@ def revoke_representation(request, representation_id: UUID):
                          or rules.has_perm("intake.manage_representation", user, r.citizen)):
         raise Http404
     r = registry.revoke_representation(representation=r, actor=user, now=timezone.now())
-    return _rep_out(Representation.objects.select_related("representative").get(pk=r.pk), timezone.localdate())
+    r = selectors.representation_shown(
+        user=user, representation=Representation.objects.select_related("representative").get(pk=r.pk),
+        purpose="Fuldmagt tilbagekaldt via API", channel="api")
+    return _rep_out(r, timezone.localdate())
 
 
 class ReferralIn(Schema):

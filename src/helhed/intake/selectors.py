@@ -25,6 +25,40 @@ from helhed.registry.services import representation_permits
 NOT_FOUND = "Findes ikke eller er ikke tilgængelig for dig."
 
 
+REPRESENTATIVE_NAME = "Navn (repræsentant med fuldmagt)"
+
+
+def _representatives(apps) -> list[tuple[UUID, str]]:
+    """The representatives named next to applications (``representation.representative``),
+    as ``record_read``'s ``also``: a page that shows who applied with a fuldmagt shows that
+    person's name, which is a read of their data too."""
+    return [(a.representation.representative_id, REPRESENTATIVE_NAME) for a in apps if a.representation_id]
+
+
+def representations_shown(*, user: User, citizen: Citizen, purpose: str, channel: str,
+                          permitting: tuple[str, datetime.date] | None = None) -> list[Representation]:
+    """A citizen's representations as a page lists them (representative's name, scope,
+    period), each representative's name audited as read. ``permitting`` = (action, today)
+    keeps only those that permit the action on that day. The caller has already established
+    that ``user`` may see ``citizen`` (and audited that read)."""
+    reps = list(citizen.representations.select_related("representative", "revoked_by"))
+    if permitting is not None:
+        action, today = permitting
+        reps = [r for r in reps if representation_permits(r, action=action, benefit_area=None, today=today)]
+    record_read(actor=user, citizen_uuids=[], what="", purpose=purpose, channel=channel,
+                also=[(r.representative_id, REPRESENTATIVE_NAME) for r in reps])
+    return reps
+
+
+def representation_shown(*, user: User, representation: Representation, purpose: str, channel: str
+                         ) -> Representation:
+    """One representation as an answer shows it (after it was granted or revoked), the
+    representative's name audited as read."""
+    record_read(actor=user, citizen_uuids=[], what="", purpose=purpose, channel=channel,
+                also=[(representation.representative_id, REPRESENTATIVE_NAME)])
+    return representation
+
+
 def citizen_for_staff(*, user: User, citizen_id: UUID, what: str, purpose: str, channel: str) -> Citizen:
     """A citizen in the staff user's scope, the read audited; else 404 (existence hidden)."""
     citizen = citizens_visible_to(user).filter(pk=citizen_id).exclude(user=user).first()
@@ -56,12 +90,17 @@ def helped_citizens(*, user: User, today: datetime.date, channel: str) -> list[H
     return helped
 
 
-def represented_citizen(*, user: User, citizen_id: UUID, today: datetime.date) -> tuple[Citizen, Representation]:
+def represented_citizen(*, user: User, citizen_id: UUID, today: datetime.date, audit_what: str = ""
+                        ) -> tuple[Citizen, Representation]:
     """The citizen ``user`` may read for through a power of attorney in force; else 404.
-    An expired or revoked representation reads nothing."""
+    An expired or revoked representation reads nothing. With ``audit_what`` the read is
+    audited here (for a page that shows no more than this)."""
     for r in Representation.objects.filter(citizen_id=citizen_id, representative__user=user).select_related(
             "citizen", "citizen__home_municipality"):
         if representation_permits(r, action="read", benefit_area=None, today=today):
+            if audit_what:
+                record_read(actor=user, citizen_uuids=[r.citizen_id], what=audit_what,
+                            purpose="Som repræsentant med fuldmagt", channel="web")
             return r.citizen, r
     raise Http404(NOT_FOUND)
 
@@ -75,7 +114,8 @@ def applications_of(*, user: User, citizen: Citizen, what: str, purpose: str, ch
         condition |= Q(status=ApplicationStatus.DRAFT, created_by=include_drafts_of)
     apps = list(citizen.applications.filter(condition).select_related(
         "case", "created_by", "representation__representative").order_by("-created_at"))
-    record_read(actor=user, citizen_uuids=[citizen.pk], what=what, purpose=purpose, channel=channel)
+    record_read(actor=user, citizen_uuids=[citizen.pk], what=what, purpose=purpose, channel=channel,
+                also=_representatives(apps))
     return apps
 
 
@@ -107,7 +147,7 @@ def get_application(*, user: User, application_id: UUID, today: datetime.date, c
     record_read(actor=user, citizen_uuids=[app.citizen_id], what="Ansøgning med svar, kanal og hjælp",
                 purpose="Som repræsentant med fuldmagt" if as_rep else (
                     "Selvbetjening: egen ansøgning" if as_citizen else "Sagsbehandling: ansøgning"),
-                channel=channel)
+                channel=channel, also=_representatives([app]))
     return ApplicationView(app, as_rep, as_citizen)
 
 
@@ -128,9 +168,10 @@ def staff_applications(*, user: User, channel: str, limit: int = 15) -> list[App
     """The newest applications of the citizens in the staff user's scope, audited."""
     visible = citizens_visible_to(user)
     apps = list(Application.objects.filter(status=ApplicationStatus.SUBMITTED, citizen__in=visible)
-                .select_related("citizen", "case").order_by("-submitted_at", "-created_at")[:limit])
+                .select_related("citizen", "case", "representation__representative")
+                .order_by("-submitted_at", "-created_at")[:limit])
     record_read(actor=user, citizen_uuids=[a.citizen_id for a in apps], what="Ansøgninger: ydelse, kanal, dato",
-                purpose="Sagsbehandling: liste over ansøgninger", channel=channel)
+                purpose="Sagsbehandling: liste over ansøgninger", channel=channel, also=_representatives(apps))
     return apps
 
 

@@ -69,7 +69,8 @@ def new_application(request, citizen_id=None):
     if citizen_id is None:
         citizen = own_citizen(request.user)
     else:
-        citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today)
+        citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today,
+                                                   audit_what="Navn (ny ansøgning som repræsentant)")
     form = BenefitAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +157,8 @@ def my_representations(request):
         if granted:
             messages.success(request, f"{granted.representative.full_name} har nu fuldmagt.")
             return redirect("intake:my_representations")
-    reps = list(citizen.representations.select_related("representative", "revoked_by"))
+    reps = selectors.representations_shown(user=request.user, citizen=citizen,
+                                           purpose="Selvbetjening: egne fuldmagter", channel="web")
     return render(request, "intake/my_representations.html", {
         "citizen": citizen, "form": form, "reps": reps, "today": today})
 
@@ -336,7 +338,8 @@ def staff_representations(request, citizen_id):
         if granted:
             messages.success(request, f"{granted.representative.full_name} har nu fuldmagt.")
             return redirect("intake:staff_representations", citizen_id=citizen.pk)
-    reps = list(citizen.representations.select_related("representative", "revoked_by"))
+    reps = selectors.representations_shown(user=request.user, citizen=citizen,
+                                           purpose="Fuldmagt ved skranken", channel="web")
     return render(request, "intake/staff_representations.html", {
         "citizen": citizen, "form": form, "reps": reps, "today": today})
 
@@ -349,8 +352,8 @@ def exemption(request, citizen_id):
     citizen = selectors.citizen_for_staff(user=request.user, citizen_id=citizen_id,
                                           what="Navn, fuldmagter og Digital Post",
                                           purpose="Fritagelse for Digital Post", channel="web")
-    reps = [r for r in citizen.representations.select_related("representative")
-            if registry.representation_permits(r, action="act", benefit_area=None, today=today)]
+    reps = selectors.representations_shown(user=request.user, citizen=citizen, purpose="Fritagelse for Digital Post",
+                                           channel="web", permitting=("act", today))
     form = ExemptionForm(request.POST or None, request.FILES or None, representations=reps,
                          initial={"registered_on": today})
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helhed.core.cpr import cpr_blind_index
+from helhed.core.storage import EncryptedFileError, decrypted_copy
 from helhed.register.engine import connect, file_sha256
 from helhed.register.periods import RegisterInputError, inspect_source, open_periods
 from helhed.register.vocabulary import SYSTEM
@@ -155,8 +158,9 @@ def measure(*, pool, today: datetime.date) -> Outcomes:
     by_member: dict[str, dict[int, str]] = defaultdict(dict)
     for extract, its_points in chosen.values():
         try:
-            found = read_outcomes(_path(extract), members, {p.months: p.on for p in its_points}, today=today)
-        except (RegisterInputError, duckdb.Error, OSError, ValueError) as error:
+            with _checked_copy(extract) as path:
+                found = read_outcomes(path, members, {p.months: p.on for p in its_points}, today=today)
+        except (RegisterInputError, duckdb.Error, OSError, ValueError, EncryptedFileError) as error:
             for p in its_points:
                 p.reason = f"udtrækket kan ikke læses: {error}"
             continue
@@ -165,11 +169,14 @@ def measure(*, pool, today: datetime.date) -> Outcomes:
     return Outcomes(points=points, by_member=dict(by_member))
 
 
-def _path(extract) -> Path:
-    path = Path(extract.file.path)
-    if file_sha256(path) != extract.sha256:
-        raise ValueError("filen passer ikke med sin SHA-256")
-    return path
+@contextmanager
+def _checked_copy(extract) -> Iterator[Path]:
+    """A clear copy of the stored (encrypted) extract, checked against its SHA-256; removed
+    when the block ends."""
+    with decrypted_copy(extract.file) as path:
+        if file_sha256(path) != extract.sha256:
+            raise ValueError("filen passer ikke med sin SHA-256")
+        yield path
 
 
 def read_outcomes(path: Path | str, members: dict[str, int], dates: dict[int, datetime.date], *,

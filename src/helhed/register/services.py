@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.models import User
+from helhed.core.storage import EncryptedFileError, decrypted_copy
 from helhed.register import engine
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
 from helhed.register.periods import RegisterInputError, open_periods
@@ -55,9 +56,15 @@ def upload_extract(*, user: User, upload, description: str = "", today: datetime
             con.close()
         extract = RegisterExtract(original_name=name, description=description.strip()[:200],
                                   sha256=digest.hexdigest(), size=size, periods=periods.rows, uploaded_by=user)
-        with path.open("rb") as handle, transaction.atomic():
+        # The file is encrypted and written before the row, outside any transaction, so the
+        # database's write lock is held for one insert only; a failed insert removes the file.
+        with path.open("rb") as handle:
             extract.file.save(path.name, File(handle), save=False)
+        try:
             extract.save(force_insert=True)
+        except BaseException:
+            extract.file.delete(save=False)
+            raise
     return extract
 
 
@@ -72,14 +79,20 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
         rule = get_rule(rule_name)
     except KeyError as error:
         raise ValidationError(str(error.args[0]), code="rule") from None
-    path = extract.file.path
-    if engine.file_sha256(path) != extract.sha256:
-        raise ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
+    # The stored file is encrypted (helhed.core.storage); DuckDB reads a clear copy that is
+    # removed as soon as the rule has run.
+    changed = ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
                               code="checksum")
     try:
-        run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today or timezone.localdate())
-    except RegisterInputError as error:
-        raise _input_error(error, extract.original_name) from None
+        with decrypted_copy(extract.file) as path:
+            if engine.file_sha256(path) != extract.sha256:
+                raise changed
+            try:
+                run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today or timezone.localdate())
+            except RegisterInputError as error:
+                raise _input_error(error, extract.original_name) from None
+    except EncryptedFileError:
+        raise changed from None
     figure_columns = run.columns[2:]
     with transaction.atomic():
         result = TargetGroupResult.objects.create(

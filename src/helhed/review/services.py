@@ -453,11 +453,15 @@ def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on:
     return period
 
 
-@transaction.atomic
 def import_efforts(*, programme: Programme, actor: User, name: str, content: bytes) -> EffortImport:
     """Read a CSV file of efforts (``imports.parse_efforts``) into the programme's cases.
     Every row is checked first; a bad row refuses the whole file with a message naming the
-    file, the row and the problem, and nothing is written. The same file twice is refused."""
+    file, the row and the problem, and nothing is written. The same file twice is refused.
+
+    The file is checked outside any transaction and written in chunks of ``WRITE_CHUNK``
+    rows, one short transaction each (``_write_in_chunks``), so that on SQLite no single
+    transaction holds the write lock while other users' reads wait to write their read-log
+    entries (docs/operations.md, "The embedded database")."""
     if not rules.has_perm("review.import_efforts", actor, programme):
         raise PermissionDenied
     digest = hashlib.sha256(content).hexdigest()
@@ -477,18 +481,48 @@ def import_efforts(*, programme: Programme, actor: User, name: str, content: byt
         more = f" ({len(bad) - 1} andre rækker har også fejl.)" if len(bad) > 1 else ""
         raise ValidationError(f"Fejl i inddata: {name}, række {bad[0][0]}: startdatoen: {bad[0][1]}{more}",
                               code="effort_input")
-    batch = EffortImport.objects.create(programme=programme, original_name=name[:200], sha256=digest,
-                                        rows=len(rows), created_by=actor)
+    try:
+        with transaction.atomic():
+            batch = EffortImport.objects.create(programme=programme, original_name=name[:200], sha256=digest,
+                                                rows=len(rows), created_by=actor)
+    except IntegrityError:  # the same file, imported by someone else while this one was checked
+        raise ValidationError(f"{name}: filen er allerede indlæst i programmet. Den er ikke indlæst igen.",
+                              code="duplicate") from None
     backdated = f"Indlæst fra filen {name[:200]}, som en kollega skal godkende."
-    Effort.objects.bulk_create([
+    _write_in_chunks(Effort, (
         Effort(case_id=r.case_id, kind=r.kind, starts_on=r.starts_on, ends_on=r.ends_on,
                hours_per_week=r.hours_per_week, employer=r.employer, source=Source.IMPORT, import_batch=batch,
                created_by=actor,
                **({"approval": Approval.PENDING, "entered_reason": backdated}
                   if measures.needs_second_approval(r.starts_on, entered_on=entered_on) else {}))
         for r in rows
-    ])
+    ), undo=lambda: (Effort.objects.filter(import_batch=batch).delete(), batch.delete()))
     return batch
+
+
+WRITE_CHUNK = 2000
+
+
+def _write_in_chunks(model, objects, *, undo) -> None:
+    """Insert ``objects`` ``WRITE_CHUNK`` at a time, each chunk its own transaction, so other
+    writers (every audited read) get the write lock between chunks. If a chunk fails, the
+    rows already written are removed by ``undo`` and the error is raised: a file is read
+    whole or not at all."""
+    chunk = []
+    try:
+        for obj in objects:
+            chunk.append(obj)
+            if len(chunk) == WRITE_CHUNK:
+                with transaction.atomic():
+                    model.objects.bulk_create(chunk)
+                chunk = []
+        if chunk:
+            with transaction.atomic():
+                model.objects.bulk_create(chunk)
+    except BaseException:
+        with transaction.atomic():
+            undo()
+        raise
 
 
 @transaction.atomic
@@ -569,7 +603,6 @@ def decide_fact(*, kind: str, pk, approve: bool, reason: str, actor: User) -> ob
 
 # --- Register extracts -----------------------------------------------------------------
 
-@transaction.atomic
 def import_register_extract(*, programme: Programme, actor: User, name: str, content: bytes,
                             extract_on: datetime.date, kind: str = RegisterImport.Kind.PERIODS,
                             dream_codes: bytes | None = None) -> RegisterImport:
@@ -579,7 +612,10 @@ def import_register_extract(*, programme: Programme, actor: User, name: str, con
     register`` reads (``register.periods``), or a DREAM extract with its code table
     (``register.dream``). It must be newer than the programme's newest extract, and its date
     can be neither in the future nor before the target group's reference date. Source: issue
-    17 ("Benefit periods come from the registers")."""
+    17 ("Benefit periods come from the registers").
+
+    Like ``import_efforts``, the file is read outside any transaction and the periods are
+    written in short transactions (``_write_in_chunks``)."""
     if not rules.has_perm("review.import_register", actor, programme):
         raise PermissionDenied
     today = _today()
@@ -603,13 +639,24 @@ def import_register_extract(*, programme: Programme, actor: User, name: str, con
     except register_import.RegisterInputError as error:
         place = f", {error.where} {error.row}" if error.row is not None else ""
         raise ValidationError(f"{name}{place}: {error.problem}", code="register_input") from None
-    batch = RegisterImport.objects.create(
-        programme=programme, kind=kind, original_name=name[:200], sha256=digest, extract_on=extract_on,
-        rows_read=read.rows, members_found=len(read.periods), periods_kept=sum(map(len, read.periods.values())),
-        imported_by=actor, imported_by_name=_name(actor))
-    RegisterPeriod.objects.bulk_create([
+    with transaction.atomic():
+        # Checked again inside the write lock: another import may have come first meanwhile.
+        latest = programme.register_imports.order_by("-extract_on").first()
+        if latest is not None and extract_on <= latest.extract_on:
+            raise ValidationError({"extract_on": "Udtrækket skal være nyere end det seneste, der er indlæst "
+                                   f"(pr. {latest.extract_on:%d.%m.%Y})."})
+        try:
+            with transaction.atomic():
+                batch = RegisterImport.objects.create(
+                    programme=programme, kind=kind, original_name=name[:200], sha256=digest, extract_on=extract_on,
+                    rows_read=read.rows, members_found=len(read.periods),
+                    periods_kept=sum(map(len, read.periods.values())), imported_by=actor,
+                    imported_by_name=_name(actor))
+        except IntegrityError:
+            raise ValidationError(f"{name}: filen er allerede indlæst i programmet.", code="duplicate") from None
+    _write_in_chunks(RegisterPeriod, (
         RegisterPeriod(register_import=batch, case_id=members[index], kommunekode=kommunekode, ydelse=ydelse,
                        starts_on=start, ends_on=end)
         for index, periods in read.periods.items() for kommunekode, ydelse, start, end in periods
-    ], batch_size=2000)
+    ), undo=lambda: (RegisterPeriod.objects.filter(register_import=batch).delete(), batch.delete()))
     return batch
