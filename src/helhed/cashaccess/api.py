@@ -192,7 +192,7 @@ def create_handout(request, arrangement_id: UUID, payload: HandoutIn):
                                           purpose="Kontantadgang: udlevering via API", channel="api")
     try:
         handout, created = services.log_handout(arrangement=detail.arrangement, staff=request.auth,
-                                                **payload.dict())
+                                                today=timezone.localdate(), **payload.dict())
     except ValidationError as error:
         raise _validation(error) from None
     out = HandoutOut(id=handout.pk, handed_out_on=handout.handed_out_on, kind=handout.kind, amount=handout.amount,

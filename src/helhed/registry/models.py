@@ -15,6 +15,14 @@ class NemKontoStatus(models.TextChoices):
     MISSING = "missing", "Ingen NemKonto"
 
 
+class AccountOpenedAt(models.TextChoices):
+    """Where a citizen without NemKonto opened the account that became it (seed 004: "A
+    citizen can get an account usable as NemKonto through UDK's bank")."""
+
+    UDK_BANK = "udk_bank", "Via Udbetaling Danmarks bank"
+    OTHER_BANK = "other_bank", "I en anden bank"
+
+
 class Language(models.TextChoices):
     DA = "da", "Dansk"
     EN = "en", "Engelsk"
@@ -268,3 +276,27 @@ class SpecialNeedsAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_conclusion_display()} ({self.assessed_on})"
+
+
+class NemKontoChange(models.Model):
+    """A recorded change of a citizen's NemKonto status: a citizen without one has opened an
+    account (through Udbetaling Danmark's bank or another bank). Kept for every change, so
+    the citizen's page shows when and by whom the status was changed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="nemkonto_changes")
+    from_status = models.CharField("før", max_length=16, choices=NemKontoStatus.choices)
+    to_status = models.CharField("efter", max_length=16, choices=NemKontoStatus.choices)
+    opened_at = models.CharField("kontoen er åbnet", max_length=16, choices=AccountOpenedAt.choices)
+    opened_on = models.DateField("åbnet den")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="registreret af")
+    recorded_at = models.DateTimeField("registreret", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = "ændring af NemKonto"
+        verbose_name_plural = "ændringer af NemKonto"
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.opened_on})"

@@ -133,6 +133,17 @@ def in_force(today: datetime.date) -> Q:
             & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)))
 
 
+def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
+    """The citizen whose new account a staff member records (name and NemKonto status are
+    shown on the form, so the read is recorded)."""
+    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
+    if citizen is None or not rules.has_perm("registry.record_nemkonto", user, citizen):
+        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto",
+                purpose="Registrering af borgerens nye konto (NemKonto)", channel=channel)
+    return citizen
+
+
 def own_citizen(user: User) -> Citizen:
     """The citizen record behind a citizen's login."""
     citizen = citizens_visible_to(user).first() if user.role == Role.CITIZEN else None
