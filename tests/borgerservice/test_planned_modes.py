@@ -186,3 +186,22 @@ def test_staff_cancel_the_bookings_inside_the_period_together(client, point, ami
     assert outside.status == "booked"
     letter = OutboxMessage.objects.get(appointment=inside[1], subject__contains="Aflysning")
     assert letter.channel == "letter" and "Ombygning" in letter.body
+
+
+# --- The citizen's language -----------------------------------------------------------------------
+
+def test_staff_see_the_interpreter_need_where_they_book_and_meet_the_citizen(client, point, amira, odense_staff):
+    from tests.factories import make_citizen
+
+    arabic = make_citizen(municipality=461, first_name="Hiba", last_name="Tolkfiktiv", preferred_language="ar",
+                          phone="30405060", birth_date=datetime.date(1985, 7, 8))
+    with_need = book(point, at(TODAY, 11), citizen=arabic)[0]
+    without = book(point, at(TODAY, 11, 15), citizen=amira)[0]
+    client.force_login(odense_staff)
+    agenda = client.get(f"/borgerservice/servicesteder/{point.pk}/dagsplan/").content.decode()
+    assert agenda.count("Tolk: arabisk") == 1
+    assert "brug for tolk på arabisk" in client.get(f"/borgerservice/aftaler/{with_need.pk}/").content.decode()
+    assert "tolk" not in client.get(f"/borgerservice/aftaler/{without.pk}/").content.decode().lower()
+    assert "brug for tolk på arabisk" in client.get(f"/borgerservice/borgere/{arabic.pk}/").content.decode()
+    booking = client.get(f"/borgerservice/servicesteder/{point.pk}/book/?borger={arabic.pk}").content.decode()
+    assert "brug for tolk på arabisk" in booking

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from helhed.casework import letterfacts, letters, policy
 from helhed.casework.models import (
@@ -49,7 +50,7 @@ from helhed.core.calendar import add_business_days
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.registry.models import Citizen
-from helhed.registry.selectors import special_needs_contact
+from helhed.registry.selectors import explain_letter_line, special_needs_contact
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 EXPLAIN_LETTER_BUSINESS_DAYS = 5
@@ -152,9 +153,16 @@ def queue_letter(*, case: Case, kind: str, on: datetime.date, key: str, context:
     contact = special_needs_contact(citizen)
     composed = letters.compose(kind, letterfacts.letter_context(case, contact=contact)
                                | {"name": citizen.full_name} | (context or {}))
+    body_html, text = composed.body_html, composed.text
+    line = explain_letter_line(citizen)
+    if line is not None:
+        # In the citizen's own language, marked so a screen reader and the tagged PDF read it
+        # as that language; LIX measures the Danish text only.
+        body_html += format_html('<p lang="{}">{}</p>', line.language, line.text)
+        text += f"\n{line.text}"
     letter = Letter.objects.create(
-        case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=composed.body_html,
-        text=composed.text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
+        case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=body_html,
+        text=text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
     )
     if contact is not None:
         create_task(

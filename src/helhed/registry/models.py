@@ -97,6 +97,15 @@ class Citizen(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def interpreter_language(self) -> str:
+        """The language the citizen needs an interpreter in, or "" (issue 19: a citizen's
+        preferred language other than Danish sets an interpreter need, shown to staff where
+        they book or meet the citizen). Our rule: the preference alone sets the need."""
+        if self.preferred_language in ("", Language.DA):
+            return ""
+        return self.get_preferred_language_display().lower()
+
+    @property
     def cpr(self) -> str:
         return format_cpr(decrypt_cpr(self.cpr_encrypted))
 
@@ -300,3 +309,28 @@ class NemKontoChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.opened_on})"
+
+
+class ExplainLetterLine(models.Model):
+    """A line a municipality puts at the end of every letter to a citizen whose preferred
+    language is ``language``: written in that language, it says how to get the letter
+    explained (issue 19: "letters to a citizen with another preferred language carry one
+    line in that language ... for the languages the municipality sets up"). Set up in the
+    admin; the text is the municipality's own."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="explain_letter_lines",
+                                     verbose_name="kommune")
+    language = models.CharField("sprog", max_length=8,
+                                choices=[c for c in Language.choices if c[0] not in (Language.DA, Language.OTHER)])
+    text = models.CharField("linjen på sproget", max_length=300,
+                            help_text="Fx hvor og hvordan borgeren kan få brevet forklaret, med telefonnummer.")
+
+    class Meta:
+        ordering = ["municipality", "language"]
+        verbose_name = "linje om at få brevet forklaret"
+        verbose_name_plural = "linjer om at få brevet forklaret"
+        constraints = [models.UniqueConstraint(fields=["municipality", "language"],
+                                               name="one_explain_line_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_language_display()}"

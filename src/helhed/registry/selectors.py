@@ -21,6 +21,8 @@ from helhed.core.rules import municipality_scope
 from helhed.registry.models import (
     Citizen,
     DigitalPostExemption,
+    ExplainLetterLine,
+    Language,
     NeedsConclusion,
     Representation,
     SpecialNeedsAssessment,
@@ -142,6 +144,15 @@ def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto",
                 purpose="Registrering af borgerens nye konto (NemKonto)", channel=channel)
     return citizen
+
+
+def explain_letter_line(citizen: Citizen) -> ExplainLetterLine | None:
+    """The line in the citizen's preferred language that the home municipality has set up
+    for letters, if any (``models.ExplainLetterLine``)."""
+    if citizen.preferred_language in ("", Language.DA, Language.OTHER):
+        return None
+    return ExplainLetterLine.objects.filter(municipality_id=citizen.home_municipality_id,
+                                            language=citizen.preferred_language).first()
 
 
 def own_citizen(user: User) -> Citizen:
