@@ -201,8 +201,8 @@ def test_acute_reasons_are_checked(point):
     assert OutboxMessage.objects.filter(appointment=a, subject__contains="modtaget").exists()
 
 
-def test_acute_requests_only_while_acute_only(point):
-    with pytest.raises(ValidationError, match="ikke imod akutte"):
+def test_acute_requests_only_while_the_point_is_restricted(point):
+    with pytest.raises(ValidationError, match="Bestil en almindelig tid"):
         acute(point)
 
 

@@ -1,11 +1,13 @@
 """The cash-access API for municipal staff: scoped, audited, idempotent."""
 
+import datetime
 import json
 import uuid
 
 from helhed.cashaccess.models import Handout, Solution
 from helhed.core.models import AuditRecord
 from helhed.core.roles import Role
+from tests.cashaccess.conftest import pay_cash
 from tests.factories import UserFactory
 
 
@@ -35,6 +37,7 @@ def test_an_arrangement_read_through_the_api_is_audited(client, kbh_caseworker, 
 
 
 def test_a_handout_posted_twice_with_one_key_is_one_handout(client, kbh_caseworker, arrangement):
+    pay_cash(arrangement.citizen, "2650.00", datetime.date(2026, 3, 1))
     client.force_login(kbh_caseworker)
     body = json.dumps({"idempotency_key": str(uuid.uuid4()), "handed_out_on": "2026-03-01", "kind": "cash",
                        "amount": "2650.00", "acknowledgement": "signed"})

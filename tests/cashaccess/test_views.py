@@ -8,7 +8,7 @@ import pytest
 from helhed.cashaccess.models import Arrangement, Handout, Solution
 from helhed.core.models import AuditRecord
 from helhed.core.roles import Role
-from tests.cashaccess.conftest import hand_out
+from tests.cashaccess.conftest import hand_out, pay_cash
 from tests.factories import UserFactory, make_citizen
 
 
@@ -65,6 +65,7 @@ def test_a_caseworker_sets_up_an_arrangement_from_the_citizens_overview(client, 
 
 
 def test_the_arrangement_page_logs_handouts_once_per_form(client, kbh_caseworker, arrangement):
+    pay_cash(arrangement.citizen, "2650.00", datetime.date(2026, 3, 1))
     client.force_login(kbh_caseworker)
     page = client.get(f"/kontantadgang/ordninger/{arrangement.pk}/")
     body = page.content.decode()

@@ -31,6 +31,7 @@ class ServicePointOut(Schema):
     address: str
     accessibility: str
     mode: str
+    mode_today: str
     mode_reason: str
     mode_from: datetime.date | None
     mode_until: datetime.date | None
@@ -60,8 +61,9 @@ def _require_counter(user) -> None:
 def _point(p) -> ServicePointOut:
     return ServicePointOut(
         id=p.pk, municipality=p.municipality_id, kind=p.kind, name=p.name, address=p.address,
-        accessibility=p.accessibility, mode=p.mode, mode_reason=p.mode_reason, mode_from=p.mode_from,
-        mode_until=p.mode_until,
+        accessibility=p.accessibility, mode=p.mode,
+        mode_today=services.effective_mode(point=p, day=timezone.localdate()), mode_reason=p.mode_reason,
+        mode_from=p.mode_from, mode_until=p.mode_until,
         offers=[OfferOut(service_id=o.service_id, service=o.service.name, capacity=o.capacity) for o in p.offers.all()],
     )
 

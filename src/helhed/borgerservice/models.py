@@ -230,6 +230,7 @@ class Appointment(models.Model):
                                      related_name="+", verbose_name="akut årsag")
     acute_description = models.TextField("beskrivelse af det akutte behov", blank=True)
     travel_date = models.DateField("rejsedato", null=True, blank=True)
+    triage_due = models.DateField("vurderes senest", null=True, blank=True)
     decline_reason = models.CharField("begrundelse for afvisning", max_length=300, blank=True)
     decline_advice = models.CharField("anden kanal", max_length=300, blank=True)
     reference_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
@@ -327,6 +328,7 @@ class HelpSession(models.Model):
 class OutboxChannel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "SMS"
+    LETTER = "letter", "Brev"
 
 
 class OutboxStatus(models.TextChoices):

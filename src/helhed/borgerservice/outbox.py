@@ -24,6 +24,7 @@ from helhed.core.logging import CPR_SHAPE
 
 MAX_ATTEMPTS = 5
 DEFAULT_SMS_ADAPTER = "helhed.borgerservice.outbox.FileSmsAdapter"
+DEFAULT_LETTER_ADAPTER = "helhed.borgerservice.outbox.FileLetterAdapter"
 
 
 class SmsAdapter:
@@ -52,6 +53,28 @@ class MemorySmsAdapter(SmsAdapter):
         MemorySmsAdapter.sent.append((to, body))
 
 
+class LetterAdapter:
+    """Print and post one letter. Raise any exception to mark the attempt as failed."""
+
+    def send(self, *, to: str, subject: str, body: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class FileLetterAdapter(LetterAdapter):
+    """For development: appends each letter, with its postal address, to
+    ``var/letter-outbox.txt`` for printing."""
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        path = Path(settings.VAR_DIR) / "letter-outbox.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- til {to} ({timezone.now():%Y-%m-%d %H:%M})\n{subject}\n\n{body}\n")
+
+
+def letter_adapter() -> LetterAdapter:
+    return import_string(getattr(settings, "HELHED_BORGERSERVICE_LETTER_ADAPTER", DEFAULT_LETTER_ADAPTER))()
+
+
 def sms_adapter() -> SmsAdapter:
     return import_string(getattr(settings, "HELHED_BORGERSERVICE_SMS_ADAPTER", DEFAULT_SMS_ADAPTER))()
 
@@ -68,21 +91,28 @@ def queue(*, channel: str, recipient: str, subject: str, body: str, key: str, ap
     return message
 
 
-def recipient_for(*, citizen=None, phone: str = "", email: str = "") -> tuple[str, str] | None:
+def recipient_for(*, citizen=None, phone: str = "", email: str = "", letter: bool = False
+                  ) -> tuple[str, str] | None:
     """Where to tell a citizen: SMS to a phone number first (it reaches those without
-    e-mail or Digital Post), else e-mail; ``None`` when there is no way."""
+    e-mail or Digital Post), else e-mail; with ``letter``, else a letter to the registered
+    postal address (a change the citizen must act on reaches them also without phone or
+    e-mail); ``None`` when there is no way."""
     phone = phone or (citizen.phone if citizen else "")
     email = email or (citizen.email if citizen else "")
     if phone:
         return OutboxChannel.SMS, phone
     if email:
         return OutboxChannel.EMAIL, email
+    if letter and citizen is not None and citizen.address_line and citizen.postcode:
+        return OutboxChannel.LETTER, f"{citizen.full_name}, {citizen.address_line}, {citizen.postcode} {citizen.city}"
     return None
 
 
 def _send(message: OutboxMessage) -> None:
     if message.channel == OutboxChannel.EMAIL:
         send_mail(message.subject, message.body, None, [message.recipient], fail_silently=False)
+    elif message.channel == OutboxChannel.LETTER:
+        letter_adapter().send(to=message.recipient, subject=message.subject, body=message.body)
     else:
         sms_adapter().send(to=message.recipient, body=message.body)
 

@@ -26,7 +26,8 @@ from helhed.borgerservice.models import (
     ServiceType,
     Status,
 )
-from helhed.borgerservice.services import effective_mode
+from helhed.borgerservice.services import bookings_in_restriction as bookings_in_restriction_rule
+from helhed.borgerservice.services import effective_mode, open_for_acute, urgency
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
 from helhed.core.audit import record_read
 from helhed.core.models import User
@@ -168,6 +169,24 @@ def first_free_slots(wanted: list[tuple[ServicePoint, ServiceType]], *, now: dat
     return {key: days[0].slots[0].starts_at if days else None for key, days in found.items()}
 
 
+@dataclass
+class Alternative:
+    point: ServicePoint
+    mode: str
+    first_free: datetime.datetime | None
+
+
+def alternatives(*, point: ServicePoint, service: ServiceType, today: datetime.date,
+                 now: datetime.datetime) -> list[Alternative]:
+    """Where a citizen can go while ``point`` is closed: the municipality's other points
+    open for ``service`` today (``services.open_for_acute``; an acute request goes to the
+    first), each with its mode and first free time. Shows no citizen's data."""
+    others = open_for_acute(point=point, service=service, day=today)
+    first = first_free_slots([(p, service) for p in others], now=now) if others else {}
+    return [Alternative(point=p, mode=effective_mode(point=p, day=today), first_free=first.get((p.pk, service.pk)))
+            for p in others]
+
+
 # --- Appointments (staff) ------------------------------------------------------------------
 
 def appointments_visible_to(user: User) -> QuerySet[Appointment]:
@@ -180,6 +199,16 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
 def _audit(user: User, appointments, what: str, purpose: str, channel: str) -> None:
     record_read(actor=user, citizen_uuids=[a.citizen_id for a in appointments if a.citizen_id], what=what,
                 purpose=purpose, channel=channel)
+
+
+def bookings_in_restriction(*, user: User, point: ServicePoint, now: datetime.datetime,
+                            channel: str) -> list[Appointment]:
+    """The ordinary bookings inside the point's restricted period, for staff to move or
+    cancel together (``services.bookings_in_restriction``). Names are shown: audited."""
+    found = bookings_in_restriction_rule(point=point, now=now)
+    _audit(user, found, "Navn og tid i Borgerservice (tider i perioden med begrænset åbning)",
+           "Borgerservice: flyt eller aflys tider, når servicestedet lukker", channel)
+    return found
 
 
 def day_agenda(*, user: User, point: ServicePoint, day: datetime.date, staff_id: int | None,
@@ -198,8 +227,10 @@ def day_agenda(*, user: User, point: ServicePoint, day: datetime.date, staff_id:
 
 
 def triage_queue(*, user: User, channel: str) -> list[Appointment]:
-    """Acute requests waiting for triage in the user's municipalities, oldest first."""
-    found = list(appointments_visible_to(user).filter(status=Status.REQUESTED).order_by("created_at"))
+    """Acute requests waiting for triage in the user's municipalities, most urgent first
+    (``services.urgency``: triage deadline, travel date, key-card need, arrival)."""
+    found = sorted(appointments_visible_to(user).filter(status=Status.REQUESTED).select_related("acute_reason"),
+                   key=urgency)
     _audit(user, found, "Navn og akut anmodning (visitation)", "Borgerservice: vurdering af akutte anmodninger",
            channel)
     return found

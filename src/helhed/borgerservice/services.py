@@ -11,6 +11,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from helhed.borgerservice import outbox
 from helhed.borgerservice.models import (
@@ -30,6 +31,7 @@ from helhed.borgerservice.models import (
     local_date,
 )
 from helhed.borgerservice.slots import COPENHAGEN, danish_date, danish_datetime, slot_starts
+from helhed.core.calendar import add_business_days, is_business_day, next_business_day
 from helhed.core.models import User
 from helhed.registry.models import Citizen
 
@@ -51,6 +53,49 @@ def effective_mode(*, point: ServicePoint, day: datetime.date) -> str:
     if point.mode_until and day > point.mode_until:
         return Mode.OPEN
     return point.mode
+
+
+# Our parameters for triage (seed 003 names what is acute, not how fast it is answered).
+KEY_CARD_REASON = "mitid"  # the acute reason that is a key card (NemID/MitID) need
+TRIAGE_BUSINESS_DAYS = 1
+
+
+def triage_deadline(*, reason: AcuteReason, travel_date: datetime.date | None, today: datetime.date) -> datetime.date:
+    """By when staff must triage an acute request. Seed 003: citizens with an urgent need
+    for a passport must be able to order one, and key cards must still be handed out. Our
+    parameters: a key-card need is triaged the same business day (without it the citizen
+    cannot log on to Digital Post, borger.dk or the bank); other requests within
+    ``TRIAGE_BUSINESS_DAYS`` business days, but never later than the business day before
+    the travel date."""
+    first = next_business_day(today)
+    if reason.code == KEY_CARD_REASON:
+        return first
+    due = add_business_days(first, TRIAGE_BUSINESS_DAYS)
+    if travel_date is not None:
+        before = travel_date - datetime.timedelta(days=1)
+        while before > first and not is_business_day(before):
+            before -= datetime.timedelta(days=1)
+        due = max(first, min(due, before))
+    return due
+
+
+def urgency(appointment: Appointment) -> tuple:
+    """The order acute requests are triaged in: the earliest triage deadline first; on the
+    same deadline a travel date (soonest first), then a key-card need, then the rest; then
+    the order of arrival."""
+    rank = 0 if appointment.travel_date else (
+        1 if appointment.acute_reason_id and appointment.acute_reason.code == KEY_CARD_REASON else 2)
+    return (appointment.triage_due or datetime.date.max, rank, appointment.travel_date or datetime.date.max,
+            appointment.created_at)
+
+
+def open_for_acute(*, point: ServicePoint, service: ServiceType, day: datetime.date) -> list[ServicePoint]:
+    """The other points of the municipality that are open, or take acute requests, on
+    ``day`` and offer ``service``: where a closed point sends an acute request. Ordered by
+    name; ``selectors.alternatives`` orders them by the first free time."""
+    candidates = (ServicePoint.objects.filter(municipality_id=point.municipality_id, offers__service=service)
+                  .exclude(pk=point.pk).order_by("name"))
+    return [p for p in candidates if effective_mode(point=p, day=day) != Mode.CLOSED]
 
 
 def acute_reason_problem(
@@ -101,10 +146,11 @@ def new_reference() -> str:
 
 # --- Messages ------------------------------------------------------------------------------
 
-def _tell(appointment: Appointment, *, kind: str, subject: str, body: str) -> bool:
-    """Queue a Danish message about ``appointment`` to its citizen or booker. Returns whether
-    there was a way to reach them."""
-    target = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone)
+def _tell(appointment: Appointment, *, kind: str, subject: str, body: str, letter: bool = False) -> bool:
+    """Queue a Danish message about ``appointment`` to its citizen or booker (with
+    ``letter``, by post when there is no phone or e-mail). Returns whether there was a way
+    to reach them."""
+    target = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone, letter=letter)
     if target is None:
         return False
     channel, recipient = target
@@ -365,29 +411,57 @@ def request_acute(
         return existing, False, ""
     name, phone = _contact(citizen, contact_name, contact_phone)
     _offer(point, service)
-    if effective_mode(point=point, day=today) != Mode.ACUTE_ONLY:
-        raise ValidationError("Servicestedet tager ikke imod akutte anmodninger nu.", code="not_acute_only")
+    mode_today = effective_mode(point=point, day=today)
+    if mode_today == Mode.OPEN:
+        raise ValidationError("Servicestedet er åbent. Bestil en almindelig tid.", code="open")
     if acute_reason.municipality_id not in (None, point.municipality_id):
         raise ValidationError({"acute_reason": "Vælg en af årsagerne på listen."})
     problems = acute_reason_problem(reason=acute_reason, description=acute_description, travel_date=travel_date,
                                     today=today)
     if problems:
         raise ValidationError(problems)
+    # A closed point still takes the request: it goes to the municipality's first point
+    # that is open for it (seed 003: acute matters are settled during closures).
+    closed_at = None
+    if mode_today == Mode.CLOSED:
+        others = open_for_acute(point=point, service=service, day=today)
+        if others:
+            closed_at, point = point, others[0]
     reference = new_reference() if citizen is None else ""
+    travel = travel_date if acute_reason.within_days is not None else None
+    due = triage_deadline(reason=acute_reason, travel_date=travel, today=today)
     appointment = Appointment.objects.create(
         service_point=point, municipality_id=point.municipality_id, service=service, citizen=citizen,
-        contact_name=name, contact_phone=phone, channel=channel, mode=Mode.ACUTE_ONLY, status=Status.REQUESTED,
-        acute_reason=acute_reason, acute_description=acute_description.strip(),
-        travel_date=travel_date if acute_reason.within_days is not None else None,
-        idempotency_key=idempotency_key, booked_by=actor,
+        contact_name=name, contact_phone=phone, channel=channel, mode=effective_mode(point=point, day=today),
+        status=Status.REQUESTED,
+        acute_reason=acute_reason, acute_description=acute_description.strip(), travel_date=travel,
+        triage_due=due, idempotency_key=idempotency_key, booked_by=actor,
         reference_hash=_hash_reference(reference) if reference else "",
     )
+    from helhed.casework.models import Authority, TaskKind  # the one work queue lives in casework
+    from helhed.casework.services import create_task
+
+    create_task(kind=TaskKind.ACUTE_TRIAGE, title=f"Vurdér akut anmodning: {service} på {point.name}",
+                description=f"Årsag: {acute_reason.label}." + (f" Rejsedato: {danish_date(travel)}." if travel else ""),
+                citizen=citizen, municipality_id=point.municipality_id, authority=Authority.MUNICIPALITY,
+                due_on=due, key=f"acute-triage-{appointment.pk}")
     body = (f"Vi har modtaget din akutte anmodning om en tid til {service}. En medarbejder vurderer den "
-            "hurtigst muligt, og du får besked, uanset om du får en tid eller ej.")
+            f"senest {danish_date(due)}, og du får besked, uanset om du får en tid eller ej.")
+    if closed_at is not None:
+        body += (f"\n{closed_at.name} er lukket. Din anmodning er sendt til {point.name}, {point.address}, "
+                 "som er det nærmeste åbne sted i kommunen.")
     if reference:
         body += f"\nDin reference er {reference}."
     _tell(appointment, kind="requested", subject="Vi har modtaget din akutte anmodning", body=body)
     return appointment, True, reference
+
+
+def _close_triage_task(appointment: Appointment, actor: User | None) -> None:
+    """An acute request that is answered or withdrawn leaves the work queue."""
+    from helhed.casework.models import Task, TaskStatus
+
+    Task.objects.filter(idempotency_key=f"acute-triage-{appointment.pk}", status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=timezone.now(), done_by=actor)
 
 
 def _lock(appointment: Appointment, version: int | None = None) -> Appointment:
@@ -413,6 +487,7 @@ def approve_request(*, appointment: Appointment, starts_at: datetime.datetime, a
     locked.version += 1
     _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
     locked.refresh_from_db()
+    _close_triage_task(locked, actor)
     _tell(locked, kind="approved", subject="Du har fået en tid i Borgerservice",
           body=(f"Vi har sagt ja til din akutte anmodning. Du har fået en tid. Den er til {locked.service}. "
                 f"Du skal komme {_when(locked)}."))
@@ -438,6 +513,7 @@ def decline_request(*, appointment: Appointment, reason: str, advice: str, actor
     locked.staff = actor
     locked.version += 1
     locked.save()
+    _close_triage_task(locked, actor)
     _tell(locked, kind="declined", subject="Svar på din akutte anmodning",
           body=(f"Vi kan desværre ikke give dig en tid til {locked.service} nu. Begrundelse: {locked.decline_reason}\n"
                 f"Du kan i stedet: {locked.decline_advice}"))
@@ -446,8 +522,9 @@ def decline_request(*, appointment: Appointment, reason: str, advice: str, actor
 
 @transaction.atomic
 def move(*, appointment: Appointment, starts_at: datetime.datetime, now: datetime.datetime,
-         version: int | None = None) -> Appointment:
-    """Move a booked time to another free slot of the same service and point."""
+         version: int | None = None, why: str = "") -> Appointment:
+    """Move a booked time to another free slot of the same service and point. ``why`` is
+    told to the citizen when staff move it (by post if need be)."""
     locked = _lock(appointment, version)
     _transition(locked, Status.BOOKED)
     if locked.starts_at <= now:
@@ -461,13 +538,16 @@ def move(*, appointment: Appointment, starts_at: datetime.datetime, now: datetim
     _take_seat(locked, capacity=offer.capacity, starts_at=starts_at)
     locked.refresh_from_db()
     _tell(locked, kind="moved", subject="Din tid i Borgerservice er flyttet",
-          body=f"Vi har flyttet din tid. Den er til {locked.service}. Du skal nu komme {_when(locked)}.")
+          body=(f"{why}\n" if why else "") + f"Vi har flyttet din tid. Den er til {locked.service}. "
+          f"Du skal nu komme {_when(locked)}. Kan du ikke komme, så aflys tiden.", letter=bool(why))
     return locked
 
 
 @transaction.atomic
-def cancel(*, appointment: Appointment, now: datetime.datetime, by_staff: bool = False) -> Appointment:
-    """Cancel a booked time or a waiting acute request; the slot is free again."""
+def cancel(*, appointment: Appointment, now: datetime.datetime, by_staff: bool = False,
+           why: str = "") -> Appointment:
+    """Cancel a booked time or a waiting acute request; the slot is free again. ``why`` is
+    told to the citizen when staff cancel it (by post if need be)."""
     locked = _lock(appointment)
     _transition(locked, Status.CANCELLED)
     if locked.status == Status.BOOKED and locked.starts_at <= now:
@@ -475,10 +555,65 @@ def cancel(*, appointment: Appointment, now: datetime.datetime, by_staff: bool =
     locked.status = Status.CANCELLED
     locked.version += 1
     locked.save()
+    _close_triage_task(locked, None)
     who = "Borgerservice har aflyst" if by_staff else "Du har aflyst"
     what = f"din tid til {locked.service} {_when(locked)}" if locked.starts_at else f"din anmodning om {locked.service}"
-    _tell(locked, kind="cancelled", subject="Aflysning af din tid i Borgerservice", body=f"{who} {what}.")
+    _tell(locked, kind="cancelled", subject="Aflysning af din tid i Borgerservice",
+          body=f"{who} {what}." + (f"\n{why}\nDu er velkommen til at bestille en ny tid." if why else ""),
+          letter=bool(why))
     return locked
+
+
+def bookings_in_restriction(*, point: ServicePoint, now: datetime.datetime) -> list[Appointment]:
+    """The ordinary booked times (not acute requests) from ``now`` on days the point is
+    restricted (``effective_mode``): what staff move or cancel together when the point
+    switches mode for a period (issue 19)."""
+    found = (Appointment.objects.select_related("citizen", "service", "service_point")
+             .filter(service_point=point, status=Status.BOOKED, acute_reason__isnull=True, starts_at__gt=now)
+             .order_by("starts_at", "seat"))
+    return [a for a in found if effective_mode(point=point, day=local_date(a.starts_at)) != Mode.OPEN]
+
+
+def _restriction_text(point: ServicePoint) -> str:
+    period = (f" fra {danish_date(point.mode_from)}" if point.mode_from else "") + (
+        f" til {danish_date(point.mode_until)}" if point.mode_until else "")
+    return f"{point.name} er {Mode(point.mode).label.lower()}{period}. {point.mode_reason}".strip()
+
+
+def _chosen(point: ServicePoint, appointment_ids, now: datetime.datetime) -> list[Appointment]:
+    wanted = {str(pk) for pk in appointment_ids}
+    if not wanted:
+        raise ValidationError({"appointments": "Vælg mindst én tid."})
+    return [a for a in bookings_in_restriction(point=point, now=now) if str(a.pk) in wanted]
+
+
+@transaction.atomic
+def cancel_in_restriction(*, point: ServicePoint, appointment_ids, now: datetime.datetime) -> list[Appointment]:
+    """Cancel the chosen ordinary bookings inside the restricted period together; each
+    citizen is told why by SMS, e-mail or letter."""
+    why = _restriction_text(point)
+    return [cancel(appointment=a, now=now, by_staff=True, why=why) for a in _chosen(point, appointment_ids, now)]
+
+
+@transaction.atomic
+def move_out_of_restriction(*, point: ServicePoint, appointment_ids, now: datetime.datetime
+                            ) -> tuple[list[Appointment], list[Appointment]]:
+    """Move the chosen ordinary bookings inside the restricted period together, each to the
+    first free time of its service at the point outside the period; each citizen is told
+    why and when by SMS, e-mail or letter. Returns (moved, left): a booking with no free
+    time within the booking horizon is left for staff to cancel or book by hand."""
+    from helhed.borgerservice import selectors  # the slot reads live in selectors, which build on services
+
+    why = _restriction_text(point)
+    moved, left = [], []
+    for a in _chosen(point, appointment_ids, now):
+        days = selectors.free_slots(point=point, service=a.service, from_day=local_date(now),
+                                    days=selectors.WAITING_HORIZON_DAYS, now=now)
+        if not days:
+            left.append(a)
+            continue
+        moved.append(move(appointment=a, starts_at=days[0].slots[0].starts_at, now=now, why=why))
+    return moved, left
 
 
 @transaction.atomic

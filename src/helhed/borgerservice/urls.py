@@ -11,6 +11,8 @@ urlpatterns = [
     path("servicesteder/<uuid:point_id>/", views.point, name="point"),
     path("servicesteder/<uuid:point_id>/ret/", views.point_edit, name="point_edit"),
     path("servicesteder/<uuid:point_id>/tilstand/", views.point_mode, name="point_mode"),
+    path("servicesteder/<uuid:point_id>/tider-i-perioden/", views.point_restricted_bookings,
+         name="point_restricted_bookings"),
     path("servicesteder/<uuid:point_id>/ydelser/", views.point_offer, name="point_offer"),
     path("servicesteder/<uuid:point_id>/ydelser/<int:offer_id>/fjern/", views.point_offer_remove,
          name="point_offer_remove"),

@@ -112,6 +112,9 @@ def _point_page(request, point, status=200, **forms):
         "offer_form": forms.get("offer_form") or OfferForm(services=services_qs),
         "hours_form": forms.get("hours_form") or HoursForm(),
         "closed_form": forms.get("closed_form") or ClosedDayForm(),
+        "in_restriction": selectors.bookings_in_restriction(user=request.user, point=point, now=timezone.now(),
+                                                            channel="web") if point.mode != Mode.OPEN else [],
+        "restriction_error": forms.get("restriction_error"),
     }
     return render(request, "borgerservice/point.html", context, status=status)
 
@@ -147,6 +150,32 @@ def _point_post(form_name, make_form, act, success):
 def _mode_success(result):
     _, told = result
     return f"Driftstilstanden er ændret. Bookede tider er bevaret; {told} borger(e) får besked."
+
+
+@require_POST
+@never_cache
+@permission_required("borgerservice.serve_counter")
+def point_restricted_bookings(request, point_id):
+    """Move or cancel together the chosen ordinary bookings inside the restricted period."""
+    point = selectors.point_for_staff(user=request.user, point_id=point_id)
+    chosen = request.POST.getlist("aftaler")
+    action = request.POST.get("handling")
+    try:
+        if action == "flyt":
+            moved, left = services.move_out_of_restriction(point=point, appointment_ids=chosen, now=timezone.now())
+            text = f"{len(moved)} tid(er) er flyttet, og borgerne får besked."
+            if left:
+                text += (f" {len(left)} tid(er) kunne ikke flyttes: der er ingen ledig tid. "
+                         "Aflys dem, eller book med hånden.")
+            messages.success(request, text)
+        elif action == "aflys":
+            cancelled = services.cancel_in_restriction(point=point, appointment_ids=chosen, now=timezone.now())
+            messages.success(request, f"{len(cancelled)} tid(er) er aflyst, og borgerne får besked.")
+        else:
+            raise ValidationError("Vælg, om tiderne skal flyttes eller aflyses.")
+    except ValidationError as error:
+        return _point_page(request, point, status=400, restriction_error=" ".join(error.messages))
+    return redirect("borgerservice:point", point_id=point.pk)
 
 
 point_edit = _point_post(
@@ -412,7 +441,10 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         return _booked(request, public=public, reference="", created=False, acute=False)
     mode_today = services.effective_mode(point=point, day=today)
     context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
-    if mode_today == Mode.ACUTE_ONLY:
+    if mode_today == Mode.CLOSED:
+        context["alternatives"] = selectors.alternatives(point=point, service=service, today=today,
+                                                         now=timezone.now())
+    if mode_today in (Mode.ACUTE_ONLY, Mode.CLOSED):
         reasons = selectors.acute_reasons(municipality_id=point.municipality_id)
         form_class = PublicAcuteForm if public else AcuteForm
         form = form_class(request.POST or None, reasons=reasons)

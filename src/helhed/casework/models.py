@@ -121,6 +121,9 @@ class TaskKind(models.TextChoices):
     HEARING = "hearing", "Partshøring"
     RECONSIDERATION = "reconsideration", "Genvurdering af klage"
     QUESTION = "question", "Spørgsmål via Kvik-linjen"
+    CASH_RECONCILIATION = "cash_reconcile", "Kontante udbetalinger og udleveringer stemmer ikke"
+    CASH_ARRANGEMENT = "cash_arrangement", "Aftal, hvor og hvornår borgeren får kontanter"
+    ACUTE_TRIAGE = "acute_triage", "Vurdér en akut anmodning i Borgerservice"
     OTHER = "other", "Anden opgave"
 
 
@@ -162,6 +165,15 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status", "due_on"]),
             models.Index(fields=["authority", "status", "due_on"]),
+        ]
+        constraints = [
+            # One open NemKonto task per citizen: an application and a payment both ask for
+            # one, and the account is opened once (``create_task`` returns the open one).
+            models.UniqueConstraint(
+                fields=["citizen"], condition=models.Q(kind="nemkonto", status="open"),
+                name="one_open_nemkonto_task_per_citizen",
+                violation_error_message="Borgeren har allerede en åben NemKonto-opgave.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from helhed.casework import letterfacts, letters, policy
 from helhed.casework.models import (
@@ -49,7 +50,7 @@ from helhed.core.calendar import add_business_days
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.registry.models import Citizen
-from helhed.registry.selectors import special_needs_contact
+from helhed.registry.selectors import explain_letter_line, special_needs_contact
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 EXPLAIN_LETTER_BUSINESS_DAYS = 5
@@ -109,9 +110,30 @@ def create_task(*, kind: str, title: str, citizen: Citizen | None = None, case: 
                 description: str = "", due_on: datetime.date | None = None, assigned_to: User | None = None,
                 key: str | None = None) -> Task:
     """Put a task in a work queue. With ``key``, the same task is created once however often
-    it is asked for (a retried request, a re-run job)."""
+    it is asked for (a retried request, a re-run job). A citizen has at most one open
+    NemKonto task (the account is opened once): asking for another returns the open one."""
     values = dict(kind=kind, title=title, citizen=citizen, case=case, municipality_id=municipality_id,
                   authority=authority, description=description, due_on=due_on, assigned_to=assigned_to)
+    if kind == TaskKind.NEMKONTO and citizen is not None:
+        def open_nemkonto_task() -> Task | None:
+            return Task.objects.filter(citizen=citizen, kind=TaskKind.NEMKONTO, status=TaskStatus.OPEN).first()
+
+        found = open_nemkonto_task()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return _create_task(values, key)
+        except IntegrityError:
+            # Two requests at the same moment: the database let one task in.
+            found = open_nemkonto_task()
+            if found is None:
+                raise
+            return found
+    return _create_task(values, key)
+
+
+def _create_task(values: dict, key: str | None) -> Task:
     if key is None:
         return Task.objects.create(**values)
     task, _ = Task.objects.get_or_create(idempotency_key=key[:100], defaults=values)
@@ -131,9 +153,16 @@ def queue_letter(*, case: Case, kind: str, on: datetime.date, key: str, context:
     contact = special_needs_contact(citizen)
     composed = letters.compose(kind, letterfacts.letter_context(case, contact=contact)
                                | {"name": citizen.full_name} | (context or {}))
+    body_html, text = composed.body_html, composed.text
+    line = explain_letter_line(citizen)
+    if line is not None:
+        # In the citizen's own language, marked so a screen reader and the tagged PDF read it
+        # as that language; LIX measures the Danish text only.
+        body_html += format_html('<p lang="{}">{}</p>', line.language, line.text)
+        text += f"\n{line.text}"
     letter = Letter.objects.create(
-        case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=composed.body_html,
-        text=composed.text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
+        case=case, citizen=citizen, kind=kind, subject=composed.subject, body_html=body_html,
+        text=text, lix=composed.lix, written_on=on, contact_person=contact, idempotency_key=key[:100],
     )
     if contact is not None:
         create_task(
@@ -428,8 +457,7 @@ def grant(*, case: Case, version: int, actor: User, on: datetime.date, monthly_a
     payment = pay(case=current, amount=monthly_amount, paid_on=starts_on, kind=PaymentKind.REGULAR, actor=actor,
                   on=on, key=f"first-payment-{current.pk}", explanation="Første måneds ydelse.")
     queue_letter(case=current, kind=LetterKind.GRANTED, on=on, key=f"granted-{current.pk}-v{version}",
-                 context={"monthly_amount": monthly_amount, "starts_on": starts_on,
-                          "method": _method_phrase(payment.method)})
+                 context={"monthly_amount": monthly_amount, "starts_on": starts_on, **_payment_context(payment)})
     return current
 
 
@@ -523,23 +551,45 @@ def _method_phrase(method: str) -> str:
     return "din NemKonto" if method == PaymentMethod.NEMKONTO else "dig på en anden måde, fx kontant"
 
 
+def _payment_context(payment: Payment) -> dict:
+    """What a letter says about how a payment reaches the citizen: the account, or for cash
+    on an arrangement, where and from when to collect it (``cashaccess.services.collection_for``)."""
+    context = {"method": _method_phrase(payment.method), "cash": None}
+    expected = getattr(payment, "expected_handout", None) if payment.method == PaymentMethod.CASH else None
+    if expected is not None:
+        context["cash"] = {"amount": expected.amount, "collect_from": expected.collect_from,
+                           "place": expected.place, "handed_out_by": expected.handed_out_by}
+    return context
+
+
 def pay(*, case: Case, amount: Decimal, paid_on: datetime.date, kind: str, actor: User | None, on: datetime.date,
         key: str, explanation: str = "", complaint: Complaint | None = None) -> Payment:
     """Pay the citizen (``policy.payment_method``). Without a NemKonto the payment is made
     another way, never held back, and the municipality gets a task to help the citizen
-    open an account."""
+    open an account. A citizen with an active cash arrangement that pays cash is paid in
+    cash, and the payment waits in the arrangement's hand-out log
+    (``cashaccess.services.expect_cash_handout``)."""
     existing = Payment.objects.filter(idempotency_key=key[:100]).first()
     if existing is not None:
         return existing
     citizen = case.citizen
+    # cashaccess builds on casework's payments; imported here to keep the two modules apart.
+    from helhed.cashaccess.services import cash_arrangement_for, expect_cash_handout
+
     method = policy.payment_method(citizen.nemkonto)
+    if cash_arrangement_for(citizen=citizen, on=paid_on) is not None:
+        # The citizen's cash arrangement decides the route (seed 000: citizens who cannot
+        # use payment or cash cards), also when they have an account.
+        method = PaymentMethod.CASH
     payment = Payment.objects.create(
         case=case, citizen=citizen, kind=kind, amount=amount, paid_on=paid_on, method=method,
         explanation=explanation[:500], complaint=complaint, created_by=actor, idempotency_key=key[:100],
     )
     _record(case, EventKind.PAYMENT, on=on, actor=actor, amount=amount,
             text=f"{payment.get_kind_display()} via {payment.get_method_display()}.")
-    if method != PaymentMethod.NEMKONTO:
+    if method == PaymentMethod.CASH:
+        expect_cash_handout(payment=payment, actor=actor)
+    if policy.payment_method(citizen.nemkonto) != PaymentMethod.NEMKONTO:
         create_task(
             kind=TaskKind.NEMKONTO, title="Hjælp borgeren med at få en NemKonto",
             description=f"Borgeren har ingen NemKonto. {amount:.2f} kr. i sag {case.reference} udbetales "
@@ -673,7 +723,7 @@ def change_decision(*, complaint: Complaint, actor: User, on: datetime.date, mon
                   on=on, key=f"reconsidered-payment-{locked.pk}", explanation="Første måneds ydelse efter klage.")
     queue_letter(case=current, kind=LetterKind.RECONSIDERED, on=on, key=f"reconsidered-{locked.pk}",
                  context={"monthly_amount": monthly_amount, "starts_on": starts_on, "reasons": reasons.strip(),
-                          "method": _method_phrase(payment.method)})
+                          **_payment_context(payment)})
     return locked
 
 
@@ -745,7 +795,7 @@ def correct_retroactively(*, complaint: Complaint, actor: User, on: datetime.dat
     queue_letter(case=case, kind=LetterKind.BACK_PAYMENT, on=on, key=f"back-payment-{locked.pk}", context={
         "amount": computed.amount, "start": computed.start, "end": computed.end,
         "whole_months": computed.whole_months, "remaining_days": computed.remaining_days,
-        "monthly_rate": computed.monthly_rate, "paid_on": on, "method": _method_phrase(payment.method)})
+        "monthly_rate": computed.monthly_rate, "paid_on": on, **_payment_context(payment)})
     return payment
 
 

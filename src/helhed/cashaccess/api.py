@@ -183,7 +183,7 @@ def create_handout(request, arrangement_id: UUID, payload: HandoutIn):
     detail = selectors.arrangement_detail(user=request.auth, arrangement_id=arrangement_id,
                                           purpose="Kontantadgang: udlevering via API", channel="api")
     handout, created = services.log_handout(arrangement=detail.arrangement, staff=request.auth,
-                                            **payload.dict())
+                                            today=timezone.localdate(), **payload.dict())
     out = HandoutOut(id=handout.pk, handed_out_on=handout.handed_out_on, kind=handout.kind, amount=handout.amount,
                      card=handout.card, staff_name=handout.staff_name, acknowledgement=handout.acknowledgement)
     return Status(201 if created else 200, out)

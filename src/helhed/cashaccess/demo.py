@@ -32,6 +32,34 @@ def _key(n: int) -> uuid.UUID:
     return uuid.UUID(int=0xCA5E_0000_0000_0000_0000_0000_0000_0000 + n)
 
 
+def _cash_case(*, citizen: Citizen, actor: User, on: datetime.date, amount: Decimal):
+    """A granted kontanthjælp case whose first month is paid on ``on``: with the citizen's
+    cash arrangement in place, it is paid in cash and waits in the hand-out log."""
+    from helhed.casework import services as casework
+    from helhed.casework.models import BenefitArea
+
+    case = casework.open_case(citizen=citizen, benefit_area=BenefitArea.KONTANTHJAELP, opened_on=on, actor=actor,
+                              send_receipt=False)
+    case = casework.start_processing(case=case, version=case.version, actor=actor, on=on)
+    return casework.grant(case=case, version=case.version, actor=actor, on=on, monthly_amount=amount, starts_on=on)
+
+
+def _paid_in_cash(*, case, amount: Decimal, paid_on: datetime.date, actor: User, n: int) -> None:
+    from helhed.casework import services as casework
+    from helhed.casework.models import PaymentKind
+
+    casework.pay(case=case, amount=amount, paid_on=paid_on, kind=PaymentKind.REGULAR, actor=actor, on=paid_on,
+                 key=f"demo-cash-{n}", explanation="Løbende kontanthjælp.")
+
+
+def _close(case, actor: User, on: datetime.date) -> None:
+    """The demo's earlier period of kontanthjælp ends, so a new application is no duplicate."""
+    from helhed.casework import services as casework
+
+    case.refresh_from_db()
+    casework.close_case(case=case, version=case.version, actor=actor, on=on)
+
+
 def build_cashaccess_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> None:
     start = today.replace(month=1, day=1) - datetime.timedelta(days=365)
     staff = {u.username: u for u in User.objects.filter(is_demo=True)}
@@ -74,16 +102,23 @@ def build_cashaccess_demo(*, today: datetime.date, personas: dict[str, Citizen])
         handed_out_by="Gadeplansmedarbejderen følger med i banken", starts_on=start,
     )
     n = 0
+    days = []
     for months_back in range(5, -1, -1):
         for day in (1, 15):
             on = (today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=day)
-            if on > today or on < start:
-                continue
-            n += 1
-            services.log_handout(
-                arrangement=arrangement, staff=kbh_worker, handed_out_on=on, kind=HandoutKind.CASH,
-                amount=Decimal("2650.00"), acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n),
-            )
+            if start <= on <= today:
+                days.append(on)
+    case = _cash_case(citizen=jan, actor=kbh_worker, on=days[0], amount=Decimal("2650.00"))
+    for on in days:
+        n += 1
+        if on != days[0]:
+            _paid_in_cash(case=case, amount=Decimal("2650.00"), paid_on=on, actor=kbh_worker, n=n)
+        services.log_handout(
+            arrangement=arrangement, staff=kbh_worker, handed_out_on=on, kind=HandoutKind.CASH,
+            amount=Decimal("2650.00"), acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n),
+            today=today,
+        )
+    _close(case, kbh_worker, days[-1])
 
     # One generated citizen per service-point municipality gets an arrangement and monthly cash.
     creator = kbh_worker
@@ -96,12 +131,15 @@ def build_cashaccess_demo(*, today: datetime.date, personas: dict[str, Citizen])
             benefit=Benefit.KONTANTHJAELP, payout_route=PayoutRoute.CASH, schedule=Schedule.MONTHLY,
             handed_out_by="Borgerservice", starts_on=start,
         )
-        for months_back in range(3):
-            on = (today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=2)
-            if on > today:
-                continue
+        days = [d for d in ((today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=2)
+                            for months_back in range(2, -1, -1)) if d <= today]
+        case = _cash_case(citizen=citizen, actor=creator, on=days[0], amount=Decimal("1800.00"))
+        for on in days:
             n += 1
+            if on != days[0]:
+                _paid_in_cash(case=case, amount=Decimal("1800.00"), paid_on=on, actor=creator, n=n)
             services.log_handout(
                 arrangement=a, staff=creator, handed_out_on=on, kind=HandoutKind.CASH, amount=Decimal("1800.00"),
-                acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n),
+                acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n), today=today,
             )
+        _close(case, creator, days[-1])

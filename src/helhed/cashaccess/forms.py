@@ -7,6 +7,8 @@ from helhed.cashaccess.models import (
     ArrangementStatus,
     Benefit,
     CardIncapacity,
+    ExpectedHandout,
+    Handout,
     HandoutKind,
     PayoutRoute,
     Schedule,
@@ -86,12 +88,47 @@ class HandoutForm(forms.Form):
     card = forms.CharField(label="Kort", required=False, max_length=100,
                            help_text="Ved kort: kortets type og sidste fire cifre.")
     acknowledgement = forms.ChoiceField(label="Borgerens kvittering", choices=Acknowledgement.choices)
+    expected = forms.ModelChoiceField(label="Bekræfter udbetalingen", required=False,
+                                      queryset=ExpectedHandout.objects.none(), empty_label="Ingen bestemt udbetaling",
+                                      help_text="Vælg den kontante udbetaling, som borgeren henter nu.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, expected=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["amount"].localize = True
         self.fields["amount"].widget.is_localized = True
+        ids = [e.pk for e in expected]
+        if ids:
+            self.fields["expected"].queryset = ExpectedHandout.objects.filter(pk__in=ids).select_related("payment")
+            self.fields["expected"].label_from_instance = (
+                lambda e: f"{e.amount:.2f} kr. udbetalt {e.payment.paid_on:%d.%m.%Y}".replace(".", ",", 1))
+        else:
+            del self.fields["expected"]
+
+
+class ReversalForm(forms.Form):
+    """Correct a mistake in the hand-out log with an appended reversal."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    handout = forms.ModelChoiceField(label="Udlevering, der er registreret forkert", queryset=Handout.objects.none(),
+                                     empty_label="Vælg",
+                                     error_messages={"required": "Vælg den udlevering, der skal tilbageføres."})
+    reason = forms.CharField(label="Begrundelse", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Skriv, hvorfor udleveringen tilbageføres."})
+
+    def __init__(self, *args, handouts=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["handout"].queryset = Handout.objects.filter(pk__in=[h.pk for h in handouts])
+        self.fields["handout"].label_from_instance = lambda h: (
+            f"{h.handed_out_on:%d.%m.%Y}: "
+            + (f"{h.amount:.2f} kr.".replace(".", ",") if h.amount is not None else h.card))
+
+
+class ReconcileForm(forms.Form):
+    month = forms.DateField(label="Måned", input_formats=["%Y-%m"],
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                            error_messages={"required": "Vælg en måned.", "invalid": "Skriv måneden som ÅÅÅÅ-MM."})
 
 
 class PeriodForm(forms.Form):

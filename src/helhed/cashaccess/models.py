@@ -191,12 +191,43 @@ class Acknowledgement(models.TextChoices):
     ORAL_WITNESSED = "oral_witnessed", "Borgeren har kvitteret mundtligt, bevidnet af en kollega"
 
 
+class ExpectedHandout(models.Model):
+    """A benefit payment made in cash ("Kontant udbetaling", ``casework.Payment``) waiting to
+    be handed out on the citizen's cash arrangement. The arrangement decides where and from
+    when (``services.collection_for``); the letter about the payment says so; the hand-out
+    log shows it until a hand-out confirms it. Written by ``services.expect_cash_handout``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="expected_handouts",
+                                    verbose_name="ordning")
+    payment = models.OneToOneField("casework.Payment", on_delete=models.PROTECT, related_name="expected_handout",
+                                   verbose_name="udbetaling")
+    amount = models.DecimalField("beløb (kr.)", max_digits=9, decimal_places=2)
+    collect_from = models.DateField("kan hentes fra")
+    place = models.CharField("sted", max_length=200)
+    handed_out_by = models.CharField("udleveres af", max_length=150)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["collect_from", "created_at"]
+        verbose_name = "forventet udlevering"
+        verbose_name_plural = "forventede udleveringer"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="cash_expected_amount_positive",
+                                   violation_error_message="Beløbet skal være over 0 kr."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} kr. fra {self.collect_from}"
+
+
 class Handout(AppendOnlyModel):
     """One hand-out of cash or a card: date, amount or card, staff member and the citizen's
     acknowledgement. Append-only like ``core.AuditRecord``: model, queryset, admin and (on
-    PostgreSQL) a trigger refuse every change and deletion; a mistake is corrected by a new
-    entry, never by editing the old one. ``idempotency_key`` makes a form posted twice one
-    hand-out."""
+    PostgreSQL) a trigger refuse every change and deletion; a mistake is corrected by an
+    appended reversal (``reverses`` and ``reason`` set, same kind and amount as the entry it
+    cancels), never by editing the old one. ``expected`` is the cash payment the hand-out
+    confirms. ``idempotency_key`` makes a form posted twice one hand-out."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="handouts",
@@ -208,7 +239,13 @@ class Handout(AppendOnlyModel):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name="medarbejder")
     staff_name = models.CharField("medarbejderens navn", max_length=150)
-    acknowledgement = models.CharField("borgerens kvittering", max_length=16, choices=Acknowledgement.choices)
+    acknowledgement = models.CharField("borgerens kvittering", max_length=16, choices=Acknowledgement.choices,
+                                       blank=True)
+    expected = models.ForeignKey(ExpectedHandout, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="handouts", verbose_name="bekræfter udbetalingen")
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="reversal", verbose_name="tilbagefører")
+    reason = models.CharField("begrundelse for tilbageførslen", max_length=300, blank=True)
     idempotency_key = models.UUIDField(unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -222,9 +259,20 @@ class Handout(AppendOnlyModel):
                 name="cash_handout_amount_matches_kind",
                 violation_error_message="Kontanter skal have et beløb over 0; et kort har intet beløb.",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(reverses__isnull=True, reason="") & ~models.Q(acknowledgement=""))
+                | (models.Q(reverses__isnull=False) & ~models.Q(reason="")),
+                name="cash_handout_reversal_has_reason",
+                violation_error_message="En tilbageførsel skal have en begrundelse; en udlevering en kvittering.",
+            ),
         ]
 
     def __str__(self) -> str:
         what = f"{self.amount} kr." if self.kind == HandoutKind.CASH else self.card
-        return f"{self.handed_out_on}: {what}"
+        prefix = "Tilbageført: " if self.reverses_id else ""
+        return f"{prefix}{self.handed_out_on}: {what}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from uuid import UUID
 
 import rules
@@ -14,7 +15,15 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from helhed.cashaccess.models import Arrangement, ArrangementStatus, Handout, Solution, SolutionType
+from helhed.cashaccess.models import (
+    Arrangement,
+    ArrangementStatus,
+    ExpectedHandout,
+    Handout,
+    Solution,
+    SolutionType,
+)
+from helhed.cashaccess.services import Reconciled, amount_due, open_expected, reconcile
 from helhed.core.audit import record_read
 from helhed.core.models import Municipality, User
 from helhed.core.rules import scoped
@@ -70,17 +79,41 @@ def find_citizens_for_arrangement(*, user: User, query: str, channel: str) -> li
 class ArrangementDetail:
     arrangement: Arrangement
     handouts: list[Handout]
+    expected: list[ExpectedHandout] = field(default_factory=list)  # cash paid, waiting to be handed out
+    due: Decimal = Decimal("0")
+
+    @property
+    def reversible(self) -> list[Handout]:
+        """Hand-outs that stand: neither a reversal nor reversed."""
+        reversed_ids = {h.reverses_id for h in self.handouts if h.reverses_id}
+        return [h for h in self.handouts if not h.reverses_id and h.pk not in reversed_ids]
+
+    @property
+    def reversed_ids(self) -> set:
+        return {h.reverses_id for h in self.handouts if h.reverses_id}
 
 
 def arrangement_detail(*, user: User, arrangement_id: UUID, purpose: str, channel: str) -> ArrangementDetail:
-    """One arrangement and its whole hand-out log, within the user's scope (else 404)."""
+    """One arrangement, its whole hand-out log and the cash payments waiting to be handed
+    out, within the user's scope (else 404)."""
     arrangement = arrangements_visible_to(user).filter(pk=arrangement_id).first()
     if arrangement is None or not rules.has_perm("cashaccess.manage_arrangement", user, arrangement):
         raise Http404("Ordningen findes ikke eller er ikke tilgængelig for dig.")
-    handouts = list(arrangement.handouts.all())
+    handouts = list(arrangement.handouts.select_related("reverses"))
     record_read(actor=user, citizen_uuids=[arrangement.citizen_id],
                 what="Navn, kontantordning og udleveringslog", purpose=purpose, channel=channel)
-    return ArrangementDetail(arrangement=arrangement, handouts=handouts)
+    return ArrangementDetail(arrangement=arrangement, handouts=handouts, expected=open_expected(arrangement),
+                             due=amount_due(arrangement))
+
+
+def reconciliation(*, user: User, month: datetime.date, channel: str) -> list[Reconciled]:
+    """Cash paid and cash handed out per citizen in ``month`` for the user's municipalities
+    (``services.reconcile``). Every citizen listed is recorded as read."""
+    rows = reconcile(arrangements=arrangements_visible_to(user), month=month)
+    record_read(actor=user, citizen_uuids=[r.citizen.pk for r in rows],
+                what="Navn, kontante udbetalinger og udleveringer (afstemning)",
+                purpose="Kontantadgang: afstemning af udbetalinger og udleveringer", channel=channel)
+    return rows
 
 
 def citizen_for_arrangement(*, user: User, citizen_id: UUID, channel: str) -> Citizen:

@@ -5,23 +5,31 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
 
 from helhed.cashaccess.models import (
     ALLOWED_TRANSITIONS,
+    Acknowledgement,
     Arrangement,
     ArrangementStatus,
+    ExpectedHandout,
     Handout,
     HandoutKind,
     PayoutRoute,
     Solution,
     SolutionType,
 )
+from helhed.core.calendar import add_business_days, next_business_day
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
+
+RECONCILIATION_TASK_BUSINESS_DAYS = 5
 
 SOLUTION_FIELDS = (
     "kind", "name", "description", "provider", "locations", "capacity", "starts_on", "ends_on",
@@ -170,6 +178,78 @@ def change_arrangement_status(
     return arrangement
 
 
+def collection_for(*, arrangement: Arrangement, paid_on: datetime.date) -> tuple[datetime.date, str]:
+    """Where and from when a cash payment can be collected on an arrangement: from the
+    payment day, or the first business day after it when it falls on a weekend or a Danish
+    public holiday; at the solution's first place (else its hand-out place, else its
+    provider). Our parameter: the texts leave where and when to the municipality's
+    solution (seed 000, "løsninger, der varierer på tværs af landet")."""
+    solution = arrangement.solution
+    places = solution.location_list()
+    place = places[0] if places else (solution.handout_place or solution.provider)
+    return next_business_day(paid_on), place
+
+
+def cash_arrangement_for(*, citizen: Citizen, on: datetime.date) -> Arrangement | None:
+    """The citizen's active arrangement that pays in cash on ``on``, if any."""
+    for arrangement in (Arrangement.objects.select_related("solution")
+                        .filter(citizen=citizen, status=ArrangementStatus.ACTIVE, payout_route=PayoutRoute.CASH)):
+        if arrangement.is_running(on):
+            return arrangement
+    return None
+
+
+def expect_cash_handout(*, payment, actor: User | None) -> ExpectedHandout | None:
+    """A benefit paid in cash ("Kontant udbetaling") is linked to the citizen's cash
+    arrangement: it waits in the hand-out log until a hand-out confirms it, and its letter
+    says where and from when to collect it (``collection_for``). Without an arrangement that
+    pays cash, the municipality gets a task to agree on one: the payment is never held back
+    (Folketingets Ombudsmand 2023; DOMAIN.md, seed 000 "Facts"). The same payment twice
+    gives the same expected hand-out."""
+    existing = ExpectedHandout.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
+    citizen = payment.citizen
+    arrangement = cash_arrangement_for(citizen=citizen, on=payment.paid_on)
+    if arrangement is None:
+        from helhed.casework.models import Authority, TaskKind
+        from helhed.casework.services import create_task
+
+        create_task(
+            kind=TaskKind.CASH_ARRANGEMENT, title="Aftal, hvor og hvornår borgeren får sine kontanter",
+            description=f"{payment.amount:.2f} kr. udbetales kontant den {payment.paid_on:%d.%m.%Y}, men borgeren "
+                        "har ingen aktiv kontantordning. Opret en, så udleveringen kan registreres.",
+            citizen=citizen, case=payment.case, municipality_id=citizen.home_municipality_id,
+            authority=Authority.MUNICIPALITY, due_on=add_business_days(payment.paid_on, 2),
+            key=f"cash-arrangement-{payment.pk}")
+        return None
+    collect_from, place = collection_for(arrangement=arrangement, paid_on=payment.paid_on)
+    return ExpectedHandout.objects.create(
+        arrangement=arrangement, payment=payment, amount=payment.amount, collect_from=collect_from,
+        place=place[:200], handed_out_by=arrangement.handed_out_by)
+
+
+def _stands(handouts: QuerySet) -> QuerySet:
+    """Hand-outs that count: not reversals and not reversed."""
+    return handouts.filter(reverses__isnull=True, reversal__isnull=True)
+
+
+def amount_due(arrangement: Arrangement) -> Decimal:
+    """What may still be handed out in cash on an arrangement: the cash payments linked to it
+    (``ExpectedHandout``) less the cash hand-outs that stand. The hand-out log refuses more
+    (issue 19: "an amount above what is due")."""
+    expected = arrangement.expected_handouts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    handed = _stands(arrangement.handouts.filter(kind=HandoutKind.CASH)).aggregate(total=Sum("amount"))["total"]
+    return expected - (handed or Decimal("0"))
+
+
+def open_expected(arrangement: Arrangement) -> list[ExpectedHandout]:
+    """The cash payments on the arrangement that no standing hand-out has confirmed yet."""
+    confirmed = set(_stands(Handout.objects.filter(expected__arrangement=arrangement))
+                    .values_list("expected_id", flat=True))
+    return [e for e in arrangement.expected_handouts.select_related("payment") if e.pk not in confirmed]
+
+
 def log_handout(
     *,
     arrangement: Arrangement,
@@ -178,10 +258,14 @@ def log_handout(
     kind: str,
     acknowledgement: str,
     idempotency_key: uuid.UUID,
+    today: datetime.date,
     amount: Decimal | None = None,
     card: str = "",
+    expected: ExpectedHandout | None = None,
 ) -> tuple[Handout, bool]:
-    """Log one hand-out of cash or a card on an active arrangement. The same
+    """Log one hand-out of cash or a card on an active arrangement. The date cannot lie after
+    ``today`` (the log records what happened); cash cannot exceed what is due
+    (``amount_due``). ``expected`` is the cash payment the hand-out confirms. The same
     ``idempotency_key`` twice (a form posted twice) gives the first hand-out back, so the
     log never holds a double. Returns ``(handout, created)``."""
     existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
@@ -194,8 +278,15 @@ def log_handout(
             f"Ordningen er {arrangement.get_status_display().lower()}; der kan ikke udleveres på den.",
             code="not_active",
         )
+    if handed_out_on > today:
+        raise ValidationError({"handed_out_on": "Datoen ligger i fremtiden. Registrér udleveringen, når den er sket."},
+                              code="future")
     if not arrangement.is_running(handed_out_on):
         raise ValidationError({"handed_out_on": "Datoen ligger uden for ordningens periode."})
+    if acknowledgement not in Acknowledgement.values:
+        raise ValidationError({"acknowledgement": "Vælg, hvordan borgeren har kvitteret."})
+    if expected is not None and expected.arrangement_id != arrangement.pk:
+        raise ValidationError({"expected": "Udbetalingen hører ikke til denne ordning."})
     if kind == HandoutKind.CASH:
         if amount is None or amount <= 0:
             raise ValidationError({"amount": "Skriv det udleverede beløb i kroner."})
@@ -203,22 +294,146 @@ def log_handout(
     elif kind == HandoutKind.CARD:
         if not card.strip():
             raise ValidationError({"card": "Skriv, hvilket kort der blev udleveret."})
+        if expected is not None:
+            raise ValidationError({"expected": "En kontant udbetaling bekræftes med kontanter, ikke et kort."})
         amount = None
     else:
         raise ValidationError({"kind": "Vælg kontanter eller kort."})
-    handout = Handout(
-        arrangement=arrangement, staff=staff, staff_name=staff.get_full_name() or staff.get_username(),
-        handed_out_on=handed_out_on, kind=kind, amount=amount, card=card.strip(),
-        acknowledgement=acknowledgement, idempotency_key=idempotency_key,
-    )
-    handout.full_clean(exclude=["idempotency_key"])
-    try:
-        with transaction.atomic():
-            handout.save(force_insert=True)
-    except IntegrityError:
-        # Two posts of the same form at the same moment: the other one won.
-        existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
+    with transaction.atomic():
+        # One hand-out at a time per arrangement, so two cannot together exceed what is due.
+        Arrangement.objects.select_for_update().filter(pk=arrangement.pk).first()
+        if kind == HandoutKind.CASH:
+            due = amount_due(arrangement)
+            if amount > due:
+                raise ValidationError({"amount": (
+                    f"Beløbet er større end det, borgeren har til gode: {_kroner(due)} kr. Borgeren har ikke "
+                    "fået udbetalt mere kontant, end der er udleveret.")}, code="above_due")
+            if expected is not None and expected.pk not in {e.pk for e in open_expected(arrangement)}:
+                raise ValidationError({"expected": "Udbetalingen er allerede udleveret."}, code="confirmed")
+        handout = Handout(
+            arrangement=arrangement, staff=staff, staff_name=staff.get_full_name() or staff.get_username(),
+            handed_out_on=handed_out_on, kind=kind, amount=amount, card=card.strip(),
+            acknowledgement=acknowledgement, idempotency_key=idempotency_key, expected=expected,
+        )
+        handout.full_clean(exclude=["idempotency_key"])
+        try:
+            with transaction.atomic():
+                handout.save(force_insert=True)
+        except IntegrityError:
+            # Two posts of the same form at the same moment: the other one won.
+            existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+            return existing, False
     return handout, True
+
+
+@transaction.atomic
+def reverse_handout(*, handout: Handout, staff: User, reason: str, today: datetime.date,
+                    idempotency_key: uuid.UUID) -> tuple[Handout, bool]:
+    """Correct a mistake in the hand-out log: an appended reversal that cancels ``handout``
+    (same kind and amount, the staff member and the reason), never an edit. A hand-out is
+    reversed once; a reversal is not reversed (log the right hand-out anew instead). The
+    payment it confirmed waits again. Returns ``(reversal, created)``."""
+    existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.reverses_id != handout.pk:
+            raise ValidationError("Formularen er allerede brugt til noget andet.", code="key_reused")
+        return existing, False
+    Arrangement.objects.select_for_update().filter(pk=handout.arrangement_id).first()
+    if not reason.strip():
+        raise ValidationError({"reason": "Skriv, hvorfor udleveringen tilbageføres."})
+    if handout.reverses_id is not None:
+        raise ValidationError({"handout": "En tilbageførsel kan ikke tilbageføres. Registrér den rigtige udlevering."},
+                              code="reversal")
+    if Handout.objects.filter(reverses=handout).exists():
+        raise ValidationError({"handout": "Udleveringen er allerede tilbageført."}, code="reversed")
+    reversal = Handout(
+        arrangement_id=handout.arrangement_id, staff=staff, staff_name=staff.get_full_name() or staff.get_username(),
+        handed_out_on=today, kind=handout.kind, amount=handout.amount, card=handout.card, acknowledgement="",
+        reverses=handout, reason=reason.strip()[:300], idempotency_key=idempotency_key,
+    )
+    reversal.full_clean(exclude=["idempotency_key", "reverses"])
+    reversal.save(force_insert=True)
+    return reversal, True
+
+
+def _kroner(amount: Decimal) -> str:
+    """Danish kroner with øre, without the unit (the one formatting function, ``pools``)."""
+    from helhed.pools.selectors import kroner
+
+    return kroner(amount, always_oere=True).removesuffix(" kr.")
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """One citizen's month: cash paid (payments dated in the month, linked to the citizen's
+    arrangement) and cash handed out (standing hand-outs dated in the month)."""
+
+    citizen: Citizen
+    arrangement: Arrangement
+    paid: Decimal
+    handed_out: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.paid - self.handed_out
+
+    @property
+    def matches(self) -> bool:
+        return self.paid == self.handed_out
+
+
+def reconcile(*, arrangements: QuerySet, month: datetime.date) -> list[Reconciled]:
+    """Payments and hand-outs per citizen and month (issue 19). A reversal cancels the
+    hand-out it reverses in that hand-out's month, so the month reads as if the mistake had
+    never stood; the right hand-out is logged anew. Pure reading: ``reconcile_month`` turns
+    a mismatch into a task."""
+    start, end = first_of_month(month), month_end(month)
+    paid: dict = defaultdict(Decimal)
+    for arrangement_id, amount in ExpectedHandout.objects.filter(
+            arrangement__in=arrangements, payment__paid_on__range=(start, end)).values_list("arrangement_id", "amount"):
+        paid[arrangement_id] += amount
+    handed: dict = defaultdict(Decimal)
+    for arrangement_id, amount in _stands(Handout.objects.filter(
+            arrangement__in=arrangements, kind=HandoutKind.CASH, handed_out_on__range=(start, end))
+    ).values_list("arrangement_id", "amount"):
+        handed[arrangement_id] += amount
+    ids = set(paid) | set(handed)
+    rows = [Reconciled(citizen=a.citizen, arrangement=a, paid=paid[a.pk], handed_out=handed[a.pk])
+            for a in arrangements.filter(pk__in=ids).select_related("citizen")]
+    return sorted(rows, key=lambda r: (r.matches, r.citizen.last_name, r.citizen.first_name))
+
+
+@transaction.atomic
+def reconcile_month(*, municipality_id: int, month: datetime.date, today: datetime.date) -> list[Reconciled]:
+    """Reconcile a month that has ended for one municipality: every citizen whose cash paid
+    and cash handed out differ gets a task in the municipality's queue (once per citizen and
+    month, however often it is run). Returns the mismatches."""
+    from helhed.casework.models import Authority, TaskKind
+    from helhed.casework.services import create_task
+
+    start = first_of_month(month)
+    if month_end(start) >= today:
+        raise ValidationError({"month": "Måneden er ikke slut. Afstem en måned, der er gået."}, code="open_month")
+    rows = [r for r in reconcile(arrangements=Arrangement.objects.filter(municipality_id=municipality_id),
+                                 month=start) if not r.matches]
+    for r in rows:
+        create_task(
+            kind=TaskKind.CASH_RECONCILIATION,
+            title=f"Kontanter for {start:%m.%Y} stemmer ikke",
+            description=(f"Udbetalt kontant: {_kroner(r.paid)} kr. Udleveret: {_kroner(r.handed_out)} kr. "
+                         f"Forskel: {_kroner(r.difference)} kr. Find fejlen, og ret den i udleveringsloggen."),
+            citizen=r.citizen, municipality_id=municipality_id, authority=Authority.MUNICIPALITY,
+            due_on=add_business_days(today, RECONCILIATION_TASK_BUSINESS_DAYS),
+            key=f"cash-reconcile-{r.arrangement.pk}-{start:%Y-%m}")
+    return rows

@@ -18,7 +18,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.cashaccess import charts, selectors, services
-from helhed.cashaccess.forms import ArrangementForm, HandoutForm, PeriodForm, SolutionForm, StatusForm
+from helhed.cashaccess.forms import (
+    ArrangementForm,
+    HandoutForm,
+    PeriodForm,
+    ReconcileForm,
+    ReversalForm,
+    SolutionForm,
+    StatusForm,
+)
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.registry.forms import CitizenSearchForm
@@ -101,15 +109,16 @@ def arrangement_new(request, citizen_id):
     return render(request, "cashaccess/arrangement_form.html", {"form": form, "citizen": citizen})
 
 
-def _detail(request, arrangement_id, *, handout_form=None, status_form=None, status=200):
+def _detail(request, arrangement_id, *, handout_form=None, status_form=None, reversal_form=None, status=200):
     detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
                                           purpose=DETAIL_PURPOSE, channel="web")
     today = timezone.localdate()
     return render(request, "cashaccess/arrangement.html", {
         "d": detail,
         "a": detail.arrangement,
-        "handout_form": handout_form or HandoutForm(initial={"handed_out_on": today}),
+        "handout_form": handout_form or HandoutForm(initial={"handed_out_on": today}, expected=detail.expected),
         "status_form": status_form or StatusForm(initial={"on": today}),
+        "reversal_form": reversal_form or ReversalForm(handouts=detail.reversible),
     }, status=status)
 
 
@@ -125,10 +134,11 @@ def arrangement(request, arrangement_id):
 def handout_create(request, arrangement_id):
     detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
                                           purpose=DETAIL_PURPOSE, channel="web")
-    form = HandoutForm(request.POST)
+    form = HandoutForm(request.POST, expected=detail.expected)
     if form.is_valid():
         try:
-            _, created = services.log_handout(arrangement=detail.arrangement, staff=request.user, **form.cleaned_data)
+            _, created = services.log_handout(arrangement=detail.arrangement, staff=request.user,
+                                              today=timezone.localdate(), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -136,6 +146,56 @@ def handout_create(request, arrangement_id):
                              else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
             return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)
     return _detail(request, arrangement_id, handout_form=form)
+
+
+@require_POST
+@never_cache
+@permission_required("cashaccess.serve_arrangements")
+def handout_reverse(request, arrangement_id):
+    """Correct a mistake: an appended reversal with a reason, never an edit."""
+    detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
+                                          purpose=DETAIL_PURPOSE, channel="web")
+    form = ReversalForm(request.POST, handouts=detail.reversible)
+    if form.is_valid():
+        try:
+            services.reverse_handout(staff=request.user, today=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Udleveringen er tilbageført. Registrér den rigtige udlevering, hvis der "
+                                      "blev udleveret noget.")
+            return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)
+    return _detail(request, arrangement_id, reversal_form=form)
+
+
+def _last_month(today: datetime.date) -> datetime.date:
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("cashaccess.serve_arrangements")
+def reconciliation(request):
+    """Cash paid and cash handed out per citizen for a month; posting makes a task for each
+    citizen whose figures differ."""
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else (request.GET or {"month": f"{_last_month(today):%Y-%m}"})
+    form = ReconcileForm(data)
+    rows = None
+    if form.is_valid():
+        month = form.cleaned_data["month"]
+        if request.method == "POST":
+            try:
+                found = [row for code in sorted(request.user.municipalities.values_list("code", flat=True))
+                         for row in services.reconcile_month(municipality_id=code, month=month, today=today)]
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Afstemningen er gemt. {len(found)} borger(e) har fået en opgave."
+                                 if found else "Afstemningen er gemt. Alt stemmer.")
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+        rows = selectors.reconciliation(user=request.user, month=month, channel="web")
+    return render(request, "cashaccess/reconciliation.html", {"form": form, "rows": rows})
 
 
 @require_POST

@@ -15,6 +15,14 @@ class NemKontoStatus(models.TextChoices):
     MISSING = "missing", "Ingen NemKonto"
 
 
+class AccountOpenedAt(models.TextChoices):
+    """Where a citizen without NemKonto opened the account that became it (seed 004: "A
+    citizen can get an account usable as NemKonto through UDK's bank")."""
+
+    UDK_BANK = "udk_bank", "Via Udbetaling Danmarks bank"
+    OTHER_BANK = "other_bank", "I en anden bank"
+
+
 class Language(models.TextChoices):
     DA = "da", "Dansk"
     EN = "en", "Engelsk"
@@ -87,6 +95,15 @@ class Citizen(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def interpreter_language(self) -> str:
+        """The language the citizen needs an interpreter in, or "" (issue 19: a citizen's
+        preferred language other than Danish sets an interpreter need, shown to staff where
+        they book or meet the citizen). Our rule: the preference alone sets the need."""
+        if self.preferred_language in ("", Language.DA):
+            return ""
+        return self.get_preferred_language_display().lower()
 
     @property
     def cpr(self) -> str:
@@ -268,3 +285,52 @@ class SpecialNeedsAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_conclusion_display()} ({self.assessed_on})"
+
+
+class NemKontoChange(models.Model):
+    """A recorded change of a citizen's NemKonto status: a citizen without one has opened an
+    account (through Udbetaling Danmark's bank or another bank). Kept for every change, so
+    the citizen's page shows when and by whom the status was changed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="nemkonto_changes")
+    from_status = models.CharField("før", max_length=16, choices=NemKontoStatus.choices)
+    to_status = models.CharField("efter", max_length=16, choices=NemKontoStatus.choices)
+    opened_at = models.CharField("kontoen er åbnet", max_length=16, choices=AccountOpenedAt.choices)
+    opened_on = models.DateField("åbnet den")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="registreret af")
+    recorded_at = models.DateTimeField("registreret", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = "ændring af NemKonto"
+        verbose_name_plural = "ændringer af NemKonto"
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.opened_on})"
+
+
+class ExplainLetterLine(models.Model):
+    """A line a municipality puts at the end of every letter to a citizen whose preferred
+    language is ``language``: written in that language, it says how to get the letter
+    explained (issue 19: "letters to a citizen with another preferred language carry one
+    line in that language ... for the languages the municipality sets up"). Set up in the
+    admin; the text is the municipality's own."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="explain_letter_lines",
+                                     verbose_name="kommune")
+    language = models.CharField("sprog", max_length=8,
+                                choices=[c for c in Language.choices if c[0] not in (Language.DA, Language.OTHER)])
+    text = models.CharField("linjen på sproget", max_length=300,
+                            help_text="Fx hvor og hvordan borgeren kan få brevet forklaret, med telefonnummer.")
+
+    class Meta:
+        ordering = ["municipality", "language"]
+        verbose_name = "linje om at få brevet forklaret"
+        verbose_name_plural = "linjer om at få brevet forklaret"
+        constraints = [models.UniqueConstraint(fields=["municipality", "language"],
+                                               name="one_explain_line_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_language_display()}"

@@ -19,3 +19,5 @@ def is_the_citizen(user, citizen) -> bool:
 rules.add_perm("registry.search_citizens", serves_citizens)
 rules.add_perm("registry.view_citizen", (serves_citizens & citizen_in_scope) | (is_citizen & is_the_citizen))
 rules.add_perm("registry.use_self_service", is_citizen)
+# Staff who serve the citizen record that the citizen has opened an account (NemKonto).
+rules.add_perm("registry.record_nemkonto", serves_citizens & citizen_in_scope)

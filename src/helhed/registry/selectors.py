@@ -21,6 +21,8 @@ from helhed.core.rules import scoped
 from helhed.registry.models import (
     Citizen,
     DigitalPostExemption,
+    ExplainLetterLine,
+    Language,
     NeedsConclusion,
     Representation,
     SpecialNeedsAssessment,
@@ -128,6 +130,26 @@ def in_force(today: datetime.date) -> Q:
     same rule as ``Representation.is_active``, as a query)."""
     return (Q(valid_from__lte=today, revoked_at__isnull=True)
             & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)))
+
+
+def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
+    """The citizen whose new account a staff member records (name and NemKonto status are
+    shown on the form, so the read is recorded)."""
+    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
+    if citizen is None or not rules.has_perm("registry.record_nemkonto", user, citizen):
+        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto",
+                purpose="Registrering af borgerens nye konto (NemKonto)", channel=channel)
+    return citizen
+
+
+def explain_letter_line(citizen: Citizen) -> ExplainLetterLine | None:
+    """The line in the citizen's preferred language that the home municipality has set up
+    for letters, if any (``models.ExplainLetterLine``)."""
+    if citizen.preferred_language in ("", Language.DA, Language.OTHER):
+        return None
+    return ExplainLetterLine.objects.filter(municipality_id=citizen.home_municipality_id,
+                                            language=citizen.preferred_language).first()
 
 
 def own_citizen(user: User) -> Citizen:

@@ -6,14 +6,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from helhed.core.cpr import cpr_blind_index, encrypt_cpr, parse_cpr
 from helhed.core.models import Municipality
 from helhed.registry.models import (
+    AccountOpenedAt,
     Citizen,
     DigitalPostExemption,
     NeedsConclusion,
     NeedsFactor,
+    NemKontoChange,
     NemKontoStatus,
     Representation,
     RepresentationKind,
@@ -264,3 +267,37 @@ def set_nemkonto_status(*, citizen: Citizen, status: NemKontoStatus) -> Citizen:
     citizen.nemkonto = status
     citizen.save(update_fields=["nemkonto", "updated_at"])
     return citizen
+
+
+@transaction.atomic
+def record_account_opened(*, citizen: Citizen, actor, opened_at: str, opened_on: datetime.date,
+                          today: datetime.date) -> NemKontoChange:
+    """Staff record that a citizen without NemKonto has opened an account: through Udbetaling
+    Danmark's bank it becomes "konto via Udbetaling Danmarks bank", elsewhere "har NemKonto"
+    (seed 004: "A citizen can get an account usable as NemKonto through UDK's bank"). The
+    open NemKonto task is closed: its work is done. Payments from now on go to the account
+    (``casework.policy.payment_method``)."""
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    errors = {}
+    if opened_at not in AccountOpenedAt.values:
+        errors["opened_at"] = "Vælg, hvor kontoen er åbnet."
+    if opened_on is None:
+        errors["opened_on"] = "Skriv, hvornår kontoen er åbnet."
+    elif opened_on > today:
+        errors["opened_on"] = "Datoen ligger i fremtiden. Registrér kontoen, når den er åbnet."
+    if errors:
+        raise ValidationError(errors)
+    if locked.nemkonto != NemKontoStatus.MISSING:
+        raise ValidationError(f"Borgeren har allerede en NemKonto ({locked.get_nemkonto_display().lower()}).",
+                              code="has_nemkonto")
+    new_status = NemKontoStatus.UDK_ACCOUNT if opened_at == AccountOpenedAt.UDK_BANK else NemKontoStatus.REGISTERED
+    change = NemKontoChange.objects.create(citizen=locked, from_status=locked.nemkonto, to_status=new_status,
+                                           opened_at=opened_at, opened_on=opened_on, recorded_by=actor)
+    locked.nemkonto = new_status
+    locked.save(update_fields=["nemkonto", "updated_at"])
+    from helhed.casework.models import Task, TaskKind, TaskStatus  # casework builds on the registry
+
+    Task.objects.filter(citizen=locked, kind=TaskKind.NEMKONTO, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=timezone.now(), done_by=actor)
+    citizen.nemkonto = new_status
+    return change

@@ -2,16 +2,18 @@
 self-service pages. Searches are posted, so a CPR number never lands in a URL."""
 
 import rules
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.registry import selectors
-from helhed.registry.forms import CitizenSearchForm
+from helhed.registry import selectors, services
+from helhed.registry.forms import AccountOpenedForm, CitizenSearchForm
 
 
 @sensitive_post_parameters("q")
@@ -43,7 +45,30 @@ def overview(request, citizen_id):
     )
     if not rules.has_perm("registry.view_citizen", request.user, data.citizen):
         raise PermissionDenied
-    return render(request, "registry/overview.html", {"o": data})
+    return render(request, "registry/overview.html", {
+        "o": data,
+        "can_record_nemkonto": rules.has_perm("registry.record_nemkonto", request.user, data.citizen),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permission_required("registry.search_citizens")
+def nemkonto(request, citizen_id):
+    """Record that a citizen without NemKonto has opened an account."""
+    citizen = selectors.citizen_for_nemkonto(user=request.user, citizen_id=citizen_id, channel="web")
+    today = timezone.localdate()
+    form = AccountOpenedForm(request.POST or None, initial={"opened_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_account_opened(citizen=citizen, actor=request.user, today=today, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"NemKonto er registreret: {citizen.get_nemkonto_display().lower()}. "
+                                      "Opgaven om NemKonto er lukket.")
+            return redirect("registry:overview", citizen_id=citizen.pk)
+    return render(request, "registry/nemkonto.html", {"citizen": citizen, "form": form})
 
 
 @never_cache
