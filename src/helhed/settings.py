@@ -60,6 +60,15 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("HELHED_SECRET_KEY")
 HELHED_CPR_KEYS = [k.strip() for k in _secret("HELHED_CPR_KEYS").split(",") if k.strip()]
 HELHED_CPR_INDEX_KEY = _secret("HELHED_CPR_INDEX_KEY")
+# The blind index is an HMAC-SHA256 over a number space of a few million CPR numbers: a
+# short key could be found by trying keys against a leaked index. 32 characters is our
+# parameter (what ``secrets.token_urlsafe(24)`` gives, 192 bits); generated keys have 43.
+HELHED_CPR_INDEX_KEY_MIN_LENGTH = 32
+if PRODUCTION and len(HELHED_CPR_INDEX_KEY) < HELHED_CPR_INDEX_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"HELHED_CPR_INDEX_KEY must be at least {HELHED_CPR_INDEX_KEY_MIN_LENGTH} characters in production "
+        f"(it has {len(HELHED_CPR_INDEX_KEY)}); make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 
 DEBUG = os.environ.get("HELHED_DEBUG", "0") == "1" and not PRODUCTION
 
