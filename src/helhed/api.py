@@ -10,6 +10,7 @@ from helhed.casework.api import router as casework_router
 from helhed.cashaccess.api import router as cashaccess_router
 from helhed.core.api import API_AUTH
 from helhed.core.api import router as core_router
+from helhed.core.lockout import TooManyFailures, too_many_failures
 from helhed.fasttrack.api import router as fasttrack_router
 from helhed.intake.api import router as intake_router
 from helhed.pools.api import router as pools_router
@@ -34,6 +35,9 @@ def invalid_input(request, exc):
     (``detail`` is a text, as ``ErrorOut`` documents), with the fields in ``errors``."""
     fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or "?" for e in exc.errors)
     return api.create_response(request, {"detail": f"Ugyldige data i: {fields}.", "errors": exc.errors}, status=422)
+
+
+api.add_exception_handler(TooManyFailures, too_many_failures)
 
 
 @api.exception_handler(Http404)

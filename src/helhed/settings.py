@@ -13,6 +13,7 @@ One module for every environment, driven by the environment (12-factor):
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import secrets
@@ -67,7 +68,8 @@ HELHED_CPR_INDEX_KEY_MIN_LENGTH = 32
 if PRODUCTION and len(HELHED_CPR_INDEX_KEY) < HELHED_CPR_INDEX_KEY_MIN_LENGTH:
     raise ImproperlyConfigured(
         f"HELHED_CPR_INDEX_KEY must be at least {HELHED_CPR_INDEX_KEY_MIN_LENGTH} characters in production "
-        f"(it has {len(HELHED_CPR_INDEX_KEY)}); make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        f"(it has {len(HELHED_CPR_INDEX_KEY)}); "
+        "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
     )
 
 DEBUG = os.environ.get("HELHED_DEBUG", "0") == "1" and not PRODUCTION
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
+    "axes",
     "helhed.core",
     "helhed.registry",
     "helhed.register",
@@ -118,7 +121,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "helhed.core.browser_middleware.AuthenticationMiddleware",
     "helhed.core.browser_middleware.MessageMiddleware",
+    "helhed.core.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a request it flagged as locked out into the answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helhed.urls"
@@ -164,6 +170,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out user name and address before any
+    # password is checked (helhed.core.lockout).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "helhed.core.auth.HelhedModelBackend",
 ]
@@ -203,7 +212,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+# Lock-out after failed log-ins and failed API keys (helhed.core.lockout; docs/operations.md).
+# Our parameters: 5 failures, then 15 minutes from the last one. Addresses are REMOTE_ADDR:
+# behind a proxy, the server must be told the client's address (docs/operations.md).
+AXES_FAILURE_LIMIT = int(os.environ.get("HELHED_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("HELHED_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = "helhed.core.lockout.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "helhed.core.lockout.login_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out does not move the time the user was told they may try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# A session ends 8 hours after log-in (one working day) and after an idle period, both
+# counted by helhed.core.sessions. Our parameters.
+SESSION_COOKIE_AGE = 8 * 3600
+HELHED_SESSION_IDLE_MINUTES = int(os.environ.get("HELHED_SESSION_IDLE_MINUTES", "30"))
+HELHED_CITIZEN_SESSION_IDLE_MINUTES = int(os.environ.get("HELHED_CITIZEN_SESSION_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
