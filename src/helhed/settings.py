@@ -111,7 +111,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "helhed.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files (no personal data) stay cacheable.
+    "helhed.core.middleware.NoStoreMiddleware",
     # Django's own session, locale, user and message middleware, which step aside for
     # key-authenticated Kvik-linje calls (helhed.core.browser_middleware). CSRF stays
     # Django's own, as the deployment check asks: its views are exempt anyway.
@@ -211,6 +214,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files (register extracts). Never served: no URL pattern points at MEDIA_URL.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+
+# Content-Security-Policy on every response (django-csp; Django 5.2 has none of its own): scripts,
+# styles, fonts and images from helhed itself only, no inline script, nothing framing us.
+# Inline style *attributes* are allowed (``style-src-attr``): the bar charts set a bar's
+# width with one; ``<style>`` elements and style sheets still come from 'self' only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # Lock-out after failed log-ins and failed API keys (helhed.core.lockout; docs/operations.md).
 # Our parameters: 5 failures, then 15 minutes from the last one. Addresses are REMOTE_ADDR:
