@@ -38,6 +38,7 @@ from helhed.casework.api import router as casework_router
 from helhed.cashaccess.api import router as cashaccess_router
 from helhed.core.api import API_AUTH
 from helhed.core.api import router as core_router
+from helhed.core.lockout import TooManyFailures, too_many_failures
 from helhed.fasttrack.api import router as fasttrack_router
 from helhed.intake.api import router as intake_router
 from helhed.pools.api import router as pools_router
@@ -161,6 +162,9 @@ def _is_conflict(exc: ServiceRefusal) -> bool:
     fields = getattr(exc, "error_dict", None)
     errors = [e for field in fields.values() for e in field] if fields is not None else exc.error_list
     return bool(errors) and all(getattr(e, "code", None) in CONFLICT_CODES for e in errors)
+
+
+api.add_exception_handler(TooManyFailures, too_many_failures)
 
 
 @api.exception_handler(Http404)

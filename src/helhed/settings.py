@@ -13,6 +13,7 @@ One module for every environment, driven by the environment (12-factor):
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import secrets
@@ -60,6 +61,16 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("HELHED_SECRET_KEY")
 HELHED_CPR_KEYS = [k.strip() for k in _secret("HELHED_CPR_KEYS").split(",") if k.strip()]
 HELHED_CPR_INDEX_KEY = _secret("HELHED_CPR_INDEX_KEY")
+# The blind index is an HMAC-SHA256 over a number space of a few million CPR numbers: a
+# short key could be found by trying keys against a leaked index. 32 characters is our
+# parameter (what ``secrets.token_urlsafe(24)`` gives, 192 bits); generated keys have 43.
+HELHED_CPR_INDEX_KEY_MIN_LENGTH = 32
+if PRODUCTION and len(HELHED_CPR_INDEX_KEY) < HELHED_CPR_INDEX_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"HELHED_CPR_INDEX_KEY must be at least {HELHED_CPR_INDEX_KEY_MIN_LENGTH} characters in production "
+        f"(it has {len(HELHED_CPR_INDEX_KEY)}); "
+        "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 
 DEBUG = os.environ.get("HELHED_DEBUG", "0") == "1" and not PRODUCTION
 
@@ -83,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
+    "axes",
     "helhed.core",
     "helhed.registry",
     "helhed.register",
@@ -99,7 +111,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "helhed.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files (no personal data) stay cacheable.
+    "helhed.core.middleware.NoStoreMiddleware",
     # Django's own session, locale, user and message middleware, which step aside for
     # key-authenticated Kvik-linje calls (helhed.core.browser_middleware). CSRF stays
     # Django's own, as the deployment check asks: its views are exempt anyway.
@@ -109,7 +124,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "helhed.core.browser_middleware.AuthenticationMiddleware",
     "helhed.core.browser_middleware.MessageMiddleware",
+    "helhed.core.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a request it flagged as locked out into the answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helhed.urls"
@@ -161,6 +179,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out user name and address before any
+    # password is checked (helhed.core.lockout).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "helhed.core.auth.HelhedModelBackend",
 ]
@@ -202,7 +223,44 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+# Content-Security-Policy on every response (django-csp; Django 5.2 has none of its own): scripts,
+# styles, fonts and images from helhed itself only, no inline script, nothing framing us.
+# Inline style *attributes* are allowed (``style-src-attr``): the bar charts set a bar's
+# width with one; ``<style>`` elements and style sheets still come from 'self' only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Lock-out after failed log-ins and failed API keys (helhed.core.lockout; docs/operations.md).
+# Our parameters: 5 failures, then 15 minutes from the last one. Addresses are REMOTE_ADDR:
+# behind a proxy, the server must be told the client's address (docs/operations.md).
+AXES_FAILURE_LIMIT = int(os.environ.get("HELHED_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("HELHED_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = "helhed.core.lockout.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "helhed.core.lockout.login_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out does not move the time the user was told they may try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# A session ends 8 hours after log-in (one working day) and after an idle period, both
+# counted by helhed.core.sessions. Our parameters.
+SESSION_COOKIE_AGE = 8 * 3600
+HELHED_SESSION_IDLE_MINUTES = int(os.environ.get("HELHED_SESSION_IDLE_MINUTES", "30"))
+HELHED_CITIZEN_SESSION_IDLE_MINUTES = int(os.environ.get("HELHED_CITIZEN_SESSION_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

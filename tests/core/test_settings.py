@@ -79,3 +79,18 @@ def test_a_database_with_demo_users_is_refused_outside_demo_mode(tmp_path):
     # In demo mode the same database is fine.
     ok = run(["check"], {**env, "HELHED_MODE": "demo"})
     assert ok.returncode == 0, ok.stderr
+
+
+@pytest.mark.parametrize("length", [3, 31])
+def test_production_refuses_a_short_cpr_index_key(production_env, length):
+    production_env["HELHED_CPR_INDEX_KEY"] = secrets.token_urlsafe(32)[:length]
+    result = run(["check"], production_env)
+    assert result.returncode != 0
+    assert "HELHED_CPR_INDEX_KEY must be at least 32 characters" in result.stderr
+    assert f"(it has {length})" in result.stderr
+
+
+def test_production_accepts_a_cpr_index_key_of_32_characters(production_env):
+    production_env["HELHED_CPR_INDEX_KEY"] = secrets.token_urlsafe(32)[:32]
+    result = run(["check"], production_env)
+    assert result.returncode == 0, result.stderr

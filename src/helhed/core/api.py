@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
+from helhed.core.lockout import record_api_key_failure, refuse_locked_api_caller
 from helhed.core.services import authenticate_api_token
 
 
@@ -18,8 +19,11 @@ class BearerToken(HttpBearer):
     openapi_description = "En API-nøgle (hlh_…) lavet med `helhed create_api_token`."
 
     def authenticate(self, request, token):
+        refuse_locked_api_caller(request, token)
         user = authenticate_api_token(token)
-        if user is not None:
+        if user is None:
+            record_api_key_failure(request, token)
+        else:
             request.user = user
         return user
 

@@ -7,12 +7,29 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.utils.cache import add_never_cache_headers
+
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response Django makes: pages, API answers, error
+    pages and file downloads. Nearly all of them show personal data or depend on who is
+    logged in, and a rule with exceptions would be one more thing to get wrong; only static
+    files (served before this middleware by WhiteNoise) may be cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
 
 
 class RequestIdMiddleware:

@@ -1,7 +1,8 @@
 """How an organisation's key authenticates on the Kvik-linje routes: ``Authorization:
 Bearer hlk_…``. The key is found by its hash and the call counted against its per-minute
 limit (``services.authenticate_call``); over the limit the call is answered 429 with
-Retry-After.
+Retry-After. Keys that open nothing count towards a lock-out of the address and the key's
+prefix (``helhed.core.lockout``), also answered 429 with Retry-After.
 Users' own tokens (hlh_…) and browser sessions do not open these routes, and organisation
 keys open no other route."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from helhed.core.lockout import record_api_key_failure, refuse_locked_api_caller
 from helhed.fasttrack.services import authenticate_call
 
 
@@ -26,8 +28,10 @@ class OrganisationKey(HttpBearer):
     )
 
     def authenticate(self, request, token):
+        refuse_locked_api_caller(request, token)
         key, retry_after = authenticate_call(token, now=timezone.now())
         if key is None:
+            record_api_key_failure(request, token)
             return None
         if retry_after is not None:
             raise RateLimited(retry_after)
