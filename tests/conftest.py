@@ -67,25 +67,50 @@ def _clock(request):
 DEMO_CITIZENS, DEMO_SEED = 120, 2017
 
 
+_demo_teardown: list = []  # closes the shared demo's transaction (see ``demo_universe``)
+
+
 @pytest.fixture(scope="session")
 def demo_universe(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo universe, built once per run at 10.00 on the test day and shared by every test
-    that takes it. ``pytest_collection_modifyitems`` runs those tests last; the universe stays
-    in one open transaction that is rolled back at the end, and each test's own changes are
-    rolled back at the test's end, so every test sees the same universe."""
+    that takes it. ``pytest_collection_modifyitems`` runs those tests one after the other,
+    after the other tests on an open transaction and before the transactional ones. The
+    universe stays in one open transaction, rolled back after the last of them
+    (``pytest_runtest_teardown``); each test's own changes are rolled back at the test's end,
+    so every test sees the same universe and no other test sees it."""
     from django.db import transaction
     from django.test import override_settings
 
     from helhed.demo.services import build_demo_universe
 
-    media = tmp_path_factory.mktemp("demo-media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
-          transaction.atomic()):
+    stack = contextlib.ExitStack()
+    stack.enter_context(django_db_blocker.unblock())
+    stack.enter_context(override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+                                          PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
+    stack.enter_context(transaction.atomic())
+    stack.callback(transaction.set_rollback, True)  # runs first: roll the universe back
+    _demo_teardown.append(stack.close)
+    try:
         with _travel(10):
             universe = build_demo_universe(citizens=DEMO_CITIZENS, seed=DEMO_SEED, today=timezone.localdate())
-        yield universe
-        transaction.set_rollback(True)
+    except BaseException:
+        _demo_teardown.pop()()
+        raise
+    yield universe
+    while _demo_teardown:
+        _demo_teardown.pop()()
+
+
+def _uses_demo(item) -> bool:
+    return item is not None and "demo_universe" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _uses_demo(item) and not _uses_demo(nextitem):
+        while _demo_teardown:
+            _demo_teardown.pop()()
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
@@ -96,10 +121,24 @@ def pytest_addoption(parser):
                      help="run only the tests that use the database (for the second engine's run)")
 
 
+def _run_order(item) -> int:
+    """Tests on an open transaction, then those on the shared demo, then the transactional
+    ones (which empty the database after them, as Django orders them), then the rest."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if "demo_universe" in fixtures:
+        return 1
+    marker = item.get_closest_marker("django_db")
+    if ({"transactional_db", "live_server"} & fixtures
+            or marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))):
+        return 2
+    return 0 if marker or "db" in fixtures else 3
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests on the shared demo run last, so no other test sees its data. With
-    ``--database-tests-only`` a test that touches no database (a pure function, a parser, a
-    command in a process of its own on SQLite) is left out: the first engine's run has it."""
+    """Run order: see ``_run_order``. With ``--database-tests-only`` a test that touches no
+    database (a pure function, a parser, a command in a process of its own on SQLite) is left
+    out: the first engine's run has it."""
     if config.getoption("--database-tests-only"):
         kept, left_out = [], []
         for item in items:
@@ -109,7 +148,7 @@ def pytest_collection_modifyitems(config, items):
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = kept
-    items.sort(key=lambda item: "demo_universe" in getattr(item, "fixturenames", ()))
+    items.sort(key=_run_order)
 
 
 @pytest.fixture

@@ -59,7 +59,9 @@ def test_demo_command_is_refused_in_production(production_env):
 def test_a_database_with_demo_users_is_refused_outside_demo_mode(tmp_path):
     demo_db = tmp_path / "demo.sqlite3"
     env = {"HELHED_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{demo_db}"}
-    built = run(["demo", "--load-only", "--citizens", "3"], {**env, "HELHED_MODE": "demo"})
+    # Migrating and building the demo takes about a minute and a half on an idle 2-core
+    # machine; the limit only stops a command that hangs.
+    built = run(["demo", "--load-only", "--citizens", "3"], {**env, "HELHED_MODE": "demo"}, timeout=900)
     assert built.returncode == 0, built.stderr
     assert "sagsbehandler.aarhus" in built.stdout
 

@@ -30,7 +30,7 @@ def _demo(url):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELHED_", "DATABASE_URL", "DJANGO_"))}
     return subprocess.run(  # noqa: S603  (our own command)
         [sys.executable, "-m", "helhed.cli", "demo", "--load-only", "--citizens", "3"],
-        env={**env, "HELHED_MODE": "demo", "DATABASE_URL": url}, capture_output=True, text=True, timeout=300)
+        env={**env, "HELHED_MODE": "demo", "DATABASE_URL": url}, capture_output=True, text=True, timeout=900)
 
 
 def test_demo_builds_twice_on_postgresql(scratch_database):

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from helhed.borgerservice.demo import build_borgerservice_demo
+from helhed.casework import outbox
 from helhed.casework.demo import build_casework_demo, build_contact_person_demo
 from helhed.cashaccess.demo import build_cashaccess_demo
 from helhed.core.models import Municipality, User
@@ -137,4 +138,5 @@ def build_demo_universe(*, citizens: int, seed: int = 2017, today: datetime.date
     build_casework_demo(today=today, personas=personas)
     build_fasttrack_demo(today=today, personas=personas)
     build_contact_person_demo(today=today, personas=personas)
+    outbox.deliver()  # the letters of cases opened after the casework demo's own delivery
     return DemoUniverse(staff=staff, personas=personas, generated=len(generated))
