@@ -108,6 +108,17 @@ def test_an_administrator_lifts_a_lockout_from_the_command_line(client, lene, to
         call_command("lockout", "lift", "--username", "lene.skov")
 
 
+def test_lifting_nothing_from_the_command_line_is_a_danish_error_with_exit_2(db, capsys):
+    from helhed.core.management.commands.lockout import Command
+
+    command = Command()
+    command._called_from_command_line = True  # as `helhed lockout …` runs it
+    with pytest.raises(SystemExit) as exit_:
+        call_command(command, "lift", "--username", "ingen")
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith("Fejl: Ingen forkerte forsøg passer på det")
+
+
 def test_an_administrator_sees_and_deletes_lockouts_in_the_admin(client, lene, admin_user, today):
     guess(client, "lene.skov", 5)
     attempt = AccessAttempt.objects.get(username="lene.skov")

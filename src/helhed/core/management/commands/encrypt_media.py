@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from helhed.core.commands import Command as BaseCommand
 from helhed.core.storage import encrypt_in_place
 
 

@@ -5,9 +5,11 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Max, Sum
 from django.utils import timezone
+
+from helhed.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
