@@ -255,6 +255,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner on standard error: every helhed command would print it
 
 # A session ends 8 hours after log-in (one working day) and after an idle period, both
 # counted by helhed.core.sessions. Our parameters.
