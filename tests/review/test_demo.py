@@ -6,6 +6,12 @@ from helhed.review.models import Programme, ReviewCase, Status
 
 
 @pytest.fixture
+def clock_at_today():
+    """Not the review tests' fixed clock (tests/review/conftest.py): the shared demo was built
+    on the run's test day, so this test reads the clock of that day."""
+
+
+@pytest.fixture
 def universe(db, demo_universe):
     return demo_universe
 
