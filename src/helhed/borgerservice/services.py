@@ -32,6 +32,7 @@ from helhed.borgerservice.models import (
 )
 from helhed.borgerservice.slots import COPENHAGEN, danish_date, danish_datetime, slot_starts
 from helhed.core.calendar import add_business_days, is_business_day, next_business_day
+from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.registry.models import Citizen
 
@@ -673,16 +674,7 @@ def record_help(
         given_on=given_on, topic=topic, description=description.strip(), legal_basis=legal_basis, staff=staff,
         staff_name=staff.get_full_name() or staff.get_username(), idempotency_key=idempotency_key,
     )
-    session.full_clean(exclude=["idempotency_key"])
-    try:
-        with transaction.atomic():
-            session.save(force_insert=True)
-    except IntegrityError:
-        existing = HelpSession.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return session, True
+    return insert_once(session)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from helhed.cashaccess.models import (
@@ -26,6 +26,7 @@ from helhed.cashaccess.models import (
     SolutionType,
 )
 from helhed.core.calendar import add_business_days, next_business_day
+from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
 
@@ -315,17 +316,7 @@ def log_handout(
             handed_out_on=handed_out_on, kind=kind, amount=amount, card=card.strip(),
             acknowledgement=acknowledgement, idempotency_key=idempotency_key, expected=expected,
         )
-        handout.full_clean(exclude=["idempotency_key"])
-        try:
-            with transaction.atomic():
-                handout.save(force_insert=True)
-        except IntegrityError:
-            # Two posts of the same form at the same moment: the other one won.
-            existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is None:
-                raise
-            return existing, False
-    return handout, True
+        return insert_once(handout)
 
 
 @transaction.atomic
