@@ -128,7 +128,10 @@ def test_payment_order_pdf_in_danish(officer, aarhus_manager):
     pool, _ = allocated_pool(officer, aarhus_manager)
     evaluate(pool, D(2026, 3, 2))
     payout = Payout.objects.select_related("batch").get(municipality_id=751, tranche__number=1)
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(reports.payment_order_pdf(payout))).pages)
+    reader = PdfReader(io.BytesIO(reports.payment_order_pdf(payout)))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True and "/StructTreeRoot" in root and root["/Lang"] == "da"
+    text = "".join(p.extract_text() for p in reader.pages)
     assert "Udbetalingsordre" in text and "Aarhus" in text
     assert "150.000,00 kr." in text and "1. marts 2026" in text and payout.rule_version in text
     assert selectors.kroner(Decimal("1250.5"), always_oere=True) == "1.250,50 kr."

@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 
 from helhed.casework import letterfacts
 from helhed.casework.models import BenefitArea, LetterKind, deciding_authority
+from helhed.core import pdf
 from helhed.core.lix import lix
 
 MAX_LIX = 40
@@ -72,13 +73,10 @@ def render_pdf(*, subject: str, body_html: str, recipient: dict, written_on: dat
     """The letter as a tagged PDF (PDF/UA-1: headings, paragraphs and reading order are
     marked, so a screen reader reads it as the citizen sees it; A4, with the sender, the
     recipient's address, date and case number), in one font throughout."""
-    from weasyprint import HTML  # imported here: loading Pango costs time other code does not need
-
-    html = render_to_string("casework/letter_pdf.html", {
+    return pdf.render("casework/letter_pdf.html", {
         "subject": subject, "body_html": body_html, "recipient": recipient, "written_on": written_on,
         "reference": reference, "sender": sender,
     })
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 _DAY = datetime.date(2026, 3, 2)

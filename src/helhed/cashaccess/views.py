@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,6 +26,7 @@ from helhed.cashaccess.forms import (
     SolutionForm,
     StatusForm,
 )
+from helhed.core import pdf
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.registry.forms import CitizenSearchForm
@@ -241,14 +241,11 @@ def follow_up(request):
 @permission_required("cashaccess.view_indicators")
 def follow_up_pdf(request):
     """The same figures as the screen page, rendered by WeasyPrint from the same template."""
-    from weasyprint import HTML  # imported here: loading Pango costs time every other page does not need
-
     form, report, chart = _report(request)
     started = time.perf_counter()
-    html = render_to_string("cashaccess/report_pdf.html",
-                            {"r": report, "charts": chart, "generated": timezone.localtime()}, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    document = pdf.render("cashaccess/report_pdf.html",
+                          {"r": report, "charts": chart, "generated": timezone.localtime()}, request=request)
+    response = HttpResponse(document, content_type="application/pdf")
     name = f"kontantadgang-{report.current.period_start}-{report.current.period_end}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from helhed.core import pdf
 from helhed.pools.selectors import kroner
 
 
 def dashboard_pdf(dashboard, *, title: str = "Fremdrift") -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango costs time other pages do not need
-
-    html = render_to_string("pools/dashboard_pdf.html", {"d": dashboard, "title": title,
-                                                          "generated": timezone.localtime()})
-    return HTML(string=html).write_pdf()
+    return pdf.render("pools/dashboard_pdf.html", {"d": dashboard, "title": title, "generated": timezone.localtime()})
 
 
 def monthly_figures(*, pool, municipality_id: int, month):
@@ -29,14 +25,11 @@ def payment_order_pdf(payout) -> bytes:
     """The payment order (udbetalingsordre) of one approved payout: who gets how much, for
     which tranche and milestone, the evidence and rule version it stands on, and the two
     officers who recommended and approved it."""
-    from weasyprint import HTML
-
     batch = payout.batch
-    html = render_to_string("pools/payment_order_pdf.html", {
+    return pdf.render("pools/payment_order_pdf.html", {
         "payout": payout, "batch": batch, "pool": payout.tranche.pool,
         "amount": kroner(payout.amount, always_oere=True),
         "evidence": sorted(payout.evidence.items()), "generated": timezone.localtime()})
-    return HTML(string=html).write_pdf()
 
 
 # Complaint guidance on a forfeiture decision (forvaltningsloven § 25: where, how and the
@@ -55,14 +48,11 @@ COMPLAINT_GUIDANCE = (
 def forfeiture_letter_pdf(forfeiture) -> bytes:
     """The decision letter of an approved forfeiture: the decision, its reasons (the rule and
     the main facts, forvaltningsloven §§ 22-24), the hearing and the complaint guidance (§ 25)."""
-    from weasyprint import HTML
-
     from helhed.pools.models import NoticeKind, TrancheNotice
 
     hearing = TrancheNotice.objects.filter(tranche=forfeiture.tranche, municipality_id=forfeiture.municipality_id,
                                            kind=NoticeKind.HEARING).first()
-    html = render_to_string("pools/forfeiture_letter_pdf.html", {
+    return pdf.render("pools/forfeiture_letter_pdf.html", {
         "f": forfeiture, "batch": forfeiture.batch, "pool": forfeiture.tranche.pool, "hearing": hearing,
         "amount": kroner(forfeiture.amount, always_oere=True), "evidence": sorted(forfeiture.evidence.items()),
         "complaint": COMPLAINT_GUIDANCE, "generated": timezone.localtime()})
-    return HTML(string=html).write_pdf()
