@@ -19,6 +19,7 @@ from helhed.borgerservice.models import (
     OutboxStatus,
     Status,
 )
+from helhed.core import outbox as core_outbox
 from tests.borgerservice.conftest import NOW, TODAY, at, book, make_point, service
 from tests.factories import make_citizen
 
@@ -285,11 +286,11 @@ class BrokenSms(outbox.SmsAdapter):
 def test_a_failed_delivery_is_retried_and_then_marked_failed(point, settings):
     settings.HELHED_BORGERSERVICE_SMS_ADAPTER = "tests.borgerservice.test_services.BrokenSms"
     book(point, at(TOMORROW, 9), name="Lars Fiktivsen", phone="20304050")
-    for _ in range(outbox.MAX_ATTEMPTS - 1):
+    for _ in range(core_outbox.MAX_ATTEMPTS - 1):
         assert outbox.deliver(now=NOW)["retry"] == 1
     assert outbox.deliver(now=NOW)["failed"] == 1
     message = OutboxMessage.objects.get()
-    assert message.status == OutboxStatus.FAILED and message.attempts == outbox.MAX_ATTEMPTS
+    assert message.status == OutboxStatus.FAILED and message.attempts == core_outbox.MAX_ATTEMPTS
     assert message.last_error == "ConnectionError"
 
 

@@ -18,6 +18,7 @@ from helhed.casework.models import (
     Task,
     TaskKind,
 )
+from helhed.core import outbox as core_outbox
 from helhed.core.lix import lix
 from helhed.core.roles import Role
 from helhed.registry import services as registry
@@ -144,7 +145,7 @@ def test_a_failing_letter_is_retried_then_failed_never_lost(karen, worker, monke
         raise OSError("no fonts")
 
     monkeypatch.setattr(letters, "render_pdf", broken)
-    for attempt in range(1, outbox.MAX_ATTEMPTS):
+    for attempt in range(1, core_outbox.MAX_ATTEMPTS):
         assert outbox.deliver(now=NOW)["retry"] == 1
         letter = case.letters.get()
         assert (letter.status, letter.attempts, letter.last_error) == (LetterStatus.QUEUED, attempt, "OSError")

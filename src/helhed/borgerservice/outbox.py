@@ -4,8 +4,8 @@ they tell about (``queue``) and delivered afterwards by ``helhed send_outbox``
 setting ``HELHED_BORGERSERVICE_SMS_ADAPTER`` (default: ``FileSmsAdapter``, which writes to
 ``var/sms-outbox.txt`` for development).
 
-It lives in Borgerservice because Borgerservice needed it first; it may move to core when
-casework letters need it. A message never carries a CPR number (``queue`` refuses).
+Delivery runs in core's one loop (``core.outbox``), which case letters share. A message
+never carries a CPR number (``queue`` refuses).
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from helhed.borgerservice.models import OutboxChannel, OutboxMessage, OutboxStatus
+from helhed.core import outbox as core_outbox
 from helhed.core.logging import CPR_SHAPE
 
-MAX_ATTEMPTS = 5
 DEFAULT_SMS_ADAPTER = "helhed.borgerservice.outbox.FileSmsAdapter"
 DEFAULT_LETTER_ADAPTER = "helhed.borgerservice.outbox.FileLetterAdapter"
 
@@ -118,32 +117,14 @@ def _send(message: OutboxMessage) -> None:
 
 
 def deliver(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Deliver queued messages, oldest first. Each message is locked while it is sent (rows
-    another sender holds are skipped on PostgreSQL), so two senders never send one twice.
-    A failure is retried on the next run, up to ``MAX_ATTEMPTS``; then it is failed."""
+    """Deliver queued messages in core's one loop (``core.outbox.deliver``: never twice,
+    failures retried, then failed). Returns counts by outcome."""
     now = now or timezone.now()
-    counts = {"sent": 0, "failed": 0, "retry": 0}
-    skip = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
-    ids = list(OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update(**skip).filter(
-                pk=pk, status=OutboxStatus.QUEUED).first()
-            if message is None:
-                continue
-            message.attempts += 1
-            try:
-                _send(message)
-            except Exception as error:  # noqa: BLE001  (any adapter failure is recorded and retried)
-                message.last_error = f"{type(error).__name__}"[:300]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = OutboxStatus.FAILED
-                    counts["failed"] += 1
-                else:
-                    counts["retry"] += 1
-            else:
-                message.status = OutboxStatus.SENT
-                message.sent_at = now
-                counts["sent"] += 1
-            message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    return counts
+
+    def send(message: OutboxMessage) -> str:
+        _send(message)
+        message.status, message.sent_at = OutboxStatus.SENT, now
+        return "sent"
+
+    return core_outbox.deliver(OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).order_by("pk"), send,
+                               outcomes=["sent"], fields=["sent_at"], limit=limit)
