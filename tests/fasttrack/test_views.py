@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from helhed.casework.models import Task
@@ -173,3 +174,29 @@ def test_the_demo_has_organisations_consent_and_questions(db, demo_universe):
     statuses = sorted(Question.objects.filter(key__isnull=False).values_list("status", flat=True))
     assert statuses == ["answered", "open", "open"]
     assert Question.objects.filter(key__isnull=True, case__citizen=demo_universe.personas["karen"]).count() == 1
+
+
+def test_the_admin_issues_keys_and_organisations_through_the_services(admin_client, ft):
+    """The admin makes what the command and the demo make: an organisation with the user that
+    names it in the read audit, a key that cannot be born expired."""
+    from helhed.fasttrack.models import ApiKey, Organisation
+
+    response = admin_client.post("/admin/fasttrack/organisation/add/",
+                                 {"name": "Kirkens Korshær", "kind": "user_organisation"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation = Organisation.objects.get(name="Kirkens Korshær")
+    assert organisation.audit_actor.first_name == "Kvik-linjen (API)" and not organisation.audit_actor.is_active
+
+    response = admin_client.post("/admin/fasttrack/organisation/add/", {"name": "Uden kode", "kind": "municipality"})
+    assert response.status_code == 200 and "En kommune skal have en kommunekode." in response.content.decode()
+    assert not Organisation.objects.filter(name="Uden kode").exists()
+
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    response = admin_client.post("/admin/fasttrack/apikey/add/", {
+        "organisation": organisation.pk, "name": "Født udløbet", "scope_choices": ["case-status:read"],
+        "rate_limit_per_minute": 60, "expires_at_0": past.strftime("%Y-%m-%d"), "expires_at_1": "12:00:00"})
+    assert response.status_code == 200 and "udløbe på et tidspunkt efter nu" in response.content.decode()
+    assert not ApiKey.objects.filter(name="Født udløbet").exists()
+    with pytest.raises(ValidationError):
+        services.create_key(organisation=organisation, name="Født udløbet", scopes=["case-status:read"],
+                            expires_at=timezone.now() - datetime.timedelta(seconds=1))

@@ -13,8 +13,22 @@ from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, Consent, KeyScope, Organisation, Question
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "municipality", "members"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not self.errors:
+            services.check_organisation(name=cleaned["name"], kind=cleaned["kind"],
+                                        municipality_id=getattr(cleaned.get("municipality"), "pk", None))
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "kind", "municipality", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -22,10 +36,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ()
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.audit_actor = services.new_audit_actor(name=obj.name, kind=obj.kind,
-                                                       municipality_id=obj.municipality_id)
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Registered by the service, with the user that names it in the read audit.
+        organisation = services.create_organisation(name=obj.name, kind=obj.kind, municipality_id=obj.municipality_id)
+        obj.pk, obj._state.adding = organisation.pk, False
+        obj.refresh_from_db()
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -43,9 +59,13 @@ class ApiKeyForm(forms.ModelForm):
         else:
             self.fields["expires_at"].initial = timezone.now() + timezone.timedelta(days=services.DEFAULT_KEY_DAYS)
 
-    def save(self, commit=True):
-        self.instance.scopes = services.clean_scopes(self.cleaned_data["scope_choices"])
-        return super().save(commit)
+    def clean(self):
+        cleaned = super().clean()
+        if "scope_choices" in cleaned:
+            self.instance.scopes = services.clean_scopes(cleaned["scope_choices"])
+        if not self.instance.pk and cleaned.get("expires_at"):
+            services.check_expiry(cleaned["expires_at"])
+        return cleaned
 
 
 @admin.register(ApiKey)
@@ -68,11 +88,15 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return datetime.datetime.fromtimestamp(minute * 60, tz=datetime.UTC) if minute is not None else "Aldrig"
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            secret, obj.prefix, obj.key_hash = services.new_secret()
-            obj.created_by = request.user
-            request._fasttrack_secret = secret  # shown once on the next page, never stored
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new key is issued by the service, as the command and the demo issue theirs.
+        key, secret = services.create_key(
+            organisation=obj.organisation, name=obj.name, scopes=obj.scopes.split(), expires_at=obj.expires_at,
+            rate_limit_per_minute=obj.rate_limit_per_minute, actor=request.user)
+        obj.pk, obj._state.adding = key.pk, False
+        obj.refresh_from_db()
+        request._fasttrack_secret = secret  # shown once on the next page, never stored
 
     def response_add(self, request, obj, post_url_continue=None):
         secret = getattr(request, "_fasttrack_secret", None)

@@ -49,16 +49,21 @@ def new_audit_actor(*, name: str, kind: str, municipality_id: int | None, is_dem
     return actor
 
 
+def check_organisation(*, name: str, kind: str, municipality_id: int | None) -> None:
+    """A municipality's organisation names its municipality; names are unique."""
+    if kind == OrganisationKind.MUNICIPALITY and municipality_id is None:
+        raise ValidationError({"municipality": "En kommune skal have en kommunekode."})
+    if Organisation.objects.filter(name=name).exists():
+        raise ValidationError({"name": "Der findes allerede en organisation med det navn."})
+
+
 @transaction.atomic
 def create_organisation(*, name: str, kind: str, municipality_id: int | None = None,
                         is_demo: bool = False) -> Organisation:
     """Register an organisation with the inactive user that names it in the read audit."""
-    if kind == OrganisationKind.MUNICIPALITY and municipality_id is None:
-        raise ValidationError({"municipality": "En kommune skal have en kommunekode."})
+    check_organisation(name=name, kind=kind, municipality_id=municipality_id)
     if kind != OrganisationKind.MUNICIPALITY:
         municipality_id = None
-    if Organisation.objects.filter(name=name).exists():
-        raise ValidationError({"name": "Der findes allerede en organisation med det navn."})
     actor = new_audit_actor(name=name, kind=kind, municipality_id=municipality_id, is_demo=is_demo)
     return Organisation.objects.create(name=name, kind=kind, municipality_id=municipality_id, audit_actor=actor)
 
@@ -71,7 +76,7 @@ def _clean_scopes(scopes, allowed) -> str:
 
 
 def new_secret() -> tuple[str, str, str]:
-    """(secret, prefix, hash) for a new key."""
+    """(secret, prefix, hash) for a new key (``create_key``)."""
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     return secret, secret[len(KEY_PREFIX): len(KEY_PREFIX) + 8], hash_token(secret)
 
@@ -80,18 +85,28 @@ def clean_scopes(scopes, allowed=KeyScope.values) -> str:
     return _clean_scopes(list(scopes), allowed)
 
 
+def check_expiry(expires_at: datetime.datetime, *, now: datetime.datetime | None = None) -> None:
+    """A key's expiry must lie ahead: a key born expired is a mistake, not a key."""
+    if expires_at <= (now or timezone.now()):
+        raise ValidationError({"expires_at": "Nøglen skal udløbe på et tidspunkt efter nu."})
+
+
 @transaction.atomic
 def create_key(*, organisation: Organisation, name: str, scopes, days: int | None = None,
-               rate_limit_per_minute: int = 120, actor: User | None = None,
-               now: datetime.datetime | None = None) -> tuple[ApiKey, str]:
-    """Issue a key. Returns the stored key and the secret, which is shown once and never
-    stored (only its SHA-256 hash is)."""
+               expires_at: datetime.datetime | None = None, rate_limit_per_minute: int = 120,
+               actor: User | None = None, now: datetime.datetime | None = None) -> tuple[ApiKey, str]:
+    """Issue a key (from the admin, the ``fasttrack`` command and the demo alike). It
+    expires ``days`` from now, or at ``expires_at``, which must lie ahead. Returns the stored
+    key and the secret, which is shown once and never stored (only its SHA-256 hash is)."""
     now = now or timezone.now()
+    if expires_at is not None:
+        check_expiry(expires_at, now=now)
+    expires_at = expires_at or now + datetime.timedelta(days=days or DEFAULT_KEY_DAYS)
     secret, prefix, key_hash = new_secret()
     key = ApiKey.objects.create(
         organisation=organisation, name=name, prefix=prefix, key_hash=key_hash,
         scopes=_clean_scopes(list(scopes), KeyScope.values), rate_limit_per_minute=rate_limit_per_minute,
-        created_at=now, created_by=actor, expires_at=now + datetime.timedelta(days=days or DEFAULT_KEY_DAYS),
+        created_at=now, created_by=actor, expires_at=expires_at,
     )
     return key, secret
 
