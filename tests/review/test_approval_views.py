@@ -48,7 +48,7 @@ def test_a_colleague_approves_on_the_approvals_page_and_the_one_who_entered_cann
     refused = client.post(url, {"kind": "effort", "pk": str(late_effort.pk), "decision": "approve",
                                 "decision_reason": "Selv"})
     assert "selv registreret" in refused.content.decode()
-    assert Effort.objects.get(pk=late_effort.pk).approval == Approval.PENDING
+    assert Effort.objects.get(pk=late_effort.pk).state == Approval.PENDING
     client.force_login(colleague)
     page = client.get(url).content.decode()
     assert 'value="approve"' in page and "Aftalen kom sent." in page
@@ -59,7 +59,7 @@ def test_a_colleague_approves_on_the_approvals_page_and_the_one_who_entered_cann
                              "decision_reason": "Aftalen er set."})
     assert done.status_code == 302
     effort = Effort.objects.get(pk=late_effort.pk)
-    assert effort.approval == Approval.APPROVED and effort.decided_by == colleague
+    assert effort.state == Approval.APPROVED and effort.decision.decided_by == colleague
     assert "Der er ingen oplysninger, der venter" in client.get(url).content.decode()
 
 

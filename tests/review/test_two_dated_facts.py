@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from helhed.core.roles import Role
 from helhed.review import measures, services
-from helhed.review.models import Approval, CaseEvent, Effort, RegisterImport, ReviewCase, Status
+from helhed.review.models import Approval, CaseEvent, Effort, FactDecision, RegisterImport, ReviewCase, Status
 from tests.factories import UserFactory
 from tests.review.conftest import STARTED, TODAY, extract_csv, import_extract, moment
 
@@ -68,7 +69,7 @@ def test_fourteen_days_back_counts_at_once_fifteen_needs_a_reason_and_a_colleagu
         services.decide_fact(kind="effort", pk=late.pk, approve=True, reason="OK", actor=outsider)
     services.decide_fact(kind="effort", pk=late.pk, approve=True, reason="Aftalen er set.", actor=colleague)
     late.refresh_from_db()
-    assert late.approval == Approval.APPROVED and late.decided_by == colleague
+    assert late.state == Approval.APPROVED and late.decision.decided_by == colleague
     facts = {c.number: c for c in measures.load_facts(programme)}
     assert facts[b.number].business_efforts != ()
     # It counts from the day it was approved, not before.
@@ -88,6 +89,36 @@ def test_a_rejected_backdated_status_change_is_undone(programme, worker, colleag
     services.decide_fact(kind="event", pk=event.pk, approve=False, reason="Ingen dokumentation.", actor=colleague)
     case = ReviewCase.objects.get(pk=case.pk)
     assert case.status == Status.NOT_STARTED and case.started_on is None
+
+
+def test_the_history_is_append_only_and_a_decision_is_appended_beside_the_fact(programme, worker, colleague):
+    """A colleague's decision never rewrites the event it decides (issue 22: the review's
+    events append-only like the casework's); the event reads as it was entered, and a second
+    decision on the same fact is refused by the database itself."""
+    case = programme.cases.first()
+    case = services.change_status(case=case, version=case.version, to=Status.IN_REVIEW, actor=worker,
+                                  on=D(2026, 4, 1), reason="Glemt at registrere.")
+    event = CaseEvent.objects.get(case=case, to_status=Status.IN_REVIEW)
+    entered = {f.attname: getattr(event, f.attname) for f in CaseEvent._meta.concrete_fields}
+    services.decide_fact(kind="event", pk=event.pk, approve=True, reason="Mødereferatet er set.", actor=colleague)
+    event = CaseEvent.objects.select_related("decision").get(pk=event.pk)
+    assert {f.attname: getattr(event, f.attname) for f in CaseEvent._meta.concrete_fields} == entered
+    assert event.state == Approval.APPROVED and event.decision.reason == "Mødereferatet er set."
+    event.text = "ændret"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        CaseEvent.objects.filter(case=case).update(text="x")
+    with pytest.raises(PermissionError):
+        event.decision.delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FactDecision.objects.create(event=event, approved=False, decided_by=colleague, decided_by_name="x",
+                                    reason="Fortrudt")
+    if connection.vendor == "postgresql":
+        for sql in ("UPDATE review_caseevent SET text = 'x'", "UPDATE review_factdecision SET approved = false",
+                    "DELETE FROM review_factdecision"):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
 
 
 def test_a_typed_benefit_period_is_a_correction_with_a_reason_and_a_second_approver(programme, worker, colleague):

@@ -172,7 +172,7 @@ def _programme(row) -> ProgrammeOut:
 def _effort(e) -> EffortOut:
     return EffortOut(id=e.pk, kind=e.kind, starts_on=e.starts_on, ends_on=e.ends_on,
                      hours_per_week=e.hours_per_week, employer=e.employer, entered_at=e.created_at,
-                     approval=e.approval, entered_reason=e.entered_reason)
+                     approval=e.state, entered_reason=e.entered_reason)
 
 
 def _case(detail) -> ReviewCaseOut:
@@ -185,10 +185,10 @@ def _case(detail) -> ReviewCaseOut:
         rehab_outcome=c.rehab_outcome, afklaret_on=c.afklaret_on, visiteret_on=c.visiteret_on,
         closed_on=c.closed_on, close_reason=c.close_reason, efforts=[_effort(e) for e in detail.efforts],
         events=[CaseEventOut(id=e.pk, entered_at=e.at, effective_on=e.on, actor=e.actor_name,
-                             from_status=e.from_status, to_status=e.to_status, text=e.text, approval=e.approval,
+                             from_status=e.from_status, to_status=e.to_status, text=e.text, approval=e.state,
                              entered_reason=e.entered_reason) for e in detail.events],
         benefit_corrections=[BenefitCorrectionOut(id=b.pk, ydelse=b.ydelse, starts_on=b.starts_on, ends_on=b.ends_on,
-                                                  entered_at=b.created_at, approval=b.approval,
+                                                  entered_at=b.created_at, approval=b.state,
                                                   entered_reason=b.entered_reason) for b in detail.benefit_periods],
     )
 
@@ -281,5 +281,6 @@ def decide_fact(request, kind: Literal["event", "effort", "period"], fact_id: st
         raise HttpError(404, "Oplysningen findes ikke eller er ikke tilgængelig for dig.")
     fact = services.decide_fact(kind=kind, pk=fact.pk, approve=payload.approve, reason=payload.reason,
                                 actor=request.auth)
-    return DecisionOut(kind=kind, id=str(fact.pk), approval=fact.approval, decided_by=fact.decided_by_name,
-                       decided_at=fact.decided_at)
+    decision = fact.decision_made
+    return DecisionOut(kind=kind, id=str(fact.pk), approval=fact.state, decided_by=decision.decided_by_name,
+                       decided_at=decision.decided_at)

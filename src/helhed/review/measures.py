@@ -327,11 +327,13 @@ def load_facts_of(programmes, *, until: datetime.date | None = None) -> dict:
         return facts
     municipality = {p.pk: p.municipality_id for p in programmes}
 
-    def counted(entered_at, approval, decided_at) -> Counted:
+    def counted(entered_at, approval, approved, decided_at) -> Counted:
+        """When a fact counts: from its entry if it needed no approval, from its approval's
+        entry if a colleague approved it (``FactDecision``), never while it waits or once rejected."""
         entered_on = local_date(entered_at)
         if approval == Approval.NOT_NEEDED:
             return Counted(entered_on, entered_on)
-        if approval == Approval.APPROVED and decided_at is not None:
+        if approved and decided_at is not None:
             return Counted(entered_on, max(entered_on, local_date(decided_at)))
         return Counted(entered_on, None)
 
@@ -347,20 +349,20 @@ def load_facts_of(programmes, *, until: datetime.date | None = None) -> dict:
                                                  "starts_on", "ends_on"):
         register[case_id].append((sha_of[import_id], kommunekode, ydelse, Interval(start, end)))
     corrections: dict[int, list] = defaultdict(list)
-    for case_id, ydelse, start, end, at, approval, decided_at in BenefitPeriod.objects.filter(
-            case__programme__in=ids).values_list("case_id", "ydelse", "starts_on", "ends_on", "created_at",
-                                                 "approval", "decided_at"):
-        corrections[case_id].append((ydelse, Interval(start, end), counted(at, approval, decided_at)))
+    decision = ("approval", "decision__approved", "decision__decided_at")
+    for case_id, ydelse, start, end, at, *approval in BenefitPeriod.objects.filter(
+            case__programme__in=ids).values_list("case_id", "ydelse", "starts_on", "ends_on", "created_at", *decision):
+        corrections[case_id].append((ydelse, Interval(start, end), counted(at, *approval)))
     efforts: dict[int, list] = defaultdict(list)
-    for case_id, start, end, at, approval, decided_at in Effort.objects.filter(
+    for case_id, start, end, at, *approval in Effort.objects.filter(
             case__programme__in=ids, kind__in=VIRKSOMHEDSRETTET).values_list(
-            "case_id", "starts_on", "ends_on", "created_at", "approval", "decided_at"):
-        efforts[case_id].append((Interval(start, end), counted(at, approval, decided_at)))
+            "case_id", "starts_on", "ends_on", "created_at", *decision):
+        efforts[case_id].append((Interval(start, end), counted(at, *approval)))
     resolutions: dict = {}
-    for case_id, to_status, on, at, approval, decided_at in CaseEvent.objects.filter(
-            case__programme__in=ids, to_status__in=RESOLVED).exclude(approval=Approval.REJECTED).order_by(
-            "at", "id").values_list("case_id", "to_status", "on", "at", "approval", "decided_at"):
-        resolutions[case_id] = (to_status, on, counted(at, approval, decided_at))
+    for case_id, to_status, on, at, *approval in CaseEvent.objects.filter(
+            case__programme__in=ids, to_status__in=RESOLVED).exclude(decision__approved=False).order_by(
+            "at", "id").values_list("case_id", "to_status", "on", "at", *decision):
+        resolutions[case_id] = (to_status, on, counted(at, *approval))
     for programme_id, pk, number, status in ReviewCase.objects.filter(
             programme__in=ids).order_by("number").values_list("programme_id", "pk", "number", "status"):
         facts[programme_id].append(CaseFacts(

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupMember, TargetGroupResult
 from helhed.register.vocabulary import YDELSER
@@ -221,31 +222,50 @@ class TwoDatedFact(models.Model):
     """A fact the milestones count carries two dates: when it was entered (the server's
     clock, set on insert, never editable; each model's own timestamp field) and the date it
     takes effect. One dated too far back, and every typed correction, waits for a second
-    person's approval with a reason (``measures.needs_second_approval``)."""
+    person's approval with a reason (``measures.needs_second_approval``).
 
-    approval = models.CharField("godkendelse", max_length=12, choices=Approval.choices,
+    ``approval`` is what the fact needed when it was entered (no approval, or a colleague's)
+    and never changes; the colleague's approval or rejection is a ``FactDecision`` of its
+    own, appended beside the fact, so the fact's row stays as it was entered. ``state`` is
+    where the fact stands now."""
+
+    approval = models.CharField("godkendelse ved registreringen", max_length=12, choices=Approval.choices,
                                 default=Approval.NOT_NEEDED, editable=False)
     entered_reason = models.CharField("begrundelse fra den, der registrerede", max_length=500, blank=True,
                                       editable=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", editable=False)
-    decided_by_name = models.CharField(max_length=150, blank=True, editable=False)
-    decided_at = models.DateTimeField("godkendt/afvist", null=True, blank=True, editable=False)
-    decision_reason = models.CharField("begrundelse for godkendelse/afvisning", max_length=500, blank=True,
-                                       editable=False)
 
     class Meta:
         abstract = True
 
     @property
+    def decision_made(self) -> FactDecision | None:
+        try:
+            return self.decision
+        except FactDecision.DoesNotExist:
+            return None
+
+    @property
+    def state(self) -> str:
+        """Not needed, pending, approved or rejected: the decision's verdict, if any."""
+        decision = self.decision_made
+        if decision is None:
+            return self.approval
+        return Approval.APPROVED if decision.approved else Approval.REJECTED
+
+    def get_state_display(self) -> str:
+        return Approval(self.state).label
+
+    @property
     def is_pending(self) -> bool:
-        return self.approval == Approval.PENDING
+        return self.state == Approval.PENDING
 
 
-class CaseEvent(TwoDatedFact):
+class CaseEvent(TwoDatedFact, AppendOnlyModel):
     """The case's history: every status change and save, with who and when (the evidence
-    behind ``measures.all_afklaret_og_visiteret``). Append-only by convention of the services;
-    ``at`` is the server's clock when it was entered, ``on`` the date it takes effect."""
+    behind ``measures.all_afklaret_og_visiteret``). Append-only, as the casework's history
+    is (``core.appendonly``; on PostgreSQL a trigger too): ``at`` is the server's clock when
+    it was entered, ``on`` the date it takes effect, and a colleague's approval is a
+    ``FactDecision`` beside it."""
 
     case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("registreret", default=clock.now, editable=False)
@@ -338,6 +358,42 @@ class BenefitPeriod(TwoDatedFact):
 
     def __str__(self) -> str:
         return f"{self.get_ydelse_display()} fra {self.starts_on}"
+
+
+class FactDecision(AppendOnlyModel):
+    """A colleague's approval or rejection of a waiting fact (a backdated status change or
+    effort, a typed benefit period), with who, when and why. Appended once per fact (the
+    one-to-one keys refuse a second) and never changed, so the evidence a tranche was paid
+    on can be replayed: a fact counts from the day its approval was entered. Source:
+    issue 17 ("a second person ... never the one who entered it"), issue 22 (the review's
+    events append-only like the casework's)."""
+
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="decision")
+    effort = models.OneToOneField(Effort, on_delete=models.PROTECT, null=True, blank=True, related_name="decision")
+    period = models.OneToOneField(BenefitPeriod, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="decision")
+    approved = models.BooleanField("godkendt")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by_name = models.CharField(max_length=150)
+    decided_at = models.DateTimeField("godkendt/afvist", default=clock.now)
+    reason = models.CharField("begrundelse for godkendelse/afvisning", max_length=500)
+
+    class Meta:
+        verbose_name = "godkendelse eller afvisning"
+        verbose_name_plural = "godkendelser og afvisninger"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(event__isnull=False, effort__isnull=True, period__isnull=True)
+                           | models.Q(event__isnull=True, effort__isnull=False, period__isnull=True)
+                           | models.Q(event__isnull=True, effort__isnull=True, period__isnull=False)),
+                name="review_factdecision_one_fact",
+                violation_error_message="En godkendelse gælder netop én oplysning.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Godkendt' if self.approved else 'Afvist'} af {self.decided_by_name}"
 
 
 class EffortImport(models.Model):

@@ -264,12 +264,13 @@ def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> Cas
     if rules.has_perm("review.assign_cases", user, case.programme):
         caseworkers = assignable_caseworkers(case.programme)
     latest = case.programme.register_imports.order_by("-extract_on", "-imported_at").first()
-    detail = CaseDetail(case=case, efforts=list(case.efforts.all()), benefit_periods=list(case.benefit_periods.all()),
-                        events=list(case.events.all()[:100]), caseworkers=caseworkers,
+    detail = CaseDetail(case=case, efforts=list(case.efforts.select_related("decision")),
+                        benefit_periods=list(case.benefit_periods.select_related("decision")),
+                        events=list(case.events.select_related("decision")[:100]), caseworkers=caseworkers,
                         plain=decision_in_plain_danish(case), register_import=latest,
                         register_periods=list(latest.periods.filter(case=case)) if latest else [])
     detail.pending = [f for f in (*detail.events, *detail.efforts, *detail.benefit_periods)
-                      if f.approval == Approval.PENDING]
+                      if f.is_pending]
     if case.citizen_id:
         record_read(actor=user, citizen_uuids=[case.citizen_id],
                     what="Gennemgang: fritagelse, helbred, skånehensyn, egen vurdering, visitation og indsatser",
@@ -353,16 +354,16 @@ def pending_facts(*, user: User, programme: Programme, channel: str) -> list[Pen
     if not rules.has_perm("review.view_cases", user, programme):
         raise Http404("Programmet findes ikke eller er ikke tilgængeligt for dig.")
     rows = []
-    for e in CaseEvent.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
-            "case__citizen"):
+    waiting = {"case__programme": programme, "approval": Approval.PENDING, "decision__isnull": True}
+    for e in CaseEvent.objects.filter(**waiting).select_related("case__citizen"):
         rows.append(PendingFact("event", e, e.case, e.text, e.on, e.at, e.actor_name, e.entered_reason,
                                 e.actor_id != user.pk))
-    for e in Effort.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
+    for e in Effort.objects.filter(**waiting).select_related(
             "case__citizen", "created_by"):
         rows.append(PendingFact("effort", e, e.case, f"Indsats: {e.get_kind_display()}"
                                 f"{', ' + e.employer if e.employer else ''}", e.starts_on, e.created_at,
                                 _user_name(e.created_by), e.entered_reason, e.created_by_id != user.pk))
-    for b in BenefitPeriod.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
+    for b in BenefitPeriod.objects.filter(**waiting).select_related(
             "case__citizen", "created_by"):
         end = f"{b.ends_on:%d.%m.%Y}" if b.ends_on else "løber endnu"
         rows.append(PendingFact("period", b, b.case, f"Rettelse af registeret: {b.get_ydelse_display()} til {end}",

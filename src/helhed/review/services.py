@@ -37,6 +37,7 @@ from helhed.review.models import (
     EffortImport,
     EffortKind,
     Exemption,
+    FactDecision,
     Measurement,
     Programme,
     RegisterImport,
@@ -441,7 +442,7 @@ def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on:
                                               ydelse__in=SYSTEM)
     if ends_on is not None:
         overlapping = overlapping.filter(starts_on__lte=ends_on)
-    if ydelse in SYSTEM and overlapping.exclude(approval=Approval.REJECTED).exists():
+    if ydelse in SYSTEM and overlapping.exclude(decision__approved=False).exists():
         raise ValidationError("Perioden overlapper en anden periode i kontanthjælpssystemet.", code="overlap")
     if starts_on > _today():
         raise ValidationError({"starts_on": f"Datoen {starts_on:%d.%m.%Y} ligger i fremtiden."})
@@ -553,8 +554,8 @@ def approval_problem(*, fact, actor: User) -> str | None:
     second person")."""
     if _entered_by(fact) == actor.pk:
         return "Du har selv registreret oplysningen. En kollega skal godkende eller afvise den."
-    if fact.approval != Approval.PENDING:
-        return f"Oplysningen er allerede behandlet ({fact.get_approval_display().lower()})."
+    if fact.state != Approval.PENDING:
+        return f"Oplysningen er allerede behandlet ({fact.get_state_display().lower()})."
     return None
 
 
@@ -581,11 +582,8 @@ def decide_fact(*, kind: str, pk, approve: bool, reason: str, actor: User) -> ob
         raise ValidationError(problem, code="approval")
     if not reason.strip():
         raise ValidationError({"decision_reason": "Skriv en begrundelse for godkendelsen eller afvisningen."})
-    fact.approval = Approval.APPROVED if approve else Approval.REJECTED
-    fact.decided_by, fact.decided_by_name = actor, _name(actor)
-    fact.decided_at = clock.now()
-    fact.decision_reason = reason.strip()[:500]
-    fact.save(update_fields=["approval", "decided_by", "decided_by_name", "decided_at", "decision_reason"])
+    FactDecision.objects.create(**{kind: fact}, approved=approve, decided_by=actor, decided_by_name=_name(actor),
+                                decided_at=clock.now(), reason=reason.strip()[:500])
     case = ReviewCase.objects.select_for_update().get(pk=fact.case_id)
     verdict = "godkendt" if approve else "afvist"
     text = f"{model._meta.verbose_name.capitalize()} {verdict} af {_name(actor)}: {reason.strip()}"
