@@ -73,8 +73,8 @@ class Case(models.Model):
     ``municipality`` is the citizen's home municipality when the case opens: for the
     municipality's own cases the one that decides, for Udbetaling Danmark's cases the one
     that helps the citizen take part and so may read the case (lov om Udbetaling Danmark § 3
-    stk. 3; ``rules.may_read_case``). Nothing in helhed moves a citizen yet; whatever does
-    must give the citizen's Udbetaling Danmark cases the new home in the same transaction."""
+    stk. 3; ``rules.may_read_case``). A move (``services.move_citizen``) gives the citizen's
+    Udbetaling Danmark cases the new home in the same transaction."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField("sagsnummer", max_length=20, unique=True)
@@ -124,6 +124,7 @@ class TaskKind(models.TextChoices):
     CASH_RECONCILIATION = "cash_reconcile", "Kontante udbetalinger og udleveringer stemmer ikke"
     CASH_ARRANGEMENT = "cash_arrangement", "Aftal, hvor og hvornår borgeren får kontanter"
     ACUTE_TRIAGE = "acute_triage", "Vurdér en akut anmodning i Borgerservice"
+    MOVED_AWAY = "moved_away", "Borgeren er flyttet: afslut eller overdrag sagen"
     OTHER = "other", "Anden opgave"
 
 
@@ -207,6 +208,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "Sagen er afsluttet"
     NOTE = "note", "Notat"
     QUESTION = "question", "Spørgsmål til Udbetaling Danmark"
+    MOVED = "moved", "Borgeren er flyttet"
 
 
 class CaseEvent(AppendOnlyModel):

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -47,9 +48,9 @@ from helhed.casework.models import (
     deciding_authority,
 )
 from helhed.core.calendar import add_business_days
-from helhed.core.models import User
+from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
-from helhed.registry.models import Citizen
+from helhed.registry.models import Citizen, Move
 from helhed.registry.selectors import explain_letter_line, special_needs_contact
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -858,3 +859,67 @@ def record_question(*, case: Case, actor: User, on: datetime.date, subject: str)
     """The timeline's mark that the contact person asked Udbetaling Danmark about the case
     (the question itself is ``fasttrack.services.ask_about_case``)."""
     return _record(case, EventKind.QUESTION, on=on, actor=actor, text=f"Spørgsmål: {subject}")
+
+
+# --- A citizen moves -----------------------------------------------------------------------
+
+MOVE_HANDOVER_DAYS = 10  # business days for the old municipality to close or hand over (our parameter)
+
+
+@transaction.atomic
+def move_citizen(*, citizen: Citizen, to_municipality_id: int, moved_on: datetime.date, actor: User | None,
+                 today: datetime.date) -> dict[str, int]:
+    """Register that ``citizen`` has moved to another municipality on ``moved_on``.
+
+    In the same transaction:
+
+    - the citizen's home municipality changes, so the new municipality's staff find the
+      citizen and the old municipality's no longer do;
+    - every Udbetaling Danmark case of the citizen gets the new home: the municipality that
+      helps the citizen take part is the one the citizen lives in (lov om Udbetaling Danmark
+      § 3 stk. 3), so the old municipality stops reading them and the new one starts; their
+      open tasks move with them, each case's ``version`` is raised (a form opened before the
+      move is refused, not saved over it), and each case's timeline says so;
+    - the old municipality's own open cases stay with it (it decides them until they end),
+      and it gets one task per case to close or hand it over to the new municipality
+      (retssikkerhedsloven § 9: the municipality the citizen lives in is responsible; the
+      ten business days are our parameter).
+
+    A move dated in the future, before the citizen's last registered move, or to the same
+    municipality is refused. Returns how many cases moved and how many tasks were made."""
+    locked = Citizen.objects.select_for_update().select_related("home_municipality").get(pk=citizen.pk)
+    new = Municipality.objects.filter(code=to_municipality_id).first()
+    if new is None:
+        raise ValidationError({"to_municipality": "Kommunekoden findes ikke."})
+    if new.pk == locked.home_municipality_id:
+        raise ValidationError({"to_municipality": f"Borgeren bor allerede i {new.name} Kommune."})
+    if moved_on > today:
+        raise ValidationError({"moved_on": f"Flyttedatoen {moved_on:%d.%m.%Y} ligger i fremtiden."})
+    last_move = locked.moves.order_by("-moved_on").values_list("moved_on", flat=True).first()
+    if last_move is not None and moved_on < last_move:
+        raise ValidationError({"moved_on": f"Borgeren er registreret flyttet {last_move:%d.%m.%Y}. "
+                                           "En flytning kan ikke ligge før den."})
+    old = locked.home_municipality
+    Move.objects.create(citizen=locked, from_municipality=old, to_municipality=new, moved_on=moved_on,
+                        registered_by=actor)
+    locked.home_municipality = new
+    locked.save(update_fields=["home_municipality"])
+
+    udk = list(Case.objects.select_for_update().filter(citizen=locked, authority=Authority.UDK))
+    moved = Case.objects.filter(pk__in=[c.pk for c in udk]).update(municipality=new, version=F("version") + 1)
+    Task.objects.filter(case__in=udk, status=TaskStatus.OPEN, municipality=old).update(municipality=new)
+    for case in udk:
+        _record(case, EventKind.MOVED, on=moved_on, actor=actor,
+                text=f"Borgeren er flyttet fra {old.name} til {new.name} Kommune. Sagen følger med.")
+
+    own_open = Case.objects.filter(citizen=locked, authority=Authority.MUNICIPALITY, municipality=old).exclude(
+        status=CaseStatus.CLOSED)
+    tasks = 0
+    for case in own_open:
+        _record(case, EventKind.MOVED, on=moved_on, actor=actor,
+                text=f"Borgeren er flyttet fra {old.name} til {new.name} Kommune.")
+        create_task(kind=TaskKind.MOVED_AWAY, case=case, citizen=locked, municipality_id=old.pk,
+                    title=f"Borgeren er flyttet til {new.name} Kommune: afslut eller overdrag sag {case.reference}",
+                    due_on=add_business_days(today, MOVE_HANDOVER_DAYS), key=f"moved-{case.pk}-{moved_on}")
+        tasks += 1
+    return {"udk_cases": moved, "handover_tasks": tasks}

@@ -10,7 +10,9 @@ the file and the problem, never a CPR number found in it.
 
 from __future__ import annotations
 
+import argparse
 import codecs
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -58,6 +60,14 @@ def read_text_input(path: Path | str, *, max_bytes: int, what: str = "filen") ->
         line = data.count(b"\n", 0, error.start) + 1
         raise InputError(f"{where}, linje {line}: {what} er ikke UTF-8-kodet tekst "
                          "(gem den som CSV UTF-8 og prøv igen).") from None
+
+
+def iso_date(text: str) -> datetime.date:
+    """An argparse ``type`` for a date option (ÅÅÅÅ-MM-DD), with a Danish error."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from None
 
 
 def _size(n: int) -> str:

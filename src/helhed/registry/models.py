@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.cpr import decrypt_cpr, format_cpr
 from helhed.core.models import Municipality
 
@@ -334,3 +335,28 @@ class ExplainLetterLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.get_language_display()}"
+
+
+class Move(AppendOnlyModel):
+    """A citizen's move from one municipality to another, as registered: the evidence behind
+    the home municipality that scopes who sees the citizen and the citizen's Udbetaling
+    Danmark cases (``casework.services.move_citizen``). Append-only: a wrong move is put
+    right by a new move, never by rewriting this one."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="moves")
+    from_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                          verbose_name="fraflytningskommune")
+    to_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name="tilflytningskommune")
+    moved_on = models.DateField("flyttedato")
+    registered_at = models.DateTimeField("registreret", default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+
+    class Meta:
+        ordering = ["-moved_on", "-registered_at"]
+        verbose_name = "flytning"
+        verbose_name_plural = "flytninger"
+
+    def __str__(self) -> str:
+        return f"{self.moved_on}: {self.from_municipality_id} til {self.to_municipality_id}"

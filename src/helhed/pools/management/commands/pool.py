@@ -15,21 +15,12 @@ scheduler (``helhed worker``, or cron) and are safe to run again at any time.
 
 from __future__ import annotations
 
-import argparse
-import datetime
-
 from django.core.management.base import CommandParser
 
 from helhed.core.commands import Command as HelhedCommand
+from helhed.core.commands import iso_date as _date
 from helhed.pools.allocation import AllocationError, allocate, parse_amount, read_counts, write_allocation
 from helhed.register.engine import atomic_output
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ikke en dato (ÅÅÅÅ-MM-DD): {text!r}") from None
 
 
 class Command(HelhedCommand):

@@ -11,14 +11,13 @@ beside the target and renamed at the end. No database is needed.
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import sys
 from contextlib import nullcontext
 
 from django.core.management.base import CommandParser
 
 from helhed.core.commands import Command as HelhedCommand
+from helhed.core.commands import iso_date as _date
 from helhed.register.dream import import_dream
 from helhed.register.engine import atomic_output, run_target_group, write_counts, write_members
 from helhed.register.targetgroups import RULES, get_rule
@@ -99,11 +98,6 @@ def _plain(text: str) -> str:
     return text  # a summary on standard error, not an error: no red
 
 
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from None
 
 
 def _progress_bar(show: bool):
