@@ -306,3 +306,68 @@ def test_the_loop_survives_a_database_that_is_away(db, monkeypatch, caplog):
         worker.run_forever(should_stop=lambda: len(rounds) >= 2, sleep=lambda seconds: None, jobs=worker.JOBS)
     assert len(rounds) == 2
     assert "Databasen kunne ikke nås" in caplog.text
+
+
+# --- a worker that dies mid-run ------------------------------------------------------------
+
+def test_a_run_left_by_a_dead_worker_is_taken_over_and_run_again(db):
+    job = Job("nat", "", NIGHTLY, Recorder())
+    scheduled = NIGHTLY.latest(utc(2026, 5, 4, 12))
+    # A worker claimed the run at 12:00 and was killed: no outcome, no heartbeat after 12:01.
+    left = worker.claim(job=job, scheduled_for=scheduled, now=utc(2026, 5, 4, 12))
+    assert worker.beat(left, now=utc(2026, 5, 4, 12, 1))
+    # Within five minutes of silence the run is still the first worker's.
+    assert worker.run_due(now=utc(2026, 5, 4, 12, 5, 59), jobs=[job]) == []
+    (run,) = worker.run_due(now=utc(2026, 5, 4, 12, 6, 1), jobs=[job])
+    assert (run.pk, run.outcome, run.attempts) == (left.pk, JobRunOutcome.OK, 2)
+    assert len(job.run.calls) == 1 and JobRun.objects.filter(job="nat").count() == 1
+    # The dead worker's heartbeat or late result cannot overwrite the run it lost.
+    assert not worker.beat(left, now=utc(2026, 5, 4, 12, 7))
+
+
+def test_a_run_that_keeps_dying_is_marked_failed_after_three_tries(db, caplog):
+    job = Job("nat", "", NIGHTLY, Recorder())
+    scheduled = NIGHTLY.latest(utc(2026, 5, 4, 12))
+    moment = utc(2026, 5, 4, 12)
+    assert worker.claim(job=job, scheduled_for=scheduled, now=moment) is not None
+    for attempt in (2, 3):
+        moment += datetime.timedelta(minutes=6)
+        taken = worker.claim(job=job, scheduled_for=scheduled, now=moment)
+        assert taken is not None and taken.attempts == attempt
+    moment += datetime.timedelta(minutes=6)
+    assert worker.due(now=moment, jobs=[job]) == []
+    assert worker.run_due(now=moment, jobs=[job]) == []
+    run = JobRun.objects.get(job="nat")
+    assert run.outcome == JobRunOutcome.FAILED and run.finished_at == moment
+    assert "intet livstegn" in run.message and "forsøg 3" in run.message
+    assert job.run.calls == []
+
+
+def test_a_stale_run_of_an_earlier_time_is_marked_failed_not_run(db):
+    job = Job("minut", "", EveryMinute(), Recorder())
+    old = worker.claim(job=job, scheduled_for=utc(2026, 5, 4, 10, 0), now=utc(2026, 5, 4, 10, 0))
+    runs = worker.run_due(now=utc(2026, 5, 4, 10, 30), jobs=[job])
+    assert [r.scheduled_for for r in runs] == [utc(2026, 5, 4, 10, 30)]
+    old.refresh_from_db()
+    assert old.outcome == JobRunOutcome.FAILED and "stoppede under kørslen" in old.message
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_running_job_beats_while_it_runs(monkeypatch):
+    """The heartbeat thread writes on its own connection while the job runs."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads do not share SQLite's in-memory test database")
+    monkeypatch.setattr(worker, "HEARTBEAT_EVERY", datetime.timedelta(seconds=0.05))
+    seen = []
+
+    def slow(now):
+        time.sleep(0.5)
+        seen.append(JobRun.objects.get(job="langsom").heartbeat_at)
+        return ""
+
+    (run,) = worker.run_due(jobs=[Job("langsom", "", EveryMinute(), slow)])
+    assert run.outcome == JobRunOutcome.OK and seen[0] > run.started_at

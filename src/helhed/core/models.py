@@ -138,7 +138,9 @@ class JobRun(models.Model):
 
     The unique constraint on (job, scheduled_for) is the claim: the worker that inserts the
     row runs the job, every other worker gets an IntegrityError and leaves it, so a scheduled
-    run happens once however many workers run on however many machines.
+    run happens once however many workers run on however many machines. While it runs, the
+    worker writes ``heartbeat_at``; a run that has given no sign of life for a while was
+    left by a worker that died, and is taken over or marked failed (``worker.recover_stale``).
     """
 
     job = models.CharField("opgave", max_length=64)
@@ -149,6 +151,8 @@ class JobRun(models.Model):
                                default=JobRunOutcome.RUNNING)
     message = models.CharField("besked", max_length=500, blank=True)
     host = models.CharField("maskine og proces", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("seneste livstegn", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("forsøg", default=1)
 
     class Meta:
         ordering = ["-scheduled_for", "job"]

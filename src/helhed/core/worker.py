@@ -18,6 +18,12 @@ for a while runs each job once when it comes back (the last missed run), not onc
 missed minute. Every job is safe to run again (the outboxes lock their rows, the pool
 services are idempotent), which is what makes catching up with a single run enough.
 
+A worker that dies in the middle of a run (killed, out of memory, the machine gone) cannot
+record the outcome. While a job runs, a thread writes the run's heartbeat every
+``HEARTBEAT_EVERY``; a run still marked running with no heartbeat for ``STALE_AFTER`` is taken
+over by the next worker that looks and run again, up to ``MAX_ATTEMPTS`` in all, and is
+otherwise marked failed, so no run stays "Kører" for ever.
+
 Times are Danish (Europe/Copenhagen, ``helhed.core.calendar.COPENHAGEN``): a nightly job at
 02:00 runs once on the day clocks go forward (02:00 does not exist; it runs at the change,
 03:00 summer time) and once on the day clocks go back (at the first 02:00, summer time).
@@ -30,12 +36,14 @@ import datetime
 import logging
 import os
 import socket
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from helhed.core.calendar import COPENHAGEN
@@ -47,6 +55,11 @@ logger = logging.getLogger("helhed.worker")
 UTC = datetime.UTC
 MAX_SLEEP = datetime.timedelta(seconds=30)
 KEEP_RUNS = datetime.timedelta(days=90)
+# Our parameters: a heartbeat every 30 seconds; five minutes without one means the worker died
+# (ten missed heartbeats: a busy database does not make a live worker look dead); three tries.
+HEARTBEAT_EVERY = datetime.timedelta(seconds=30)
+STALE_AFTER = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 3
 
 
 # --- schedules -----------------------------------------------------------------------------
@@ -220,28 +233,89 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _stale(now: datetime.datetime) -> Q:
+    """Runs still marked running whose worker has given no sign of life for ``STALE_AFTER``."""
+    silent = now - STALE_AFTER
+    return Q(outcome=JobRunOutcome.RUNNING) & (Q(heartbeat_at__lt=silent)
+                                               | Q(heartbeat_at__isnull=True, started_at__lt=silent))
+
+
+def recover_stale(*, now: datetime.datetime, jobs: Iterable[Job] = JOBS) -> int:
+    """Mark failed every stale run that will not be taken over: one of an earlier scheduled
+    time (only the latest is ever run) or one that has had its ``MAX_ATTEMPTS``. Returns how
+    many were marked."""
+    latest = {job.name: job.schedule.latest(now) for job in jobs}
+    marked = 0
+    for run in JobRun.objects.filter(_stale(now)):
+        if run.scheduled_for == latest.get(run.job) and run.attempts < MAX_ATTEMPTS:
+            continue  # ``claim`` takes it over
+        marked += JobRun.objects.filter(_stale(now), pk=run.pk).update(
+            outcome=JobRunOutcome.FAILED, finished_at=now,
+            message=f"Arbejderen ({run.host[:120]}) stoppede under kørslen: intet livstegn i "
+                    f"{int(STALE_AFTER.total_seconds() // 60)} minutter (forsøg {run.attempts}).")
+    return marked
+
+
 def due(*, now: datetime.datetime, jobs: Iterable[Job] = JOBS) -> list[tuple[Job, datetime.datetime]]:
-    """The jobs whose latest scheduled time has no run yet, with that time."""
+    """The jobs whose latest scheduled time has no run yet, or only a stale one that may be
+    tried again, with that time."""
     jobs = list(jobs)
     latest = {job.name: job.schedule.latest(now) for job in jobs}
     taken = set(JobRun.objects.filter(job__in=latest, scheduled_for__in=set(latest.values()))
-                .values_list("job", "scheduled_for"))
+                .exclude(_stale(now) & Q(attempts__lt=MAX_ATTEMPTS)).values_list("job", "scheduled_for"))
     return [(job, latest[job.name]) for job in jobs if (job.name, latest[job.name]) not in taken]
 
 
 def claim(*, job: Job, scheduled_for: datetime.datetime, now: datetime.datetime) -> JobRun | None:
-    """Insert the run of ``job`` at ``scheduled_for``; ``None`` when another worker has it."""
+    """Insert the run of ``job`` at ``scheduled_for``, or take over a stale one (a conditional
+    update: of several workers exactly one matches); ``None`` when another worker has it."""
+    me = worker_name()[:200]
+    taken_over = JobRun.objects.filter(_stale(now), job=job.name, scheduled_for=scheduled_for,
+                                       attempts__lt=MAX_ATTEMPTS).update(
+        attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, host=me,
+        message="Forrige forsøg stoppede uden livstegn; prøvet igen.")
+    if taken_over:
+        return JobRun.objects.get(job=job.name, scheduled_for=scheduled_for)
     try:
         with transaction.atomic():
-            return JobRun.objects.create(job=job.name, scheduled_for=scheduled_for, started_at=now,
-                                         host=worker_name()[:200])
+            return JobRun.objects.create(job=job.name, scheduled_for=scheduled_for, started_at=now, heartbeat_at=now,
+                                         host=me)
     except IntegrityError:
         return None
 
 
+def beat(run: JobRun, *, now: datetime.datetime) -> bool:
+    """Write ``run``'s heartbeat; False when the run is no longer this worker's (it was
+    taken over or marked failed while this worker was silent)."""
+    return JobRun.objects.filter(pk=run.pk, outcome=JobRunOutcome.RUNNING, attempts=run.attempts).update(
+        heartbeat_at=now) == 1
+
+
+class _Heartbeat(threading.Thread):
+    """Beats for a run every ``HEARTBEAT_EVERY`` until stopped, on its own connection."""
+
+    def __init__(self, run: JobRun):
+        super().__init__(name=f"heartbeat-{run.pk}", daemon=True)
+        self.run_ = run
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    beat(self.run_, now=timezone.now())
+                except DatabaseError:  # the database is away for a moment: beat next time
+                    logger.warning("Livstegn for opgaven %s kunne ikke skrives.", self.run_.job)
+        finally:
+            connection.close()
+
+
 def execute(*, job: Job, run: JobRun, clock: Callable[[], datetime.datetime] = timezone.now) -> JobRun:
     """Run a claimed job and record how it went. A failure is logged with its traceback
-    (CPR numbers redacted) and recorded; it is not raised, so the worker goes on."""
+    (CPR numbers redacted) and recorded; it is not raised, so the worker goes on. While the
+    job runs, a thread writes the run's heartbeat."""
+    heartbeat = _Heartbeat(run)
+    heartbeat.start()
     try:
         message = job.run(run.started_at)
     except Exception as error:  # noqa: BLE001  (any failure of a job is recorded, not fatal)
@@ -251,9 +325,16 @@ def execute(*, job: Job, run: JobRun, clock: Callable[[], datetime.datetime] = t
     else:
         logger.info("Opgaven %s (planlagt til %s): %s", job.name, run.scheduled_for.isoformat(), message)
         run.outcome, run.message = JobRunOutcome.OK, redact_cpr(message)
+    finally:
+        heartbeat.stopped.set()
+        heartbeat.join()
     run.message = run.message[:500]
     run.finished_at = clock()
-    run.save(update_fields=["outcome", "message", "finished_at"])
+    # Only while the run is still this attempt's: a worker silent for too long has lost it.
+    if not JobRun.objects.filter(pk=run.pk, attempts=run.attempts).update(
+            outcome=run.outcome, message=run.message, finished_at=run.finished_at):
+        logger.warning("Opgaven %s (planlagt til %s) blev overtaget af en anden arbejder under kørslen.",
+                       job.name, run.scheduled_for.isoformat())
     return run
 
 
@@ -265,6 +346,8 @@ def run_due(*, now: datetime.datetime | None = None, jobs: Iterable[Job] = JOBS,
     With ``now`` given, that is the clock for everything (tests); without it, each job is
     given the time it starts."""
     clock: Callable[[], datetime.datetime] = (lambda: now) if now is not None else timezone.now
+    jobs = list(jobs)
+    recover_stale(now=clock(), jobs=jobs)
     runs = []
     for job, scheduled_for in due(now=clock(), jobs=jobs):
         if should_stop():
