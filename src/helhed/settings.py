@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "helhed.core.browser_middleware.AuthenticationMiddleware",
+    # The user's municipalities and organisations, kept in the session (helhed.core.access).
+    "helhed.core.access.AccessMiddleware",
     "helhed.core.browser_middleware.MessageMiddleware",
     "helhed.core.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -50,6 +50,8 @@ class User(AbstractUser):
         help_text="Oprettet til demo-universet. Kan kun logge ind, når systemet kører i demo-tilstand.",
     )
 
+    access_version = models.PositiveIntegerField(default=0, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -60,10 +62,28 @@ class User(AbstractUser):
     def is_municipal(self) -> bool:
         return self.role in MUNICIPAL_ROLES
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_access = (user.__dict__.get("role"), user.__dict__.get("is_active"))
+        return user
+
+    def save(self, *args, **kwargs):
+        """A change of role or active flag makes the access kept in sessions stale
+        (``core.access``). (A queryset ``update`` of either must call ``access.bump``.)"""
+        loaded = getattr(self, "_loaded_access", None)
+        if loaded is not None and loaded != (self.role, self.is_active):
+            self.access_version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "access_version"}
+        super().save(*args, **kwargs)
+        self._loaded_access = (self.role, self.is_active)
+
     def organisation_label(self) -> str:
         """The authority the user acts for, as a citizen should read it in their log."""
         if self.is_municipal:
-            names = sorted(str(m) for m in self.municipalities.all())
+            cached = getattr(self, "_municipality_names", None)
+            names = sorted(cached if cached is not None else (str(m) for m in self.municipalities.all()))
             return ", ".join(names) or "Kommune"
         return self.organisation or self.get_role_display()
 

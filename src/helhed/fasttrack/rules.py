@@ -68,8 +68,10 @@ def organisation_covers(*, is_municipality: bool, organisation_municipality_id: 
 
 @rules.predicate
 def is_organisation_member(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and user.fasttrack_organisations.exists())
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    cached = getattr(user, "_is_organisation_member", None)  # kept in the session (core.access)
+    return cached if cached is not None else user.fasttrack_organisations.exists()
 
 
 @rules.predicate

@@ -1,0 +1,71 @@
+"""A page's fixed cost: the session and the user, nothing more (issue 23). The user's
+municipalities and organisations are kept in the session and read again as soon as any of
+them, the role or the active flag changes, so a withdrawn access never outlives its change."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helhed.core.models import Municipality
+from helhed.core.roles import Role
+from helhed.fasttrack import services as fasttrack
+from tests.factories import UserFactory, make_citizen
+
+KVIK_LINJE = "/kvik-linje/"
+STAFF_ROLES = [Role.CASEWORKER, Role.BORGERSERVICE, Role.JOBCENTRE_MANAGER, Role.UDK_STAFF, Role.POOL_OFFICER,
+               Role.USERORG_MEMBER, Role.PARTNERSHIP_MEMBER]
+
+
+def _queries(client, path) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code in (200, 302, 403), (path, response.status_code)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_page_costs_the_session_and_the_user_before_its_own_data(client, db, role):
+    user = UserFactory(role=role, municipalities=[751] if role in (Role.CASEWORKER, Role.BORGERSERVICE,
+                                                                   Role.JOBCENTRE_MANAGER) else [])
+    client.force_login(user)
+    client.get("/")  # the first request reads the access facts and keeps them
+    queries = _queries(client, "/")
+    assert len(queries) == 2, queries
+    assert "django_session" in queries[0] and "core_user" in queries[1]
+
+
+def test_a_withdrawn_municipality_takes_effect_on_the_next_request(client, db):
+    worker = UserFactory(role=Role.CASEWORKER, municipalities=[751])
+    karen = make_citizen(municipality=751)
+    client.force_login(worker)
+    overview = f"/borgere/{karen.pk}/"
+    assert client.get(overview).status_code == 200
+    worker.municipalities.remove(751)
+    assert client.get(overview).status_code == 404
+    # From the municipality's side, and back again.
+    Municipality.objects.get(code=751).staff.add(worker)
+    assert client.get(overview).status_code == 200
+    Municipality.objects.get(code=751).staff.clear()
+    assert client.get(overview).status_code == 404
+
+
+def test_a_changed_role_or_a_deactivated_user_is_read_again(client, db):
+    worker = UserFactory(role=Role.CASEWORKER, municipalities=[751])
+    karen = make_citizen(municipality=751)
+    client.force_login(worker)
+    overview = f"/borgere/{karen.pk}/"
+    assert client.get(overview).status_code == 200
+    worker.role = Role.POOL_OFFICER
+    worker.save()
+    assert client.get(overview).status_code in (403, 404)
+
+
+def test_joining_an_organisation_opens_the_kvik_linje_on_the_next_request(client, db):
+    member = UserFactory(role=Role.USERORG_MEMBER)
+    organisation = fasttrack.create_organisation(name="Hus Forbi", kind="user_organisation")
+    client.force_login(member)
+    assert client.get(KVIK_LINJE).status_code == 403
+    organisation.members.add(member)
+    assert client.get(KVIK_LINJE).status_code == 200
+    member.fasttrack_organisations.clear()
+    assert client.get(KVIK_LINJE).status_code == 403
