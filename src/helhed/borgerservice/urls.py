@@ -43,4 +43,5 @@ urlpatterns = [
     path("bestil-tid/", views.public_book, name="public_book"),
     path("bestil-tid/kvittering/", views.public_receipt, name="public_receipt"),
     path("afbestil/", views.public_cancel, name="public_cancel"),
+    path("find-din-tid/", views.public_find, name="public_find"),
 ]
