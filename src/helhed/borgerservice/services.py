@@ -619,12 +619,15 @@ def move_out_of_restriction(*, point: ServicePoint, appointment_ids, now: dateti
 
 @transaction.atomic
 def cancel_by_reference(*, reference: str, now: datetime.datetime) -> Appointment:
-    """A booker without login cancels with the reference they were given."""
+    """A booker without login cancels with the reference they were given. A time already
+    cancelled is given back as it is (the form sent twice: a double click, a reload)."""
     digest = hash_reference(reference)
     appointment = Appointment.objects.filter(reference_hash=digest).first() if reference.strip() else None
     if appointment is None:
         raise ValidationError(
             {"reference": "Vi kan ikke finde en tid med den reference. Tjek, at den er skrevet rigtigt."})
+    if appointment.status == Status.CANCELLED:
+        return appointment
     return cancel(appointment=appointment, now=now)
 
 

@@ -49,6 +49,7 @@ from helhed.registry.selectors import own_citizen
 
 SHOWN_DAYS = 7
 RECEIPT_KEY = "borgerservice_receipt"
+CANCELLED_KEY = "borgerservice_cancelled"
 logger = logging.getLogger("helhed.security")
 
 
@@ -584,6 +585,9 @@ def my_appointment(request, appointment_id):
 @permission_required("borgerservice.book_own")
 def my_cancel(request, appointment_id):
     a = _own(request, appointment_id)
+    if a.status == Status.CANCELLED:  # the form sent twice: a double click, a reload
+        messages.info(request, "Din tid er aflyst.")
+        return redirect("borgerservice:my_appointments")
     try:
         services.cancel(appointment=a, now=timezone.now())
     except ValidationError as error:
@@ -686,11 +690,22 @@ def public_find(request):
 @never_cache
 def public_cancel(request):
     form = CancelByReferenceForm(request.POST or None)
-    done = None
     if request.method == "POST" and form.is_valid():
         try:
             done = services.cancel_by_reference(reference=form.cleaned_data["reference"], now=timezone.now())
         except ValidationError as error:
             add_service_errors(form, error)
-    return render(request, "borgerservice/cancel.html", {"form": form, "done": done},
+        else:
+            request.session[CANCELLED_KEY] = str(done.pk)
+            return redirect("borgerservice:public_cancelled")
+    return render(request, "borgerservice/cancel.html", {"form": form, "done": None},
                   status=400 if form.errors else 200)
+
+
+@never_cache
+def public_cancelled(request):
+    """The cancellation's receipt, from the booker's session (post/redirect/get)."""
+    done = selectors.receipt_appointment(request.session.get(CANCELLED_KEY))
+    if done is None or done.status != Status.CANCELLED:
+        return redirect("borgerservice:public_cancel")
+    return render(request, "borgerservice/cancel.html", {"done": done})
