@@ -224,3 +224,11 @@ def test_each_step_page_marks_its_own_step_current_and_the_earlier_ones_done(cli
     assert len(current) == 2 and title in current[1].split("</li>")[0]
     assert page.count("Gennemført") == step - 1
     assert f"Trin {step} af 4" in page
+
+
+def test_a_double_click_on_the_first_step_makes_one_draft(client, karen):
+    client.force_login(karen.user)
+    first = client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    second = client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    draft = Application.objects.get()
+    assert first.url == second.url == reverse("intake:draft", args=[draft.pk])
