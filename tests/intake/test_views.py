@@ -232,3 +232,12 @@ def test_a_double_click_on_the_first_step_makes_one_draft(client, karen):
     second = client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
     draft = Application.objects.get()
     assert first.url == second.url == reverse("intake:draft", args=[draft.pk])
+
+
+def test_a_fuldmagt_given_twice_is_one_fuldmagt(client, karen, mette):
+    client.force_login(karen.user)
+    data = {"representative_cpr": mette.cpr, "scope_kind": "read_only", "valid_from": "2026-01-01"}
+    first = client.post(reverse("intake:my_representations"), data)
+    second = client.post(reverse("intake:my_representations"), data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert karen.representations.count() == 1
