@@ -147,3 +147,14 @@ def test_find_your_time_is_refused_for_a_while_after_too_many_wrong_tries(client
 @pytest.mark.parametrize("path", ["/", "/tilgaengelighed/"])
 def test_the_front_door_and_the_statement_are_open_to_anyone(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_error_summary_comes_first_after_the_heading_and_links_the_radio_group(client, point):
+    url = f"/borgerservice/bestil-tid/?sted={point.pk}&ydelse={service('pas').pk}"
+    key, _ = _form(client, url)
+    page = client.post(url, {"idempotency_key": key}).content.decode()
+    after_heading = page.split("</h1>", 1)[1].lstrip()
+    assert after_heading.startswith('<div class="alert alert-error" role="alert" tabindex="-1" '
+                                    'data-module="error-summary"')
+    assert "Der er 3 fejl i formularen" in after_heading
+    assert 'href="#id_starts_at"' in page and '<fieldset id="id_starts_at"' in page
