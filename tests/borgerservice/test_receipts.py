@@ -106,7 +106,7 @@ def test_a_citizen_booking_and_cancelling_twice_lands_on_the_time_and_the_list(c
     a = Appointment.objects.get()
     assert first["Location"] == second["Location"] == f"/borgerservice/mine-tider/{a.pk}/"
     page = client.get(first["Location"]).content.decode()
-    assert "Det skal du have med" in page and "Hvad sker der nu?" in page
+    assert "Det skal du have med" in page and "bekræftelse på SMS nu og en påmindelse 24 timer før" in page
     cancel = f"/borgerservice/mine-tider/{a.pk}/aflys/"
     assert client.post(cancel)["Location"] == client.post(cancel)["Location"] == "/borgerservice/mine-tider/"
     listing = client.get("/borgerservice/mine-tider/").content.decode()
@@ -158,3 +158,17 @@ def test_the_error_summary_comes_first_after_the_heading_and_links_the_radio_gro
                                     'data-module="error-summary"')
     assert "Der er 3 fejl i formularen" in after_heading
     assert 'href="#id_starts_at"' in page and '<fieldset id="id_starts_at"' in page
+
+
+def test_a_citizen_without_phone_or_e_mail_is_told_no_confirmation_comes(client, point):
+    from helhed.core.roles import Role
+    from tests.factories import UserFactory, make_citizen
+
+    login = UserFactory(role=Role.CITIZEN)
+    citizen = make_citizen(municipality=461, user=login, phone="", email="")
+    client.force_login(login)
+    url = f"/borgerservice/mine-tider/bestil/?sted={point.pk}&ydelse={service('pas').pk}"
+    key, slot = _form(client, url)
+    landed = client.post(url, {"idempotency_key": key, "starts_at": slot})
+    assert "du får ingen bekræftelse eller påmindelse" in client.get(landed["Location"]).content.decode()
+    assert Appointment.objects.get().citizen == citizen

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helhed.borgerservice import selectors, services
+from helhed.borgerservice import outbox, selectors, services
 from helhed.borgerservice.forms import (
     AcuteForm,
     ApproveForm,
@@ -626,12 +626,12 @@ def public_book(request):
 def _receipt_context(appointment, *, reference: str = "", again: bool = False) -> dict:
     """What the receipt shows: when (long Danish date, time "13.45"), where (the place and its
     address), what to bring, how to cancel, and what happens now."""
-    acute = appointment.status in (Status.REQUESTED, Status.DECLINED) or (
-        appointment.acute_reason_id is not None and appointment.starts_at is None)
+    acute = appointment.acute_reason_id is not None
     if appointment.status == Status.REQUESTED:
         steps = next_steps.after_acute_request(triage_due=appointment.triage_due)
     elif appointment.status == Status.BOOKED:
-        steps = next_steps.after_booking(has_phone=bool(appointment.contact_phone))
+        told = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone)
+        steps = next_steps.after_booking(told_by=told[0] if told else None)
     else:
         steps = []
     return {"a": appointment, "reference": reference, "again": again, "acute": acute,

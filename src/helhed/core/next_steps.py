@@ -28,14 +28,16 @@ def _long(day: datetime.date) -> str:
     return format_date(day, "l j. F Y")
 
 
-def after_booking(*, has_phone: bool = True) -> list[str]:
+def after_booking(*, told_by: str | None) -> list[str]:
+    """``told_by``: how the booker hears from us (``borgerservice.outbox.recipient_for``:
+    "sms", "email", or None when there is no phone number or e-mail)."""
     from helhed.borgerservice.services import REMINDER_HOURS
 
-    sent = "på SMS" if has_phone else "i Digital Post eller som brev"
-    return [
-        f"Du får en bekræftelse {sent} nu og en påmindelse {REMINDER_HOURS} timer før din tid.",
-        "Mød op et par minutter før. Kan du ikke komme, så aflys tiden, så en anden kan få den.",
-    ]
+    how = {"sms": "på SMS", "email": "på e-mail"}.get(told_by or "")
+    first = (f"Du får en bekræftelse {how} nu og en påmindelse {REMINDER_HOURS} timer før din tid." if how
+             else "Vi har ikke dit telefonnummer eller din e-mail, så du får ingen bekræftelse eller påmindelse. "
+                  "Skriv tiden ned.")
+    return [first, "Mød op et par minutter før. Kan du ikke komme, så aflys tiden, så en anden kan få den."]
 
 
 def after_acute_request(*, triage_due: datetime.date | None) -> list[str]:
