@@ -172,3 +172,20 @@ def test_a_citizen_without_phone_or_e_mail_is_told_no_confirmation_comes(client,
     landed = client.post(url, {"idempotency_key": key, "starts_at": slot})
     assert "du får ingen bekræftelse eller påmindelse" in client.get(landed["Location"]).content.decode()
     assert Appointment.objects.get().citizen == citizen
+
+
+def test_a_move_sent_twice_lands_twice_on_the_list_and_moves_once(client, point, amira):
+    client.force_login(amira.user)
+    url = f"/borgerservice/mine-tider/bestil/?sted={point.pk}&ydelse={service('pas').pk}"
+    key, slot = _form(client, url)
+    client.post(url, {"idempotency_key": key, "starts_at": slot})
+    a = Appointment.objects.get()
+    page = client.get(f"/borgerservice/mine-tider/{a.pk}/").content.decode()
+    other = re.findall(r'name="starts_at"[^>]*value="([^"]+)"', page)[1]
+    data = {"version": a.version, "starts_at": other}
+    first = client.post(f"/borgerservice/mine-tider/{a.pk}/", data)
+    second = client.post(f"/borgerservice/mine-tider/{a.pk}/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/borgerservice/mine-tider/"
+    a.refresh_from_db()
+    assert a.version == 2 and a.starts_at == datetime.datetime.fromisoformat(other)

@@ -555,12 +555,25 @@ def _own(request, appointment_id):
     return selectors.own_appointment(user=request.user, appointment_id=appointment_id)
 
 
+def _already_moved_to(appointment, posted: str) -> bool:
+    """Whether the time is already where the posted form moves it (a double click)."""
+    try:
+        wanted = datetime.datetime.fromisoformat(posted)
+    except ValueError:
+        return False
+    return (appointment.status == Status.BOOKED and wanted.tzinfo is not None
+            and appointment.starts_at == wanted and appointment.version > 1)
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 @permission_required("borgerservice.book_own")
 def my_appointment(request, appointment_id):
     a = _own(request, appointment_id)
     form, days = None, []
+    if request.method == "POST" and _already_moved_to(a, request.POST.get("starts_at", "")):
+        messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")  # the move sent twice
+        return redirect("borgerservice:my_appointments")
     if a.status == Status.BOOKED and a.starts_at > timezone.now():
         days = selectors.free_slots(point=a.service_point, service=a.service, from_day=_from_day(request),
                                     days=SHOWN_DAYS, now=timezone.now())
