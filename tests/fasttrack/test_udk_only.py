@@ -208,6 +208,8 @@ def test_a_citizen_gives_sees_and_revokes_a_consent(client, ft, citizen_with_log
     assert "SAND" in page and "Tilbagekald" in page
     revoked = client.post(f"/kvik-linje/samtykke/{consent.pk}/tilbagekald/")
     assert revoked["Location"] == "/kvik-linje/mine-samtykker/"
+    again = client.post(f"/kvik-linje/samtykke/{consent.pk}/tilbagekald/", follow=True)  # a double click
+    assert "er tilbagekaldt" in again.content.decode() and "allerede" not in again.content.decode()
     assert post(client, "/api/v1/fasttrack/cases/lookup", {"cpr": karen.cpr}, ft["keys"]["sand"]).status_code == 404
 
 

@@ -109,6 +109,8 @@ def test_citizen_grants_by_cpr_and_revokes(client, karen, mette):
     assert not Application.objects.exists()
     client.force_login(karen.user)
     client.post(reverse("intake:revoke", args=[rep.pk]))
+    again = client.post(reverse("intake:revoke", args=[rep.pk]), follow=True)  # a double click
+    assert "Fuldmagten er tilbagekaldt." in again.content.decode() and "allerede" not in again.content.decode()
     rep.refresh_from_db()
     assert rep.revoked_at is not None and rep.revoked_by == karen.user
     client.force_login(mette.user)

@@ -206,7 +206,10 @@ def revoke_representation(request, representation_id):
         registry.revoke_representation(representation=rep, actor=request.user, now=timezone.now())
         messages.success(request, "Fuldmagten er tilbagekaldt.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if error.code == "revoked":  # sent twice (a double click): the first revocation stands
+            messages.info(request, "Fuldmagten er tilbagekaldt.")
+        else:
+            messages.error(request, " ".join(error.messages))
     if own:
         return redirect("intake:my_representations")
     return redirect("intake:staff_representations", citizen_id=rep.citizen_id)
