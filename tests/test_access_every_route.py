@@ -28,6 +28,13 @@ PUBLIC = {
     "borgerservice:public_book",
     "borgerservice:public_receipt",
     "borgerservice:public_cancel",
+    # Found again by reference and phone number together, both posted, never in a URL.
+    "borgerservice:public_find",
+    "borgerservice:public_cancelled",
+    # The front door for citizens, the accessibility statement and its short address.
+    "core:home",
+    "core:accessibility",
+    "core:was",
 }
 
 

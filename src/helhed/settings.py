@@ -310,3 +310,15 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 # API bearer tokens: how long a new token lives unless told otherwise.
 HELHED_API_TOKEN_DAYS = int(os.environ.get("HELHED_API_TOKEN_DAYS", "365"))
+
+# The accessibility statement (tilgængelighedserklæring, /tilgaengelighed/), as the law on web
+# accessibility § 4 and bekendtgørelse nr. 904 af 22/08/2019 require: a written and a telephone
+# contact for feedback, and the date the statement was last reviewed (at least once a year).
+# An operator who has published the statement in Digitaliseringsstyrelsen's WAS-Tool sets
+# HELHED_WAS_URL; /was then leads there (the "nemURL" the guidance asks for).
+HELHED_ACCESSIBILITY = {
+    "reviewed_on": datetime.date.fromisoformat(os.environ.get("HELHED_ACCESSIBILITY_REVIEWED_ON", "2026-12-07")),
+    "email": os.environ.get("HELHED_ACCESSIBILITY_EMAIL", ""),
+    "phone": os.environ.get("HELHED_ACCESSIBILITY_PHONE", ""),
+    "was_url": os.environ.get("HELHED_WAS_URL", ""),
+}

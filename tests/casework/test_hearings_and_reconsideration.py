@@ -383,3 +383,16 @@ def test_api_hearing_actions_and_hold(client, karen, worker):
     assert response.status_code == 200 and response.json()["status"] == "processing"
     response = act(version=fresh(case).version, action="afslag", on="2026-03-06", reasons="Nej.")
     assert response.status_code == 200 and response.json()["decision"] == "refused"
+
+
+def test_a_hearing_answer_sent_twice_lands_on_the_case_with_one_answer(client, karen, worker, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 5, 10, tzinfo=datetime.UTC), tick=False)
+    held = _hearing(karen, worker, D(2026, 3, 2))
+    client.force_login(karen.user)
+    data = {"svar-response": "answered", "svar-answer": "Jeg har ikke arbejdet."}
+    first = client.post(f"/sager/post/{held.pk}/svar/", data)
+    second = client.post(f"/sager/post/{held.pk}/svar/", data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert held.hearings.get().response_text == "Jeg har ikke arbejdet."
+    assert held.events.filter(kind=EventKind.HEARING_ANSWERED).count() == 1
+    assert "Vi læser dit svar, før vi afgør sagen." in client.get(first.url).content.decode()

@@ -196,7 +196,11 @@ def test_a_citizen_gives_sees_and_revokes_a_consent(client, ft, citizen_with_log
         "organisation": ft["sand"].pk, "scopes": "case-status questions",
         "valid_until": (today + datetime.timedelta(days=180)).isoformat()})
     assert given.status_code == 302
-    consent = Consent.objects.get(citizen=karen)
+    again = client.post("/kvik-linje/mine-samtykker/", {  # a double click
+        "organisation": ft["sand"].pk, "scopes": "case-status questions",
+        "valid_until": (today + datetime.timedelta(days=180)).isoformat()})
+    assert again.status_code == 302 and again["Location"] == given["Location"]
+    consent = Consent.objects.get(citizen=karen)  # one consent, not one revoked and one new
     assert consent.given_via == ConsentChannel.SELF_SERVICE and consent.registered_by == karen.user
     assert consent.valid_from == today and consent.scope_set == {"case-status", "questions"}
     assert post(client, "/api/v1/fasttrack/cases/lookup", {"cpr": karen.cpr}, ft["keys"]["sand"]).status_code == 200
@@ -204,6 +208,8 @@ def test_a_citizen_gives_sees_and_revokes_a_consent(client, ft, citizen_with_log
     assert "SAND" in page and "Tilbagekald" in page
     revoked = client.post(f"/kvik-linje/samtykke/{consent.pk}/tilbagekald/")
     assert revoked["Location"] == "/kvik-linje/mine-samtykker/"
+    again = client.post(f"/kvik-linje/samtykke/{consent.pk}/tilbagekald/", follow=True)  # a double click
+    assert "er tilbagekaldt" in again.content.decode() and "allerede" not in again.content.decode()
     assert post(client, "/api/v1/fasttrack/cases/lookup", {"cpr": karen.cpr}, ft["keys"]["sand"]).status_code == 404
 
 

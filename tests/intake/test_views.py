@@ -109,6 +109,8 @@ def test_citizen_grants_by_cpr_and_revokes(client, karen, mette):
     assert not Application.objects.exists()
     client.force_login(karen.user)
     client.post(reverse("intake:revoke", args=[rep.pk]))
+    again = client.post(reverse("intake:revoke", args=[rep.pk]), follow=True)  # a double click
+    assert "Fuldmagten er tilbagekaldt." in again.content.decode() and "allerede" not in again.content.decode()
     rep.refresh_from_db()
     assert rep.revoked_at is not None and rep.revoked_by == karen.user
     client.force_login(mette.user)
@@ -182,3 +184,62 @@ def test_overview_sections_for_staff_and_the_citizen(client, counter, karen, met
     assert "sendt af Mette Lund med fuldmagt" in mine
     assert AuditRecord.objects.filter(citizen_uuid=karen.pk, actor=mette.user).exists()
     assert rep.is_active(timezone.localdate())
+
+
+def _filled_draft(client, karen):
+    client.force_login(karen.user)
+    client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    draft = Application.objects.get()
+    client.post(reverse("intake:draft", args=[draft.pk]),
+                {"starts_on": "2026-12-01", "years_in_denmark": "45", "cohabiting": "ja"})
+    return draft
+
+
+def test_a_double_click_on_send_lands_twice_on_the_same_receipt(client, karen):
+    draft = _filled_draft(client, karen)
+    first = client.post(reverse("intake:review", args=[draft.pk]))
+    second = client.post(reverse("intake:review", args=[draft.pk]))
+    receipt = reverse("intake:detail", args=[draft.pk])
+    assert (first.status_code, first.url) == (302, receipt)
+    assert (second.status_code, second.url) == (302, receipt)
+    assert Application.objects.count() == 1 and Application.objects.get().case is not None
+    # The back button to the questions after sending lands on the receipt too.
+    assert client.post(reverse("intake:draft", args=[draft.pk]), {"starts_on": "2026-12-01"}).url == receipt
+
+
+def test_the_receipt_says_what_happens_now_and_marks_every_step_done(client, karen):
+    draft = _filled_draft(client, karen)
+    client.post(reverse("intake:review", args=[draft.pk]))
+    page = client.get(reverse("intake:detail", args=[draft.pk])).content.decode()
+    assert "Hvad sker der nu?" in page and "14 dage til at svare" in page
+    assert page.count("Gennemført") == 3
+    assert '<li class="current"><div class="step" aria-current="step">' in page and "Kvittering" in page
+
+
+@pytest.mark.parametrize(("url_name", "step", "title"), [
+    ("intake:new", 1, "Vælg ydelse"), ("intake:draft", 2, "Besvar spørgsmål"),
+    ("intake:review", 3, "Gennemse og send")])
+def test_each_step_page_marks_its_own_step_current_and_the_earlier_ones_done(client, karen, url_name, step, title):
+    draft = _filled_draft(client, karen)
+    page = client.get(reverse(url_name, args=[] if url_name == "intake:new" else [draft.pk])).content.decode()
+    current = page.split('aria-current="step"')
+    assert len(current) == 2 and title in current[1].split("</li>")[0]
+    assert page.count("Gennemført") == step - 1
+    assert f"Trin {step} af 4" in page
+
+
+def test_a_double_click_on_the_first_step_makes_one_draft(client, karen):
+    client.force_login(karen.user)
+    first = client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    second = client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    draft = Application.objects.get()
+    assert first.url == second.url == reverse("intake:draft", args=[draft.pk])
+
+
+def test_a_fuldmagt_given_twice_is_one_fuldmagt(client, karen, mette):
+    client.force_login(karen.user)
+    data = {"representative_cpr": mette.cpr, "scope_kind": "read_only", "valid_from": "2026-01-01"}
+    first = client.post(reverse("intake:my_representations"), data)
+    second = client.post(reverse("intake:my_representations"), data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert karen.representations.count() == 1

@@ -188,6 +188,15 @@ class CancelByReferenceForm(forms.Form):
                                 error_messages={"required": "Skriv din reference."})
 
 
+class FindByReferenceForm(CancelByReferenceForm):
+    """Find a booked time again: the reference and the phone number given at booking, so
+    that a guessed reference alone shows no one's appointment."""
+
+    contact_phone = forms.CharField(label="Dit telefonnummer", max_length=20,
+                                    help_text="Det nummer, du skrev, da du bestilte tiden.",
+                                    error_messages={"required": "Skriv dit telefonnummer."})
+
+
 class PeriodForm(forms.Form):
     fra = date_field("Fra")
     til = date_field("Til")

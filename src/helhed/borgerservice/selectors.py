@@ -27,7 +27,7 @@ from helhed.borgerservice.models import (
     Status,
 )
 from helhed.borgerservice.services import bookings_in_restriction as bookings_in_restriction_rule
-from helhed.borgerservice.services import effective_mode, open_for_acute, urgency
+from helhed.borgerservice.services import effective_mode, hash_reference, open_for_acute, urgency
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
 from helhed.core.audit import record_read
 from helhed.core.models import User
@@ -387,12 +387,43 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
     )
 
 
-def already_submitted(*, idempotency_key: str | None, point: ServicePoint, citizen: Citizen | None) -> bool:
-    """Whether this form (its idempotency key) has been posted already, for this point and
+def already_submitted(*, idempotency_key: str | None, point: ServicePoint,
+                      citizen: Citizen | None) -> Appointment | None:
+    """The appointment this form (its idempotency key) has made already, for this point and
     booker: a second post is then a duplicate, not a new booking, even when its slot has
-    since been taken (by the first post)."""
+    since been taken (by the first post). None when the form is new."""
     try:
         key = UUID(str(idempotency_key))
     except ValueError:
-        return False
-    return Appointment.objects.filter(idempotency_key=key, service_point=point, citizen=citizen).exists()
+        return None
+    return Appointment.objects.filter(idempotency_key=key, service_point=point, citizen=citizen).first()
+
+
+def _digits(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[-8:]  # "+45 12 34 56 78" and "12345678" are the same Danish number
+
+
+def find_by_reference(*, reference: str, phone: str) -> Appointment | None:
+    """A booking without login, found again by its reference and the phone number given at
+    booking. Both must match: the reference alone (shown once, only its hash kept) is not
+    enough, so a guessed reference reveals nothing. None for any wrong combination."""
+    if not reference.strip() or len(_digits(phone)) < 8:
+        return None
+    for appointment in receipt_queryset().filter(reference_hash=hash_reference(reference), citizen=None):
+        if _digits(appointment.contact_phone) == _digits(phone):
+            return appointment
+    return None
+
+
+def receipt_queryset() -> QuerySet[Appointment]:
+    return Appointment.objects.select_related("service_point", "service", "acute_reason", "service_point__municipality")
+
+
+def receipt_appointment(appointment_id) -> Appointment | None:
+    """The appointment a receipt shows. Only called with an id the booker's own session
+    holds (the receipt page), never with one from a URL."""
+    try:
+        return receipt_queryset().filter(pk=UUID(str(appointment_id))).first()
+    except ValueError:
+        return None

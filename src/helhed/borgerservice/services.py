@@ -133,7 +133,7 @@ def _transition(appointment: Appointment, target: str) -> None:
         )
 
 
-def _hash_reference(reference: str) -> str:
+def hash_reference(reference: str) -> str:
     normalised = "".join(ch for ch in reference.upper() if ch.isalpha())
     return hashlib.sha256(normalised.encode()).hexdigest()
 
@@ -382,7 +382,7 @@ def book(
         service_point=point, municipality_id=point.municipality_id, service=service, citizen=citizen,
         contact_name=name, contact_phone=phone, channel=channel, mode=mode, status=Status.BOOKED,
         idempotency_key=idempotency_key, booked_by=actor, staff=staff,
-        reference_hash=_hash_reference(reference) if reference else "",
+        reference_hash=hash_reference(reference) if reference else "",
     )
     try:
         _take_seat(appointment, capacity=offer.capacity, starts_at=starts_at)
@@ -437,7 +437,7 @@ def request_acute(
         status=Status.REQUESTED,
         acute_reason=acute_reason, acute_description=acute_description.strip(), travel_date=travel,
         triage_due=due, idempotency_key=idempotency_key, booked_by=actor,
-        reference_hash=_hash_reference(reference) if reference else "",
+        reference_hash=hash_reference(reference) if reference else "",
     )
     from helhed.casework.models import Authority, TaskKind  # the one work queue lives in casework
     from helhed.casework.services import create_task
@@ -619,12 +619,15 @@ def move_out_of_restriction(*, point: ServicePoint, appointment_ids, now: dateti
 
 @transaction.atomic
 def cancel_by_reference(*, reference: str, now: datetime.datetime) -> Appointment:
-    """A booker without login cancels with the reference they were given."""
-    digest = _hash_reference(reference)
+    """A booker without login cancels with the reference they were given. A time already
+    cancelled is given back as it is (the form sent twice: a double click, a reload)."""
+    digest = hash_reference(reference)
     appointment = Appointment.objects.filter(reference_hash=digest).first() if reference.strip() else None
     if appointment is None:
         raise ValidationError(
             {"reference": "Vi kan ikke finde en tid med den reference. Tjek, at den er skrevet rigtigt."})
+    if appointment.status == Status.CANCELLED:
+        return appointment
     return cancel(appointment=appointment, now=now)
 
 

@@ -43,4 +43,6 @@ urlpatterns = [
     path("bestil-tid/", views.public_book, name="public_book"),
     path("bestil-tid/kvittering/", views.public_receipt, name="public_receipt"),
     path("afbestil/", views.public_cancel, name="public_cancel"),
+    path("afbestil/kvittering/", views.public_cancelled, name="public_cancelled"),
+    path("find-din-tid/", views.public_find, name="public_find"),
 ]

@@ -5,6 +5,7 @@ and a reference). Every page works without JavaScript."""
 from __future__ import annotations
 
 import datetime
+import logging
 
 import rules
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helhed.borgerservice import selectors, services
+from helhed.borgerservice import outbox, selectors, services
 from helhed.borgerservice.forms import (
     AcuteForm,
     ApproveForm,
@@ -25,6 +26,7 @@ from helhed.borgerservice.forms import (
     CancelByReferenceForm,
     ClosedDayForm,
     DeclineForm,
+    FindByReferenceForm,
     HelpForm,
     HoursForm,
     ModeForm,
@@ -38,13 +40,17 @@ from helhed.borgerservice.forms import (
     WalkInHelpForm,
 )
 from helhed.borgerservice.models import Channel, Mode, ServiceType, Status
+from helhed.borgerservice.receipts import what_to_bring
 from helhed.borgerservice.slots import COPENHAGEN
+from helhed.core import lockout, next_steps
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.registry.selectors import own_citizen
 
 SHOWN_DAYS = 7
 RECEIPT_KEY = "borgerservice_receipt"
+CANCELLED_KEY = "borgerservice_cancelled"
+logger = logging.getLogger("helhed.security")
 
 
 
@@ -436,9 +442,12 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
     """The slot or acute-request step for one point and service. Returns a response on
     success, else the context to render."""
     today = _today()
-    if request.method == "POST" and selectors.already_submitted(
-            idempotency_key=request.POST.get("idempotency_key"), point=point, citizen=citizen):
-        return _booked(request, public=public, reference="", created=False, acute=False)
+    if request.method == "POST":
+        sent = selectors.already_submitted(idempotency_key=request.POST.get("idempotency_key"), point=point,
+                                           citizen=citizen)
+        if sent is not None:
+            return _booked(request, public=public, appointment=sent, reference="", created=False,
+                           acute=sent.status == Status.REQUESTED)
     mode_today = services.effective_mode(point=point, day=today)
     context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
     if mode_today == Mode.CLOSED:
@@ -451,7 +460,7 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                _, created, reference = services.request_acute(
+                appointment, created, reference = services.request_acute(
                     point=point, service=service, acute_reason=data["acute_reason"],
                     acute_description=data["acute_description"], travel_date=data["travel_date"],
                     idempotency_key=data["idempotency_key"], today=today, citizen=citizen,
@@ -460,7 +469,8 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _booked(request, public=public, reference=reference, created=created, acute=True)
+                return _booked(request, public=public, appointment=appointment, reference=reference,
+                               created=created, acute=True)
         context.update(form=form, acute=True)
         return context
     days = selectors.free_slots(point=point, service=service, from_day=context["from_day"], days=SHOWN_DAYS,
@@ -470,7 +480,7 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _, created, reference = services.book(
+            appointment, created, reference = services.book(
                 point=point, service=service, starts_at=data["starts_at"],
                 channel=Channel.PUBLIC if public else Channel.SELF_SERVICE,
                 idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
@@ -479,17 +489,24 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _booked(request, public=public, reference=reference, created=created, acute=False)
+            return _booked(request, public=public, appointment=appointment, reference=reference,
+                           created=created, acute=False)
     later = context["from_day"] + datetime.timedelta(days=SHOWN_DAYS)
     context.update(form=form, days=days, acute=False,
                    later=later if later <= today + datetime.timedelta(days=selectors.WAITING_HORIZON_DAYS) else None)
     return context
 
 
-def _booked(request, *, public, reference, created, acute):
+def _booked(request, *, public, appointment, reference, created, acute):
     if public:
-        # The reference is shown once, on the next page; it is never put in a URL.
-        request.session[RECEIPT_KEY] = {"reference": reference, "created": created, "acute": acute}
+        # The receipt is kept in the booker's session and shown on a URL without personal
+        # data (post/redirect/get): reloading shows it again, a second post of the same form
+        # lands on it. The reference is shown there; only its hash is stored.
+        kept = request.session.get(RECEIPT_KEY) or {}
+        if not reference and kept.get("appointment") == str(appointment.pk):
+            reference = kept.get("reference", "")
+        request.session[RECEIPT_KEY] = {"appointment": str(appointment.pk), "reference": reference,
+                                        "again": not created}
         return redirect("borgerservice:public_receipt")
     if not created:
         messages.info(request, "Du havde allerede sendt den. Den er ikke sendt igen.")
@@ -497,7 +514,7 @@ def _booked(request, *, public, reference, created, acute):
         messages.success(request, "Din akutte anmodning er sendt. Du får besked, når en medarbejder har vurderet den.")
     else:
         messages.success(request, "Din tid er booket. Du får en bekræftelse.")
-    return redirect("borgerservice:my_appointments")
+    return redirect("borgerservice:my_appointment", appointment_id=appointment.pk)
 
 
 # --- Citizens with login -------------------------------------------------------------------
@@ -538,12 +555,25 @@ def _own(request, appointment_id):
     return selectors.own_appointment(user=request.user, appointment_id=appointment_id)
 
 
+def _already_moved_to(appointment, posted: str) -> bool:
+    """Whether the time is already where the posted form moves it (a double click)."""
+    try:
+        wanted = datetime.datetime.fromisoformat(posted)
+    except ValueError:
+        return False
+    return (appointment.status == Status.BOOKED and wanted.tzinfo is not None
+            and appointment.starts_at == wanted and appointment.version > 1)
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 @permission_required("borgerservice.book_own")
 def my_appointment(request, appointment_id):
     a = _own(request, appointment_id)
     form, days = None, []
+    if request.method == "POST" and _already_moved_to(a, request.POST.get("starts_at", "")):
+        messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")  # the move sent twice
+        return redirect("borgerservice:my_appointments")
     if a.status == Status.BOOKED and a.starts_at > timezone.now():
         days = selectors.free_slots(point=a.service_point, service=a.service, from_day=_from_day(request),
                                     days=SHOWN_DAYS, now=timezone.now())
@@ -559,7 +589,7 @@ def my_appointment(request, appointment_id):
                 return redirect("borgerservice:my_appointments")
     elif request.method == "POST":
         raise Http404
-    return render(request, "borgerservice/my_appointment.html", {"a": a, "form": form, "days": days},
+    return render(request, "borgerservice/my_appointment.html", {**_receipt_context(a), "form": form, "days": days},
                   status=400 if form is not None and form.errors else 200)
 
 
@@ -568,6 +598,9 @@ def my_appointment(request, appointment_id):
 @permission_required("borgerservice.book_own")
 def my_cancel(request, appointment_id):
     a = _own(request, appointment_id)
+    if a.status == Status.CANCELLED:  # the form sent twice: a double click, a reload
+        messages.info(request, "Din tid er aflyst.")
+        return redirect("borgerservice:my_appointments")
     try:
         services.cancel(appointment=a, now=timezone.now())
     except ValidationError as error:
@@ -603,10 +636,66 @@ def public_book(request):
                   status=400 if result["form"].errors else 200)
 
 
+def _receipt_context(appointment, *, reference: str = "", again: bool = False) -> dict:
+    """What the receipt shows: when (long Danish date, time "13.45"), where (the place and its
+    address), what to bring, how to cancel, and what happens now."""
+    acute = appointment.acute_reason_id is not None
+    if appointment.status == Status.REQUESTED:
+        steps = next_steps.after_acute_request(triage_due=appointment.triage_due)
+    elif appointment.status == Status.BOOKED:
+        told = outbox.recipient_for(citizen=appointment.citizen, phone=appointment.contact_phone)
+        steps = next_steps.after_booking(told_by=told[0] if told else None)
+    else:
+        steps = []
+    return {"a": appointment, "reference": reference, "again": again, "acute": acute,
+            "to_bring": what_to_bring(appointment.service), "next_steps": steps}
+
+
 @never_cache
 def public_receipt(request):
-    receipt = request.session.pop(RECEIPT_KEY, None)
-    return render(request, "borgerservice/receipt.html", {"receipt": receipt})
+    """The receipt of a booking or acute request made without login, from the booker's
+    session: shown again on reload, never from an id or a reference in the URL."""
+    kept = request.session.get(RECEIPT_KEY) or {}
+    appointment = selectors.receipt_appointment(kept.get("appointment")) if kept else None
+    if appointment is None:
+        return render(request, "borgerservice/receipt.html", {"a": None})
+    return render(request, "borgerservice/receipt.html",
+                  _receipt_context(appointment, reference=kept.get("reference", ""), again=kept.get("again", False)))
+
+
+FIND_FAILED = ("Vi kan ikke finde en tid med den reference og det telefonnummer. Tjek, at begge dele er "
+               "skrevet rigtigt.")
+
+
+@sensitive_post_parameters("reference", "contact_phone")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def public_find(request):
+    """"Find din tid": a booking without login shown again from its reference and the phone
+    number given at booking. A wrong combination gets one neutral answer, counts as a failure
+    against the caller's address and, after too many, is refused for a while (the log-in's
+    policy, ``core.lockout``)."""
+    form = FindByReferenceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        locked_until = lockout.lookup_locked_until(request, "reference")
+        if locked_until is not None:
+            form.is_valid()
+            form.add_error(None, "Der er skrevet forkerte oplysninger for mange gange. Prøv igen kl. "
+                                 f"{timezone.localtime(locked_until):%H.%M}, eller ring til Borgerservice.")
+            status = 429
+        elif form.is_valid():
+            found = selectors.find_by_reference(reference=form.cleaned_data["reference"],
+                                                phone=form.cleaned_data["contact_phone"])
+            if found is not None:
+                reference = form.cleaned_data["reference"].strip().upper()
+                request.session[RECEIPT_KEY] = {"appointment": str(found.pk), "reference": reference, "again": False}
+                return redirect("borgerservice:public_receipt")
+            lockout.record_lookup_failure(request, "reference")
+            logger.info("Find din tid: ingen tid med den reference og det telefonnummer")
+            form.add_error(None, FIND_FAILED)
+        status = status if status != 200 else 400
+    return render(request, "borgerservice/find.html", {"form": form}, status=status)
 
 
 @sensitive_post_parameters("reference")
@@ -614,11 +703,22 @@ def public_receipt(request):
 @never_cache
 def public_cancel(request):
     form = CancelByReferenceForm(request.POST or None)
-    done = None
     if request.method == "POST" and form.is_valid():
         try:
             done = services.cancel_by_reference(reference=form.cleaned_data["reference"], now=timezone.now())
         except ValidationError as error:
             add_service_errors(form, error)
-    return render(request, "borgerservice/cancel.html", {"form": form, "done": done},
+        else:
+            request.session[CANCELLED_KEY] = str(done.pk)
+            return redirect("borgerservice:public_cancelled")
+    return render(request, "borgerservice/cancel.html", {"form": form, "done": None},
                   status=400 if form.errors else 200)
+
+
+@never_cache
+def public_cancelled(request):
+    """The cancellation's receipt, from the booker's session (post/redirect/get)."""
+    done = selectors.receipt_appointment(request.session.get(CANCELLED_KEY))
+    if done is None or done.status != Status.CANCELLED:
+        return redirect("borgerservice:public_cancel")
+    return render(request, "borgerservice/cancel.html", {"done": done})

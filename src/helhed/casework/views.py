@@ -36,6 +36,7 @@ from helhed.casework.forms import (
     TaskFilterForm,
 )
 from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, ComplaintStage
+from helhed.core import next_steps
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 
@@ -322,12 +323,19 @@ def self_service_case(request, case_id):
     return _self_service_page(request, case_id)
 
 
+HEARING_ANSWERED = "Tak. Vi har fået dit svar. " + " ".join(next_steps.after_hearing_answer())
+
+
 @require_POST
 @never_cache
 @permission_required("casework.use_digital_post")
 def citizen_hearing_answer(request, case_id):
     d = selectors.self_service_case(user=request.user, case_id=case_id, today=timezone.localdate(), channel="web",
                                     action="act")
+    if d.hearing is None and d.case.hearings.filter(registered_by=request.user).exclude(response="").exists():
+        # The answer sent twice (a double click, a reload): the first one is kept.
+        messages.info(request, HEARING_ANSWERED)
+        return redirect("casework:self_service_case", case_id=case_id)
     form = CitizenHearingForm(request.POST, prefix="svar")
     if form.is_valid():
         try:
@@ -337,7 +345,7 @@ def citizen_hearing_answer(request, case_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Tak. Vi har fået dit svar. Vi skriver til dig, når vi har afgjort sagen.")
+            messages.success(request, HEARING_ANSWERED)
             return redirect("casework:self_service_case", case_id=case_id)
     return _self_service_page(request, case_id, hearing_form=form, d=d)
 
@@ -358,8 +366,8 @@ def citizen_complaint(request, case_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Vi har fået klagen. Vi ser på sagen igen inden for fire uger og skriver "
-                                      "til dig.")
+            messages.success(request, "Vi har fået klagen. " + " ".join(
+                next_steps.after_complaint(received_on=timezone.localdate())))
             return redirect("casework:self_service_case", case_id=case_id) if d.representation else redirect(
                 "casework:mailbox")
     if d.representation:

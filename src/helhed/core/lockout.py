@@ -151,3 +151,24 @@ def too_many_failures(request: HttpRequest, exc: TooManyFailures) -> HttpRespons
 
 def _seconds_until(until: datetime.datetime, now: datetime.datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
+
+
+# --- Look-ups by a secret a person holds (a booking reference) -----------------------------
+
+def lookup_counter_names(request: HttpRequest, kind: str) -> list[str]:
+    """The counter a failed look-up of ``kind`` (e.g. ``reference``) goes to: the caller's
+    address. Named like the API's counters (with a colon), so it never meets a person's."""
+    return [f"{API_NAME_PREFIX}{kind}:{get_client_ip_address(request)}"]
+
+
+def lookup_locked_until(request: HttpRequest, kind: str) -> datetime.datetime | None:
+    """When the caller may look up ``kind`` again, or None: the same policy as the log-in
+    (``AXES_FAILURE_LIMIT`` failures within ``AXES_COOLOFF_TIME``)."""
+    return _locked_until(lookup_counter_names(request, kind), ip_address=None, now=timezone.now())
+
+
+def record_lookup_failure(request: HttpRequest, kind: str) -> None:
+    """Count a look-up that found nothing, through axes (which records and logs it)."""
+    for name in lookup_counter_names(request, kind):
+        user_login_failed.send(sender=__name__, credentials={"username": name}, request=request)
+        request.axes_locked_out = False

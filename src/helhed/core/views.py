@@ -1,6 +1,7 @@
 from functools import wraps
 
 import rules
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,15 +33,35 @@ def permission_required(perm: str):
     return decorator
 
 
-@login_required
 def home(request):
-    """Send each role to where its work starts."""
+    """The front door. A visitor who is not logged in meets the citizen's front page:
+    book, cancel or find a Borgerservice time, ask for an acute time, log in to self-service,
+    read the accessibility statement, or log in as staff. Each logged-in role is sent to
+    where its work starts."""
     user = request.user
+    if not user.is_authenticated:
+        return render(request, "core/front.html")
     if user.role == Role.CITIZEN:
         return redirect("registry:my_data")
     if rules.has_perm("registry.search_citizens", user):
         return redirect("registry:search")
     return render(request, "core/home.html")
+
+
+@require_GET
+def accessibility_statement(request):
+    """The accessibility statement (tilgængelighedserklæring) that every Danish public website
+    must publish: lov om webtilgængelighed § 4 and bekendtgørelse nr. 904 af 22/08/2019, in the
+    structure of the EU's model statement (gennemførelsesafgørelse (EU) 2018/1523) that
+    Digitaliseringsstyrelsen's WAS-Tool uses. Contact and review date are settings."""
+    return render(request, "core/accessibility.html", {"statement": settings.HELHED_ACCESSIBILITY})
+
+
+@require_GET
+def was(request):
+    """``/was``, the short address Digitaliseringsstyrelsen asks for: the statement published
+    in WAS-Tool when the operator has set its address, else helhed's own statement."""
+    return redirect(settings.HELHED_ACCESSIBILITY["was_url"] or "core:accessibility")
 
 
 class LoginView(auth_views.LoginView):

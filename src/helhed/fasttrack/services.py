@@ -236,7 +236,8 @@ def give_consent(*, citizen: Citizen, organisation: Organisation, scopes, valid_
     MitID (forvaltningsloven § 8: a party may let others assist; seed 004). Only the citizen
     themself: a representative cannot give consent on the citizen's behalf here. A consent
     to the same organisation still in force is replaced (revoked) by the new one, so the
-    citizen's list shows one consent per organisation."""
+    citizen's list shows one consent per organisation. The same consent given twice on one
+    day (a double click) returns the first."""
     if citizen.user_id is None or citizen.user_id != actor.pk:
         raise ValidationError("Du kan kun give samtykke for dig selv.")
     if organisation.kind != OrganisationKind.USER_ORGANISATION:
@@ -248,8 +249,13 @@ def give_consent(*, citizen: Citizen, organisation: Organisation, scopes, valid_
         raise ValidationError({"valid_until": f"Et samtykke kan højst gælde i {SELF_SERVICE_CONSENT_MAX_DAYS // 365} "
                                               "år. Du kan give det igen, når det udløber."})
     clean = _clean_scopes(list(scopes), ConsentScope.values)
-    Consent.objects.filter(citizen=citizen, organisation=organisation, revoked_at__isnull=True,
-                           valid_until__gte=today).update(revoked_at=timezone.now(), revoked_by=actor)
+    in_force = Consent.objects.filter(citizen=citizen, organisation=organisation, revoked_at__isnull=True,
+                                      valid_until__gte=today)
+    same = in_force.filter(valid_from=today, valid_until=valid_until, given_via=ConsentChannel.SELF_SERVICE,
+                           registered_by=actor).order_by("-pk").first()
+    if same is not None and sorted(same.scopes.split()) == sorted(clean.split()):
+        return same  # the same consent given twice today (a double click): one consent
+    in_force.update(revoked_at=timezone.now(), revoked_by=actor)
     return Consent.objects.create(citizen=citizen, organisation=organisation, kind=ConsentKind.CONSENT,
                                   scopes=clean, valid_from=today, valid_until=valid_until, registered_by=actor,
                                   given_via=ConsentChannel.SELF_SERVICE)

@@ -165,12 +165,15 @@ def consent_revoke(request, consent_id):
     own = rules.has_perm("fasttrack.revoke_consent", request.user, consent)
     if not own and not rules.has_perm("fasttrack.register_consent", request.user, consent.citizen):
         raise Http404
-    try:
-        services.revoke_consent(consent=consent, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if consent.revoked_at is not None:  # sent twice (a double click): the first revocation stands
+        messages.info(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
     else:
-        messages.success(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
+        try:
+            services.revoke_consent(consent=consent, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
     if own:
         return redirect("fasttrack:my_consents")
     return redirect("fasttrack:consent_create", citizen_id=consent.citizen_id)

@@ -164,6 +164,13 @@ def draft_for(*, user: User, draft_id: UUID) -> Application:
     return app
 
 
+def sent_from_draft(*, user: User, draft_id: UUID) -> Application | None:
+    """The application the user has already sent from this draft, or None: a second click on
+    "Send" (or the back button) then lands on its receipt instead of a missing draft."""
+    return Application.objects.filter(pk=draft_id, created_by=user).exclude(
+        status=ApplicationStatus.DRAFT).only("pk").first()
+
+
 def staff_applications(*, user: User, channel: str, limit: int = 15) -> list[Application]:
     """The newest applications of the citizens in the staff user's scope, audited."""
     visible = citizens_visible_to(user)

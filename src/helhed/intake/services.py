@@ -182,7 +182,8 @@ def _check_representation(*, citizen: Citizen, representation: Representation | 
 @transaction.atomic
 def start_draft(*, actor: User, citizen: Citizen, benefit_area: str, today: datetime.date) -> Application:
     """Start a self-service application (digital) as the citizen or as a representative
-    whose power of attorney covers the benefit area."""
+    whose power of attorney covers the benefit area, or continue the draft of it the same
+    person has already started (a double click makes one draft)."""
     if benefit_area not in BenefitArea.values:
         raise ValidationError({"benefit_area": "Vælg en ydelse."})
     representation = None
@@ -192,6 +193,12 @@ def start_draft(*, actor: User, citizen: Citizen, benefit_area: str, today: date
         if representation is None:
             raise ValidationError({"benefit_area": "Din fuldmagt giver ikke ret til at søge denne ydelse for "
                                                    "borgeren."})
+    # One open draft per citizen, benefit and person filling it in: "Fortsæt" clicked twice, or
+    # a second start of the same application, continues the draft there is.
+    existing = Application.objects.filter(citizen=citizen, benefit_area=benefit_area, created_by=actor,
+                                          status=ApplicationStatus.DRAFT).order_by("created_at").first()
+    if existing is not None:
+        return existing
     return Application.objects.create(
         citizen=citizen, municipality_id=citizen.home_municipality_id, benefit_area=benefit_area,
         authority=deciding_authority(benefit_area), channel=Channel.DIGITAL, status=ApplicationStatus.DRAFT,

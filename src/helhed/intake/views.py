@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.casework.models import BenefitArea
+from helhed.core import next_steps
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.intake import selectors, services
@@ -89,6 +90,9 @@ def new_application(request, citizen_id=None):
 @permission_required("intake.apply_self")
 def draft(request, draft_id):
     """Step 2: the benefit's questions. "Gem kladde" keeps incomplete answers."""
+    sent = selectors.sent_from_draft(user=request.user, draft_id=draft_id)
+    if sent is not None:
+        return redirect("intake:detail", application_id=sent.pk)
     app = selectors.draft_for(user=request.user, draft_id=draft_id)
     if request.method == "POST":
         form = answers_form(app.benefit_area, data=request.POST)
@@ -113,7 +117,12 @@ def draft(request, draft_id):
 @never_cache
 @permission_required("intake.apply_self")
 def review(request, draft_id):
-    """Step 3: read the answers through, then send (step 4)."""
+    """Step 3: read the answers through, then send (step 4: the receipt). Sending twice (a
+    double click, a reload of the post) lands on the same receipt: ``submit_draft`` returns
+    the application already sent, and a draft already sent redirects to it."""
+    sent = selectors.sent_from_draft(user=request.user, draft_id=draft_id)
+    if sent is not None:
+        return redirect("intake:detail", application_id=sent.pk)
     app = selectors.draft_for(user=request.user, draft_id=draft_id)
     error = None
     duplicates = selectors.duplicate_cases(user=request.user, citizen=app.citizen, benefit_area=app.benefit_area,
@@ -139,9 +148,13 @@ def detail(request, application_id):
                                      channel="web")
     if view.application.is_draft:
         return redirect("intake:draft", draft_id=view.application.pk)
+    a = view.application
+    own = (view.as_citizen or view.as_representative) and a.created_by_id == request.user.pk
     return render(request, "intake/detail.html", {
-        "v": view, "a": view.application,
-        "answers": labelled_answers(view.application.benefit_area, view.application.answers)})
+        "v": view, "a": a, "answers": labelled_answers(a.benefit_area, a.answers),
+        "step": 4 if own and a.channel == Channel.DIGITAL else None,
+        "next_steps": next_steps.after_application(authority_label=a.get_authority_display())
+        if view.as_citizen or view.as_representative else []})
 
 
 @sensitive_post_parameters("representative_cpr")
@@ -193,7 +206,10 @@ def revoke_representation(request, representation_id):
         registry.revoke_representation(representation=rep, actor=request.user, now=timezone.now())
         messages.success(request, "Fuldmagten er tilbagekaldt.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if error.code == "revoked":  # sent twice (a double click): the first revocation stands
+            messages.info(request, "Fuldmagten er tilbagekaldt.")
+        else:
+            messages.error(request, " ".join(error.messages))
     if own:
         return redirect("intake:my_representations")
     return redirect("intake:staff_representations", citizen_id=rep.citizen_id)

@@ -172,7 +172,8 @@ def grant_representation(
     actor=None,
 ) -> Representation:
     """Give ``representative`` power to act for ``citizen`` within a scope: full, certain
-    benefit areas, or read-only (``representation_permits``)."""
+    benefit areas, or read-only (``representation_permits``). The same fuldmagt given again
+    while it is in force (a double click) returns the one there is."""
     if citizen.pk == representative.pk:
         raise ValidationError("En borger kan ikke være sin egen repræsentant.", code="self")
     if valid_until is not None and valid_until < valid_from:
@@ -187,6 +188,12 @@ def grant_representation(
             raise ValidationError({"benefit_areas": "Vælg mindst én ydelse, fuldmagten gælder."})
         if not set(areas) <= set(BenefitArea.values):
             raise ValidationError({"benefit_areas": "Ukendt ydelse."})
+    same = Representation.objects.filter(
+        citizen=citizen, representative=representative, kind=kind, valid_from=valid_from, valid_until=valid_until,
+        scope_kind=scope_kind, revoked_at__isnull=True).order_by("pk")
+    for existing in same:
+        if sorted(existing.benefit_areas or []) == areas:
+            return existing  # the same form sent twice (a double click): one fuldmagt
     return Representation.objects.create(
         citizen=citizen,
         representative=representative,
