@@ -7,7 +7,6 @@ from django.utils import timezone
 from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 
-
 # The two municipalities whose official names are not "<name> Kommune" (Danmarks Statistik's
 # list of municipalities, and the municipalities' own names).
 OFFICIAL_NAMES = {101: "Københavns Kommune", 400: "Bornholms Regionskommune"}
