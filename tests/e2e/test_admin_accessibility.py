@@ -5,9 +5,10 @@ admin. Its pages must pass the same bar as helhed's own: axe-core finds no WCAG 
 and AA or best-practice violations at 1280 and at 320 CSS pixels, ``<html lang="da">``,
 exactly one ``<h1>``, and nothing scrolls sideways at 320 CSS pixels.
 
-Django's admin login form is checked first. The crawl then starts at ``/admin/`` and follows every admin link breadth-first: each app's index,
-each model's list, its add form, and the change form and history of one object per model
-(a list's filters and sorting only change the query string and are not visited again).
+Django's admin login form is checked first. The crawl then starts at ``/admin/`` and
+follows every admin link breadth-first: each app's index, each model's list, its add form,
+and the change form and history of one object per model (a list's filters and sorting only
+change the query string and are not visited again).
 """
 
 from __future__ import annotations
