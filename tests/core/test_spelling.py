@@ -135,6 +135,7 @@ class _Strings(ast.NodeVisitor):
         self.found: list[tuple[int, str, bool]] = []
         self._human = False
         self._skip: set[int] = set()
+        self._choices = False  # inside a TextChoices (or IntegerChoices) class
 
     def _inside(self, nodes, human: bool) -> None:
         outer, self._human = self._human, human
@@ -149,7 +150,14 @@ class _Strings(ast.NodeVisitor):
             self._skip.add(id(body[0].value))
         self.generic_visit(node)
 
-    visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _docstring
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = _docstring
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        outer = self._choices
+        self._choices = any((b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")).endswith("Choices")
+                            for b in node.bases)
+        self._docstring(node)
+        self._choices = outer
 
     def visit_Call(self, node: ast.Call) -> None:
         if _is_logging(node):
@@ -170,8 +178,8 @@ class _Strings(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         # A choice's label: ``CASH = "cash", "Kontanter"`` in a TextChoices class.
         value = node.value
-        if isinstance(value, ast.Tuple) and len(value.elts) == 2 and all(
-                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        if self._choices and isinstance(value, ast.Tuple) and len(value.elts) == 2 \
+                and isinstance(value.elts[-1], ast.Constant) and isinstance(value.elts[-1].value, str):
             self._skip.add(id(value.elts[0]))
             self._inside([value.elts[1]], True)
             return
@@ -289,5 +297,7 @@ def test_the_check_reads_messages_and_choice_labels_but_not_docstrings_or_logs()
         '    """Docstring."""\n'
         '    logger.info("Started %s", x)\n'
         '    raise ValidationError(f"Sagen er {x} og kan ikke lukkes.")\n'
+        'fields = ("name", "code")\n'
     ))
-    assert visitor.found == [(3, "Åben sag", True), (7, "Sagen er ", True), (7, " og kan ikke lukkes.", True)]
+    assert visitor.found == [(3, "Åben sag", True), (7, "Sagen er ", True), (7, " og kan ikke lukkes.", True),
+                             (8, "name", False), (8, "code", False)]
