@@ -47,12 +47,15 @@ static: $(VENDOR)/.built
 setup: $(BIN)/helhed static
 
 ## System packages the suite needs besides those: Chromium and its driver for the browser
-## tests, and PostgreSQL. Installed only when missing.
+## tests, PostgreSQL, and hunspell with its Danish dictionary for the spell check
+## (tests/core/test_spelling.py). Installed only when missing.
 system-packages: base-packages
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	command -v hunspell >/dev/null || missing="$$missing hunspell"; \
+	[ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

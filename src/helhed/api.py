@@ -47,10 +47,10 @@ from helhed.registry.api import router as registry_router
 from helhed.review.api import router as review_router
 
 NOT_FOUND = "Findes ikke eller er ikke tilgængelig."
-UNAUTHORIZED = "Log ind, eller send en gyldig API-nøgle i headeren Authorization: Bearer …."
+UNAUTHORIZED = "Log ind, eller send en gyldig API-nøgle i headeren `Authorization: Bearer …`."
 FORBIDDEN = "Du har ikke adgang til dette med din rolle."
 CSRF_FAILED = ("CSRF-kontrollen fejlede: et kald med login-cookie skal sende CSRF-nøglen i headeren "
-               "X-CSRFToken. Genindlæs siden, og prøv igen, eller brug en API-nøgle.")
+               "`X-CSRFToken`. Genindlæs siden, og prøv igen, eller brug en API-nøgle.")
 UNREADABLE_BODY = "Indholdet kan ikke læses. Send gyldig JSON med Content-Type: application/json."
 TOO_LARGE = "Indholdet er for stort. Serveren modtager højst {limit}."
 BAD_REQUEST = "Forespørgslen kan ikke behandles. Kontrollér indholdet, og prøv igen."

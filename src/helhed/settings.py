@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
     "axes",
@@ -150,6 +151,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through the project's templates, so that templates/admin/widgets/ can
+# give the admin's split date and time fields their labels (docs/operations.md).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 _default_db = VAR_DIR / ("demo.sqlite3" if DEMO_MODE else "helhed.sqlite3")
 # Each server thread keeps its connection for the life of the process, checked before

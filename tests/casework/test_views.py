@@ -3,6 +3,7 @@ citizen's data is audited."""
 
 import datetime
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -147,6 +148,13 @@ def test_complaint_forward_outcome_and_correction_through_the_page(client, worke
     }).status_code == 302
     body = client.get(f"/sager/{case.pk}/").content.decode()
     assert "Beregn efterbetaling" in body
+    # The citizen reads the outcome about herself, not about "borgeren"; names keep their capitals.
+    client.force_login(karen.user)
+    for page in ("/sager/post/", f"/sager/post/{case.pk}/"):
+        main = re.search(r"<main.*</main>", client.get(page).content.decode(), re.DOTALL).group(0)
+        assert "vejledningen var ikke god nok" in main and "borgeren" not in main.lower(), page
+    assert "afgjort af Ankestyrelsen" in client.get(f"/sager/post/{case.pk}/").content.decode()
+    client.force_login(worker)
     response = client.post(f"/sager/klager/{complaint.pk}/correct/", {
         f"correct-{complaint.pk}-should_have_received_from": "2025-09-15",
         f"correct-{complaint.pk}-until": "2026-01-01",

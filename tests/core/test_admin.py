@@ -32,3 +32,9 @@ def test_the_98_municipalities_are_loaded(db):
 def test_citizens_are_not_in_the_admin(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/admin/registry/citizen/").status_code == 404
+
+
+def test_municipalities_are_named_as_they_name_themselves(db):
+    assert str(Municipality.objects.get(code=101)) == "Københavns Kommune"
+    assert str(Municipality.objects.get(code=400)) == "Bornholms Regionskommune"
+    assert str(Municipality.objects.get(code=751)) == "Aarhus Kommune"

@@ -2,6 +2,7 @@
 hidden token (a double submit makes one application), permissions and audit."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,6 +35,30 @@ def test_citizen_applies_step_by_step_with_a_draft(client, karen):
     draft.refresh_from_db()
     assert not draft.is_draft and draft.case is not None and Application.objects.count() == 1
     assert draft.case.reference in client.get(reverse("intake:detail", args=[draft.pk])).content.decode()
+
+
+def test_the_citizen_is_du_on_her_own_pages(client, counter, karen):
+    """Her own application, her list, her read log and her assessment speak to her ("du",
+    "dig", "din"), never of her as "borgeren" (docs/sprog.md)."""
+    client.force_login(counter)
+    client.post(reverse("intake:assess", args=[karen.pk]), {
+        "citizen_description": "Jeg kan ikke finde ud af skærmen.", "factors": ["digital"],
+        "conclusion": "special_needs", "reasoning": "Hun har brug for hjælp.", "contact_person": str(counter.pk),
+        "assessed_on": "2026-11-24", "review_on": "2027-11-24"})
+    client.force_login(karen.user)
+    client.post(reverse("intake:new"), {"benefit_area": "folkepension"})
+    app = Application.objects.get()
+    client.post(reverse("intake:draft", args=[app.pk]),
+                {"starts_on": "2026-12-01", "years_in_denmark": "45", "cohabiting": "ja"})
+    client.post(reverse("intake:review", args=[app.pk]))
+    pages = {url: client.get(url).content.decode() for url in (
+        reverse("intake:detail", args=[app.pk]), reverse("intake:my_applications"), reverse("registry:my_log"),
+        reverse("intake:assessment", args=[karen.needs_assessments.get().pk]))}
+    for url, page in pages.items():
+        main = re.search(r"<main.*</main>", page, re.DOTALL).group(0)
+        assert "borgeren" not in main.lower(), f"{url} speaks of the citizen as borgeren"
+    assert "Indsendt af</dt><dd>Dig selv" in pages[reverse("intake:detail", args=[app.pk])]
+    assert "Din egen beskrivelse" in pages[reverse("intake:assessment", args=[karen.needs_assessments.get().pk])]
 
 
 def test_staff_paper_registration_double_submit_creates_one(client, udk, karen):

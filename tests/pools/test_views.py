@@ -156,7 +156,7 @@ def test_allocate_and_evaluate_buttons(client, officer, aarhus_manager):
     pool.refresh_from_db()
     assert pool.allocated_at is not None
     body = client.get(reverse("pools:pool", args=[pool.pk])).content.decode()
-    assert "Uforbrugte midler: <strong>250 kr.</strong>" in body
+    assert "Uforbrugte midler: <strong>250 kr.</strong></p>" in body  # no stray full stop after "kr."
     response = client.post(reverse("pools:evaluate", args=[pool.pk]))
     batch = pool.batches.get()
     assert response.url == reverse("pools:batch", args=[batch.pk])

@@ -127,7 +127,7 @@ def test_an_illegal_transition_in_the_browser_shows_the_message(client, programm
     client.force_login(worker)
     response = client.post(f"/gennemgang/sager/{case.pk}/status/", {
         "status-version": case.version, "status-to": Status.VISITERET, "status-on": "2026-11-20"})
-    assert "En sag, der er ikke påbegyndt, kan ikke blive visiteret." in response.content.decode()
+    assert "En sag med status »ikke påbegyndt« kan ikke blive »visiteret«." in response.content.decode()
     assert ReviewCase.objects.get(pk=case.pk).status == Status.NOT_STARTED
     ok = client.post(f"/gennemgang/sager/{case.pk}/status/", {
         "status-version": case.version, "status-to": Status.IN_REVIEW, "status-on": "2026-11-20"})

@@ -94,8 +94,8 @@ class TaskOut(Schema):
 
 class ActionIn(Schema):
     version: int
-    action: str = Field(..., description="behandling, partshoering, svar, afkald, forlaeng, bevilg, afslag, "
-                                         "efterregulering, tilbagebetaling eller afslut")
+    action: str = Field(..., description="`behandling`, `partshoering`, `svar`, `afkald`, `forlaeng`, `bevilg`, "
+                                         "`afslag`, `efterregulering`, `tilbagebetaling` eller `afslut`")
     on: datetime.date | None = None
     facts: str = Field("", max_length=4000)
     days: int = Field(14, ge=1, le=90)
@@ -110,7 +110,7 @@ class ActionIn(Schema):
     due_on: datetime.date | None = None
     responded_by: RespondedBy | None = Field(None, description="svar/afkald: hvem svarer (standard: staff)")
     channel: ResponseChannel | None = Field(None, description="svar/afkald: hvordan svaret kom (standard: letter)")
-    deadline: datetime.date | None = Field(None, description="forlaeng: den nye svarfrist")
+    deadline: datetime.date | None = Field(None, description="`forlaeng`: den nye svarfrist")
     no_hearing_ground: str = Field("", max_length=40, description="afslag/tilbagebetaling uden partshøring: "
                                                                  "grunden (forvaltningsloven § 19, stk. 2)")
     no_hearing_reason: str = Field("", max_length=500)

@@ -393,6 +393,20 @@ class ComplaintStage(models.TextChoices):
     DECIDED = "decided", "Afgjort af Ankestyrelsen"
 
 
+# The stage and outcome as the citizen and a representative read them in self-service: the
+# same facts without "borgeren", who is the reader (docs/sprog.md). The labels above are the
+# caseworker's; a stage or outcome not named here reads the same to both.
+_STAGE_IN_SELF_SERVICE = {ComplaintStage.CHANGED: "Afgørelsen er ændret: klagen har fået medhold"}
+_OUTCOME_IN_SELF_SERVICE = {
+    ComplaintOutcome.MISGUIDED: "Vejledningen var ikke god nok, og sagen skal behandles, som om den havde været rigtig",
+}
+
+
+def _in_a_sentence(label: str) -> str:
+    """A label read after a colon: its first letter lower-case, names keep their capitals."""
+    return label[:1].lower() + label[1:]
+
+
 class Complaint(models.Model):
     """A complaint about a decision: received, forwarded to Ankestyrelsen, its outcome, and
     for ``MISGUIDED`` the retroactive correction (seed 004: a citizen who did not get enough
@@ -435,6 +449,14 @@ class Complaint(models.Model):
     @property
     def awaits_correction(self) -> bool:
         return self.outcome == ComplaintOutcome.MISGUIDED and self.should_have_received_from is None
+
+    @property
+    def stage_in_self_service(self) -> str:
+        return _in_a_sentence(_STAGE_IN_SELF_SERVICE.get(self.stage, self.get_stage_display()))
+
+    @property
+    def outcome_in_self_service(self) -> str:
+        return _in_a_sentence(_OUTCOME_IN_SELF_SERVICE.get(self.outcome, self.get_outcome_display()))
 
 
 # --- Payments --------------------------------------------------------------------------------

@@ -335,7 +335,7 @@ def self_service_case(*, user: User, case_id: UUID, today: datetime.date, channe
     complaints = list(case.complaints.select_related("representative"))
     # The page names a representative who complained on the citizen's behalf: their read too.
     record_read(actor=user, citizen_uuids=[case.citizen_id], what="Sag: status, partshøring og klager",
-                purpose=("Selvbetjening: på borgerens vegne (fuldmagt)" if representation
+                purpose=("Selvbetjening: med fuldmagt" if representation
                          else "Selvbetjening: egen sag"), channel=channel,
                 also=[(k.representative_id, "Navn (som repræsentant)") for k in complaints if k.representative_id])
     return SelfServiceCase(case=case, hearing=hearing, complaints=complaints, representation=representation,

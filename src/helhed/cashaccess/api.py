@@ -95,7 +95,7 @@ class HandoutIn(Schema):
 class CountOut(Schema):
     key: str
     label: str
-    count: int | None = Field(..., description="null: under 5 eller skjult, så ingen borger kan genkendes")
+    count: int | None = Field(..., description="`null`: under 5 eller skjult, så ingen borger kan genkendes")
 
 
 class MunicipalityIndicatorOut(Schema):
@@ -195,7 +195,7 @@ class PeriodIn(Schema):
 
 
 @router.get("/cashaccess/indicators", response={200: IndicatorsOut, 403: ErrorOut, 422: ErrorOut},
-            summary="Partnerskabets indikatorer (kun samlede tal; tal under 5 er null)")
+            summary="Partnerskabets indikatorer (kun samlede tal; tal under 5 er `null`)")
 def get_indicators(request, period: Query[PeriodIn]):
     if not rules.has_perm("cashaccess.view_indicators", request.auth):
         raise HttpError(403, "Kun for partnerskabet om kontantadgang.")

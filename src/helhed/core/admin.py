@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 
 from helhed.core.models import ApiToken, AuditRecord, JobRun, Municipality, User
 from helhed.core.services import revoke_api_token
+
+# Access comes from each user's role and municipalities (helhed.core.roles and rules), never
+# from Django's groups: a group edited by hand would grant nothing, or something unaudited.
+admin.site.unregister(Group)
 
 
 @admin.register(Municipality)

@@ -7,6 +7,10 @@ from django.utils import timezone
 from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 
+# The two municipalities whose official names are not "<name> Kommune" (Danmarks Statistik's
+# list of municipalities, and the municipalities' own names).
+OFFICIAL_NAMES = {101: "Københavns Kommune", 400: "Bornholms Regionskommune"}
+
 
 class Municipality(models.Model):
     """One of Denmark's 98 municipalities (kommuner), keyed by its official code."""
@@ -23,7 +27,7 @@ class Municipality(models.Model):
         verbose_name_plural = "kommuner"
 
     def __str__(self) -> str:
-        return f"{self.name} Kommune"
+        return OFFICIAL_NAMES.get(self.code, f"{self.name} Kommune")
 
 
 class User(AbstractUser):

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from helhed.core.admin import ReadOnlyAdmin
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, Consent, KeyScope, Organisation, Question
 
@@ -113,23 +114,23 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
+    """Read-only, and without the citizen: consents are registered on the citizen's page, where
+    the citizen is identified and the read is logged, and revoked there or by the citizen."""
+
     list_display = ["organisation", "kind", "scopes", "valid_from", "valid_until", "given_via", "revoked_at"]
     list_filter = ["organisation", "kind", "given_via"]
-    readonly_fields = ["citizen", "organisation", "kind", "scopes", "valid_from", "valid_until", "given_via",
-                       "registered_at",
-                       "registered_by", "revoked_at", "revoked_by"]
-
-    def has_add_permission(self, request):
-        return False  # registered by staff on the citizen's page, where the citizen is identified
+    fields = ["organisation", "kind", "scopes", "valid_from", "valid_until", "given_via", "registered_at",
+              "registered_by", "revoked_at", "revoked_by"]
+    readonly_fields = fields
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["subject", "organisation", "asked_at", "due_on", "status"]
-    list_filter = ["status", "organisation"]
-    readonly_fields = ["organisation", "key", "case", "citizen", "subject", "body", "asked_at", "due_on", "status",
-                       "answer", "answered_at", "answered_by", "task"]
+class QuestionAdmin(ReadOnlyAdmin):
+    """Read-only, and without the citizen, the case and the texts (personal data): a question
+    is answered in Udbetaling Danmark's work queue."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["organisation", "asked_at", "due_on", "status"]
+    list_filter = ["status", "organisation"]
+    fields = ["organisation", "key", "asked_at", "due_on", "status", "answered_at", "answered_by"]
+    readonly_fields = fields

@@ -24,7 +24,7 @@ class RateLimited(Exception):
 class OrganisationKey(HttpBearer):
     openapi_description = (
         "En Kvik-linje-nøgle (hlk_…) udstedt til en kommune eller brugerorganisation "
-        "(`helhed fasttrack create-key`). Hver nøgle har rettigheder (scopes) og en grænse for kald pr. minut."
+        "(`helhed fasttrack create-key`). Hver nøgle har rettigheder (`scopes`) og en grænse for kald pr. minut."
     )
 
     def authenticate(self, request, token):

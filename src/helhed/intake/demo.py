@@ -82,7 +82,7 @@ def build_intake_demo(*, today: datetime.date, personas: dict[str, Citizen]) -> 
     services.record_guidance(
         actor=udk, citizen=erik, contacted_on=today - datetime.timedelta(days=2), channel=GuidanceChannel.LETTER,
         benefit_area=BenefitArea.BOLIGSTOETTE, topic="Hvornår bliver ansøgningen afgjort?",
-        advice="Ansøgningen er modtaget. Vi skriver, hvis vi mangler oplysninger; ellers får han afgørelsen med "
+        advice="Ansøgningen er modtaget. Vi skriver, hvis vi mangler oplysninger; ellers får du afgørelsen med "
                "posten inden for fire uger.", today=today)
 
     _generated(today=today, udk=udk, users=users)

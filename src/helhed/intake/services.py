@@ -133,13 +133,14 @@ def acting_representation(*, user: User, citizen: Citizen, benefit_area: str | N
 
 
 def _record_act(application: Application, actor: User, channel: str) -> None:
-    """The submission is an act on the citizen's behalf: it lands in the citizen's log."""
+    """The submission is an act on the citizen's behalf: it lands in the citizen's log, which
+    the citizen reads, so the purpose does not speak of "borgeren"."""
     if application.submitted_by == SubmittedBy.REPRESENTATIVE:
-        purpose = "Indsendt som repræsentant med fuldmagt på borgerens vegne"
+        purpose = "Indsendt med fuldmagt"
     elif application.submitted_by == SubmittedBy.STAFF:
-        purpose = "Registreret af en medarbejder på borgerens vegne"
+        purpose = "Registreret af en medarbejder"
     else:
-        purpose = "Borgerens egen ansøgning"
+        purpose = "Selvbetjening: egen ansøgning"
     record_read(actor=actor, citizen_uuids=[application.citizen_id],
                 what=f"Ansøgning om {application.get_benefit_area_display().lower()} "
                      f"({application.get_channel_display().lower()}) indsendt",

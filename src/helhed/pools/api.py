@@ -90,7 +90,7 @@ class DecisionOut(Schema):
 class BatchLineOut(Schema):
     tranche: int
     municipality: int
-    outcome: str = Field(..., description="pay eller forfeit")
+    outcome: str = Field(..., description="`pay` eller `forfeit`")
     amount: Decimal
     met_on: datetime.date | None
     rule_version: str
@@ -100,7 +100,7 @@ class BatchLineOut(Schema):
 class BatchOut(Schema):
     id: UUID
     as_of: datetime.date
-    status: str = Field(..., description="proposed, recommended, approved eller rejected")
+    status: str = Field(..., description="`proposed`, `recommended`, `approved` eller `rejected`")
     proposed_at: datetime.datetime
     recommended_at: datetime.datetime | None
     decided_at: datetime.datetime | None
@@ -294,7 +294,7 @@ class OutcomePointOut(Schema):
     extract_data_as_of: datetime.date | None
     extract_sha256: str
     not_measured_because: str
-    counts: dict[str, int | None] = Field(..., description="Antal pr. udfald i hele landet; null: skjult (under 5 "
+    counts: dict[str, int | None] = Field(..., description="Antal pr. udfald i hele landet; `null`: skjult (under 5 "
                                                            "eller kan udledes)")
 
 

@@ -246,7 +246,8 @@ def read_log(*, user: User, page: int | str | None) -> ReadLogPage:
         elif r.actor_role == Role.CITIZEN:
             role, organisation = _REPRESENTATIVE_ROLE.get(kinds.get(r.actor_id, ""), "repræsentant"), ""
         else:
-            role, organisation = r.get_actor_role_display().lower(), r.actor_organisation
+            label = r.get_actor_role_display()  # "medarbejder i Udbetaling Danmark": names keep their capitals
+            role, organisation = label[:1].lower() + label[1:], r.actor_organisation
         local = timezone.localtime(r.at)
         days.setdefault(local.date(), []).append(ReadLogRow(
             at=local, who=r.actor_name, role=role, organisation=organisation, is_self=is_self, what=r.what,

@@ -78,7 +78,7 @@ def my_data(request):
     data = selectors.citizen_overview(
         user=request.user,
         citizen_id=citizen.pk,
-        purpose="Selvbetjening: borgeren ser sine egne oplysninger",
+        purpose="Selvbetjening: egne oplysninger",
         channel="web",
         today=timezone.localdate(),
     )

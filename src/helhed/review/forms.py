@@ -157,4 +157,4 @@ class RegisterImportForm(forms.Form):
     extract_on = date_field("Udtrækkets dato", help_text="Den dag, udtrækket viser ydelserne til og med.")
     kind = forms.ChoiceField(label="Format", choices=RegisterImport.Kind.choices, initial=RegisterImport.Kind.PERIODS)
     codes = forms.FileField(label="Kodeoversættelse (kun DREAM)", required=False,
-                            help_text="CSV med kolonnerne code, ydelse.")
+                            help_text="CSV med kolonnerne code,ydelse.")

@@ -302,7 +302,7 @@ def change_status(*, case: ReviewCase, version: int, to: str, actor: User, on: d
     source = Status(current.status)
     if to not in ALLOWED_TRANSITIONS[source]:
         target = Status(to).label.lower() if to in Status.values else to
-        raise ValidationError(f"En sag, der er {source.label.lower()}, kan ikke blive {target}.",
+        raise ValidationError(f"En sag med status »{source.label.lower()}« kan ikke blive »{target}«.",
                               code="illegal_transition")
     approval = Approval.NOT_NEEDED
     if to == Status.CLOSED:

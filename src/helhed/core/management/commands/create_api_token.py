@@ -6,7 +6,8 @@ from helhed.core.services import create_api_token
 
 
 class Command(BaseCommand):
-    help = "Lav en API-nøgle (Bearer) til en bruger. Nøglen vises én gang og gemmes kun som hash."
+    help = ("Lav en API-nøgle til en bruger (sendes som `Authorization: Bearer …`). "
+            "Nøglen vises én gang og gemmes kun som hash.")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -7,7 +7,7 @@ from helhed.core.storage import encrypt_in_place
 
 
 class Command(BaseCommand):
-    help = ("Krypter de uploadede filer, der endnu ligger ukrypteret (fra før filerne blev krypteret), "
+    help = ("Krypter de uploadede filer, der endnu ikke er krypteret (fra før filerne blev krypteret), "
             "med CPR-nøglerne. Filer, der allerede er krypteret, røres ikke.")
 
     def handle(self, **options):

@@ -26,7 +26,7 @@ def _local(moment) -> str:
 
 class Command(BaseCommand):
     help = ("Kører de planlagte opgaver (udbakker, puljernes rater og månedsrapporter) i baggrunden. "
-            "Hver planlagt kørsel sker én gang, også med flere workere på flere maskiner.")
+            "Hver planlagt kørsel sker én gang, også når kommandoen kører på flere maskiner.")
 
     def add_arguments(self, parser):
         mode = parser.add_mutually_exclusive_group()

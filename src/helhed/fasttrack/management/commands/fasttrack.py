@@ -26,7 +26,7 @@ class Command(BaseCommand):
         key.add_argument("--rate-limit", type=int, default=120, help="Kald pr. minut")
         sub.add_parser("list-keys", help="Vis nøgler (uden hemmeligheden)")
         revoke = sub.add_parser("revoke-key", help="Tilbagekald en nøgle")
-        revoke.add_argument("prefix", help="Nøglen, som list-keys viser den: hlk_ og de første 8 tegn")
+        revoke.add_argument("prefix", help="Nøglen, som `list-keys` viser den: hlk_ og de første 8 tegn")
 
     def handle(self, action, **options):
         try:

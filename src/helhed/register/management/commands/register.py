@@ -43,7 +43,7 @@ class Command(HelhedCommand):
                             help="skriv antal pr. kommune (alle 98) i stedet for medlemmerne")
         target.add_argument("--threads", type=int, default=None, help="DuckDB-tråde (standard: alle kerner)")
         target.add_argument("--progress", action="store_true", default=None,
-                            help="vis fremdrift på standard error (standard: når det er en terminal)")
+                            help="vis fremdrift (standard: når der skrives til en terminal)")
         target.add_argument("--no-progress", action="store_false", dest="progress")
 
         dream = sub.add_parser("import-dream", help="Lav ydelsesperioder af et DREAM-udtræk (bredt format).",
