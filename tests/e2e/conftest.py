@@ -266,11 +266,12 @@ class Browser:
                         for el in self.driver.execute_script(_FOCUS_INDICATORS))
         return problems
 
-    def narrow_problems(self) -> tuple[list[Violation], list[str]]:
-        """axe and a sideways-scrolling check at 320 CSS pixels (400 % zoom of 1280)."""
+    def narrow_problems(self, axe: bool = True) -> tuple[list[Violation], list[str]]:
+        """axe (unless ``axe`` is false) and a sideways-scrolling check at 320 CSS pixels
+        (400 % zoom of 1280)."""
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", NARROW)
         try:
-            violations = self.axe(viewport="320 px")
+            violations = self.axe(viewport="320 px") if axe else []
             overflow = self.driver.execute_script(_OVERFLOW)
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -280,16 +281,22 @@ class Browser:
                             + ", ".join(overflow))
         return violations, problems
 
-    def check_page(self, identity: str, state: str = "", keyboard: bool = True) -> PageCheck:
+    def check_page(self, identity: str, state: str = "", keyboard: bool = True,
+                   full: bool = True) -> PageCheck:
         """Check the page that is loaded now. Call it right after the page has loaded,
-        before anything has moved the focus, so that the Tab check starts from the top."""
+        before anything has moved the focus, so that the Tab check starts from the top.
+
+        With ``full`` false only the cheap checks run: the page's text facts and reflow at
+        320 px, without axe and the keyboard walk (for one more page of a kind already
+        checked in full; see test_accessibility.py)."""
         facts = self.driver.execute_script(_PAGE_FACTS, ENGLISH_MONTHS)
         check = PageCheck(identity=identity, path=self.path, state=state, lang=facts["lang"],
                           h1=facts["h1"], english_dates=facts["englishDates"])
-        check.violations = self.axe()
-        if keyboard:
+        if full:
+            check.violations = self.axe()
+        if keyboard and full:
             check.keyboard = self.keyboard_problems()
-        narrow, reflow = self.narrow_problems()
+        narrow, reflow = self.narrow_problems(axe=full)
         seen = {(v.rule, v.targets[0]) for v in check.violations}
         check.violations += [v for v in narrow if (v.rule, v.targets[0]) not in seen]
         check.keyboard += reflow
