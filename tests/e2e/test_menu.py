@@ -1,13 +1,16 @@
 """The main menu on a phone and on a desktop, in a real browser: at 320 CSS pixels it is one
 "Menu" that is closed until opened; it opens from the keyboard with the project's scripts
 blocked (the <details> element does the work); from 768 px the task groups stand in a row and
-each opens the same way. With the scripts, Escape closes an open group."""
+each opens the same way. With the scripts, Escape closes an open group. And a table page with
+screen-reader-only text in its buttons does not scroll sideways on a phone."""
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from helhed.casework import services
+from helhed.casework.models import TaskKind
 from helhed.core.roles import Role
 from tests.e2e.conftest import NARROW
 from tests.e2e.test_accessibility import _log_in
@@ -92,3 +95,17 @@ def test_on_a_desktop_the_task_groups_open_by_keyboard_and_escape_closes_them(si
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()  # static/js/menu.js
     assert driver.find_element(By.CSS_SELECTOR, sager).get_attribute("open") is None
     assert driver.switch_to.active_element.text == "Sager"
+
+
+def test_the_work_queue_does_not_scroll_sideways_on_a_phone(site, browser):
+    """The table's buttons carry screen-reader-only text (the task's title), positioned
+    absolutely by DKFDS: it must stay inside the table's own scrolling region (WCAG 1.4.10)."""
+    for n in range(3):
+        services.create_task(kind=TaskKind.EXPLAIN_LETTER, municipality_id=751,
+                             title=f"Forklar brevet »Vi har fået din ansøgning om boligstøtte« nummer {n}")
+    browser.reset()
+    _log_in(browser, site, "lene", PASSWORD)
+    browser.driver.get(f"{site}/sager/opgaver/")
+    assert browser.driver.find_elements(By.CSS_SELECTOR, ".table--responsive-scroll button .sr-only")
+    _violations, reflow = browser.narrow_problems(axe=False)
+    assert reflow == []
