@@ -199,7 +199,8 @@ def test_the_evaluation_page_names_an_extract_and_shows_the_outcomes(client, pai
     assert "kan ikke indeholde data fra efter den dag" in refused
     client.post(url, {"extract": str(later.pk), "data_as_of": LATER.isoformat()})
     page = client.get(url).content.decode()
-    assert "Ikke målt endnu" not in page and later.sha256[:12] in page
+    assert "Ikke målt endnu" not in page and page.count("Udtræk med data pr.") == 3
+    assert later.sha256[:12] not in page  # which extract: its data date here, its SHA-256 in the API
     expected_unknown = sum(1 for p in people if p["expected"][24] == outcomes.UKENDT)
     api = client.get(f"/api/v1/pools/{pool.pk}/outcomes").json()
     assert [p["extract_sha256"] for p in api] == [later.sha256] * 3

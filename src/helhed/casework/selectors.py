@@ -256,6 +256,14 @@ class Mailbox:
     cases: list[Case]
     represented: list[Citizen]
     helped_cases: list[Case]
+    #: Exempt from Digital Post today: the citizen's letters reach them on paper, by post.
+    exempt_from_digital_post: bool = False
+
+
+#: Letters newest first: by the letter's date (the one printed on it and shown with it), then
+#: the time it was sent, then when it was written, and last its id, so that letters sent in the
+#: same outbox run keep one order from one page view to the next.
+LETTERS_NEWEST_FIRST = ("-written_on", "-delivered_at", "-created_at", "-id")
 
 
 def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
@@ -267,7 +275,8 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
     found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("citizen", "case")
                  .filter(Q(citizen_id=citizen.pk) | Q(case__in=Case.objects.filter(represented_cases_q(held))),
                          status=LetterStatus.DELIVERED)
-                 .order_by("-delivered_at")[:LIST_LIMIT])
+                 .order_by(*LETTERS_NEWEST_FIRST)[:LIST_LIMIT])
+    exempt = any(e.is_active(today) for e in citizen.digital_post_exemptions.all())
     cases = list(Case.objects.select_related("municipality").filter(citizen=citizen)
                  .prefetch_related("complaints").order_by("-opened_on"))
     represented = list(Citizen.objects.filter(pk__in=others))
@@ -278,7 +287,8 @@ def mailbox(*, user: User, today: datetime.date, channel: str) -> Mailbox:
                 purpose="Selvbetjening: Digital Post", channel=channel,
                 also=[*((pk, "Breve (som repræsentant med fuldmagt)") for pk in others),
                       *((c.citizen_id, "Sager: ydelse og status") for c in helped)])
-    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented, helped_cases=helped)
+    return Mailbox(citizen=citizen, letters=found, cases=cases, represented=represented, helped_cases=helped,
+                   exempt_from_digital_post=exempt)
 
 
 def _open_cases_of(citizen_ids) -> list[Case]:
@@ -398,7 +408,7 @@ def represented_view(*, user: User, citizen_id: UUID, today: datetime.date, chan
                  .prefetch_related("complaints").order_by("-opened_on")[:LIST_LIMIT])
     found = list(Letter.objects.defer(*_LETTER_FIELDS).select_related("case")
                  .filter(case__in=[c.pk for c in cases], status=LetterStatus.DELIVERED)
-                 .order_by("-delivered_at")[:LIST_LIMIT])
+                 .order_by(*LETTERS_NEWEST_FIRST)[:LIST_LIMIT])
     hearings = [c for c in cases if c.status == CaseStatus.HEARING and c.hearing_deadline]
     record_read(actor=user, citizen_uuids=[citizen_id],
                 what="Sager, breve og partshøringer (som repræsentant med fuldmagt)",

@@ -95,6 +95,13 @@ class ApiKey(models.Model):
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
 
+    @property
+    def scope_labels(self) -> list[str]:
+        """What the key may do, in Danish, in the order of ``KeyScope`` (a value the key may
+        hold but ``KeyScope`` does not know is shown as it is, rather than hidden)."""
+        known = [label for value, label in KeyScope.choices if value in self.scope_set]
+        return known + sorted(self.scope_set - set(KeyScope.values))
+
     def is_usable(self, now: datetime.datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
 

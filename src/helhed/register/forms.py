@@ -19,7 +19,7 @@ class ExtractUploadForm(forms.Form):
 
 class RunRuleForm(forms.Form):
     rule = forms.ChoiceField(
-        label="Regel", choices=[(name, f"{rule.title} ({name})") for name, rule in RULES.items()],
+        label="Regel", choices=[(name, rule.title) for name, rule in RULES.items()],
         error_messages={"required": "Vælg en regel.", "invalid_choice": "Vælg en af reglerne."},
     )
     as_of = forms.DateField(

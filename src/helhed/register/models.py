@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.models import Municipality
+from helhed.register.targetgroups import RULES
 
 
 def extract_upload_to(instance: RegisterExtract, filename: str) -> str:
@@ -74,6 +75,16 @@ class TargetGroupResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_name} pr. {self.as_of:%Y-%m-%d}"
+
+    @property
+    def rule(self):
+        """The rule in the rule registry that made this result, if it is still there."""
+        return RULES.get(self.rule_name)
+
+    @property
+    def rule_title(self) -> str:
+        """What people read for the rule: its title, or the stored name of a retired rule."""
+        return self.rule.title if self.rule else self.rule_name
 
     def count_for(self, code: int) -> int:
         return int(self.counts.get(str(code), 0))

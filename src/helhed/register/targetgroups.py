@@ -73,6 +73,11 @@ class TargetGroupRule:
             out[key] = value
         return out
 
+    def description(self) -> str:
+        """Who the rule finds, in plain Danish for the people who read its results, with the
+        rule's own parameter values (so it cannot drift from them)."""
+        raise NotImplementedError
+
     def query(self, as_of: datetime.date) -> tuple[str, dict]:
         """SQL over the view ``periods`` giving ``cpr, kommunekode, *figures`` for every
         member on ``as_of``, and its named parameters."""
@@ -102,6 +107,11 @@ class ContinuousStay(TargetGroupRule):
 
     figures: ClassVar[tuple[str, ...]] = ("stay_start", "days_in_stay")
     figure_labels: ClassVar[dict[str, str]] = {"stay_start": "Forløbet begyndte", "days_in_stay": "Dage i forløbet"}
+
+    def description(self) -> str:
+        return (f"Personer, der på skæringsdatoen er aktivitetsparate, og som har været i "
+                f"kontanthjælpssystemet i mindst {self.years} år i træk. En pause på højst "
+                f"{self.max_gap_days} dage uden ydelse afbryder ikke forløbet.")
 
     def query(self, as_of):
         # Periods are clipped to D: what happens after D cannot change the stay covering D.
@@ -154,6 +164,12 @@ class ShareOfWindow(TargetGroupRule):
 
     figures: ClassVar[tuple[str, ...]] = ("days_in_window",)
     figure_labels: ClassVar[dict[str, str]] = {"days_in_window": "Dage i kontanthjælpssystemet i perioden"}
+
+    def description(self) -> str:
+        share = f"{(self.min_share * 100).normalize():f}".replace(".", ",")  # 80, 82,5
+        return (f"Personer, der på skæringsdatoen er aktivitetsparate, og som har været i "
+                f"kontanthjælpssystemet i mindst {share} % af dagene i de seneste "
+                f"{self.window_years} år.")
 
     def query(self, as_of):
         window_start = years_before(as_of, self.window_years)  # excluded
