@@ -10,7 +10,7 @@ PG_URL ?= postgres://helhed:helhed@127.0.0.1:5432/helhed
 VENDOR := src/helhed/static/vendor
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-sqlite test-postgres test-dates lint bench bench-national setup base-packages system-packages postgres static clean
+.PHONY: demo test test-sqlite test-postgres test-browser test-dates lint bench bench-national setup base-packages system-packages postgres static clean
 
 ## What `make demo` needs on a bare Debian: Python's venv module, npm, and the libraries
 ## WeasyPrint renders PDFs with.
@@ -69,14 +69,18 @@ postgres: system-packages
 demo: setup
 	$(BIN)/helhed demo --port $(PORT) --citizens $(CITIZENS)
 
-## The two engines run side by side, each printing its report when it is done; the browser
-## tests do not test the database and run on SQLite only.
+## The two engines and the browser tests run side by side, each printing its report when it
+## is done; the browser tests do not test the database and run on SQLite only, in a process
+## of their own so the two cores stay busy until the end.
 test: system-packages setup postgres
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-sqlite test-postgres test-browser
 	$(MAKE) --no-print-directory test-dates
 
 test-sqlite: setup
-	$(BIN)/pytest --durations=25
+	$(BIN)/pytest -m "not e2e" --durations=25
+
+test-browser: setup
+	$(BIN)/pytest -m e2e --durations=25
 
 test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" --database-tests-only --durations=25
