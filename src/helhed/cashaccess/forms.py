@@ -15,7 +15,7 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-from helhed.core.forms import date_field
+from helhed.core.forms import DanishDecimalField, danish_formfield, date_field
 
 
 class SolutionForm(forms.ModelForm):
@@ -29,6 +29,7 @@ class SolutionForm(forms.ModelForm):
         fields = ["kind", "name", "provider", "description", "locations", "capacity", "starts_on", "ends_on",
                   "requirement_text", "bank", "contract_starts_on", "contract_ends_on", "card_kept_by",
                   "handout_place"]
+        formfield_callback = danish_formfield
         help_texts = {
             "requirement_text": "Kun for krav i bankudbuddet: kravet, som det står i udbuddet.",
             "bank": "Kun for krav i bankudbuddet.",
@@ -82,7 +83,7 @@ class HandoutForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     handed_out_on = date_field("Udleveret den")
     kind = forms.ChoiceField(label="Hvad blev udleveret", choices=HandoutKind.choices)
-    amount = forms.DecimalField(label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
+    amount = DanishDecimalField(what="beløbet", label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
                                 min_value=0, help_text="Ved kontanter.",
                                 error_messages={"invalid": "Skriv et beløb, fx 1500,00."})
     card = forms.CharField(label="Kort", required=False, max_length=100,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 
 from helhed.casework.models import BenefitArea
-from helhed.core.forms import date_field
+from helhed.core.forms import DanishIntegerField, date_field
 
 YES_NO = [("", "Vælg"), ("ja", "Ja"), ("nej", "Nej")]
 
@@ -65,7 +65,7 @@ def _field(q: Question) -> forms.Field:
     if q.kind == "date":
         return date_field(q.label, help_text=q.help_text)
     if q.kind == "number":
-        return forms.IntegerField(label=q.label, help_text=q.help_text, min_value=0, max_value=10_000_000,
+        return DanishIntegerField(label=q.label, help_text=q.help_text, min_value=0, max_value=10_000_000,
                                   error_messages={**required, "invalid": "Skriv et helt tal.",
                                                   "min_value": "Tallet kan ikke være negativt.",
                                                   "max_value": "Tallet er for stort."})

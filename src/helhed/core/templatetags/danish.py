@@ -1,0 +1,16 @@
+"""The filters for money and dates on every page (built in through ``TEMPLATES``):
+``{{ x|kr }}`` "1.250,50 kr.", ``{{ d|dato }}`` "2. december 2026", ``{{ d|kortdato }}``
+"02.12.2026", ``{{ t|klokken }}`` "13.45", ``{{ t|dato_klokken }}`` "2. december 2026 kl.
+13.45", ``{{ d|ugedag_dato }}`` "onsdag 2. december 2026", ``{{ d|maaned }}`` "december 2026".
+Each is the function of the same name in ``helhed.core.formats``."""
+
+from django import template
+
+from helhed.core import formats
+
+register = template.Library()
+
+register.filter("kr", formats.kroner)
+register.filter("kr_tal", formats.kroner_number)
+for _name in ("dato", "kortdato", "klokken", "dato_klokken", "ugedag_dato", "maaned"):
+    register.filter(_name, getattr(formats, _name))
