@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from helhed.casework.models import CaseStatus, LetterChannel, PaymentMethod
 from helhed.core.calendar import next_business_day
+from helhed.core.formats import kroner
 from helhed.registry.models import NemKontoStatus
 
 # --- The state machine ---------------------------------------------------------------------
@@ -182,12 +183,12 @@ class BackPayment:
     amount: Decimal
 
     def explanation(self) -> str:
-        parts = [f"{self.whole_months} hele måneder à {self.monthly_rate:.2f} kr."]
+        parts = [f"{self.whole_months} hele måneder à {kroner(self.monthly_rate)}"]
         if self.remaining_days:
             parts.append(f"{self.remaining_days} dage af {self.days_in_month} dage à "
-                         f"{self.monthly_rate:.2f} kr. om måneden")
+                         f"{kroner(self.monthly_rate)} om måneden")
         return (f"Fra {self.start:%d.%m.%Y} til {self.end:%d.%m.%Y}: " + " og ".join(parts)
-                + f" = {self.amount:.2f} kr.")
+                + f" = {kroner(self.amount)}")
 
 
 def back_payment(*, monthly_rate: Decimal, start: datetime.date, end: datetime.date) -> BackPayment:

@@ -47,6 +47,7 @@ from helhed.casework.models import (
     deciding_authority,
 )
 from helhed.core.calendar import add_business_days
+from helhed.core.formats import kroner
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.registry.models import Citizen
@@ -592,7 +593,7 @@ def pay(*, case: Case, amount: Decimal, paid_on: datetime.date, kind: str, actor
     if policy.payment_method(citizen.nemkonto) != PaymentMethod.NEMKONTO:
         create_task(
             kind=TaskKind.NEMKONTO, title="Hjælp borgeren med at få en NemKonto",
-            description=f"Borgeren har ingen NemKonto. {amount:.2f} kr. i sag {case.reference} udbetales "
+            description=f"Borgeren har ingen NemKonto. {kroner(amount)} i sag {case.reference} udbetales "
                         f"{payment.get_method_display().lower()} den {paid_on:%d.%m.%Y}.",
             citizen=citizen, case=case, municipality_id=citizen.home_municipality_id,
             authority=Authority.MUNICIPALITY, due_on=add_business_days(on, 5), key=f"nemkonto-payment-{citizen.pk}",

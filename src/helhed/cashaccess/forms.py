@@ -15,6 +15,7 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
+from helhed.core.formats import kroner
 from helhed.core.forms import DanishDecimalField, danish_formfield, date_field
 
 
@@ -96,13 +97,11 @@ class HandoutForm(forms.Form):
     def __init__(self, *args, expected=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
         ids = [e.pk for e in expected]
         if ids:
             self.fields["expected"].queryset = ExpectedHandout.objects.filter(pk__in=ids).select_related("payment")
             self.fields["expected"].label_from_instance = (
-                lambda e: f"{e.amount:.2f} kr. udbetalt {e.payment.paid_on:%d.%m.%Y}".replace(".", ",", 1))
+                lambda e: f"{kroner(e.amount)} udbetalt {e.payment.paid_on:%d.%m.%Y}")
         else:
             del self.fields["expected"]
 
@@ -123,7 +122,7 @@ class ReversalForm(forms.Form):
         self.fields["handout"].queryset = Handout.objects.filter(pk__in=[h.pk for h in handouts])
         self.fields["handout"].label_from_instance = lambda h: (
             f"{h.handed_out_on:%d.%m.%Y}: "
-            + (f"{h.amount:.2f} kr.".replace(".", ",") if h.amount is not None else h.card))
+            + (kroner(h.amount) if h.amount is not None else h.card))
 
 
 class ReconcileForm(forms.Form):

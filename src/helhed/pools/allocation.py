@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from helhed.core.commands import InputError, read_text_input
-from helhed.core.formats import csv_amount
+from helhed.core.formats import csv_amount, kroner
 from helhed.core.numbers import DanishNumberError, parse_number
 from helhed.register.kommuner import kommunekoder
 
@@ -55,7 +55,7 @@ def units_of(total: Decimal, unit: Decimal) -> int:
         raise AllocationError(f"Beløbet skal være positivt (fik {total}).")
     units = total / unit
     if units != units.to_integral_value():
-        raise AllocationError(f"Beløbet {total} er ikke et helt antal enheder af {unit} kr.")
+        raise AllocationError(f"Beløbet {kroner(total)} er ikke et helt antal enheder af {kroner(unit)}.")
     return int(units)
 
 

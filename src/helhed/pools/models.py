@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.formats import kroner
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupResult
 
@@ -225,7 +226,7 @@ class Allocation(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "municipality"], name="pool_allocation_once")]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id}: {self.amount} kr."
+        return f"{self.municipality_id}: {kroner(self.amount)}"
 
 
 class Payout(models.Model):
@@ -252,7 +253,7 @@ class Payout(models.Model):
                        models.CheckConstraint(condition=models.Q(amount__gt=0), name="pool_payout_positive")]
 
     def __str__(self) -> str:
-        return f"{self.tranche} til {self.municipality_id}: {self.amount} kr."
+        return f"{self.tranche} til {self.municipality_id}: {kroner(self.amount)}"
 
 
 class Forfeiture(models.Model):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from helhed.core.calendar import COPENHAGEN, add_business_days, is_past_deadline, local_date
+from helhed.core.formats import kroner
 from helhed.core.models import User
 from helhed.pools import milestones, selectors
 from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, units_of
@@ -259,10 +260,10 @@ def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, De
         if amount > 0 and not counts.get(code):
             problems.append(f"Kommune {code} har ingen i målgruppen og kan ikke få et beløb.")
         if amount < 0 or amount % pool.unit:
-            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {pool.unit} kr. og ikke negativt.")
+            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {kroner(pool.unit)} og ikke negativt.")
     total = sum(amounts.values(), Decimal(0))
     if total != pool.total:
-        problems.append(f"Beløbene er tilsammen {total:f} kr.; de skal give præcis puljens {pool.total:f} kr.")
+        problems.append(f"Beløbene er tilsammen {kroner(total)}; de skal give præcis puljens {kroner(pool.total)}")
     return problems
 
 
@@ -676,7 +677,7 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
     parent = Pool.objects.select_for_update().get(pk=parent.pk)
     available = selectors.available_for_follow_up(parent)
     if total > available:
-        raise ValidationError({"total": f"Der er kun {available:,.2f} kr. uforbrugt i puljen.".replace(",", ".")})
+        raise ValidationError({"total": f"Der er kun {kroner(available)} uforbrugt i puljen."})
     return create_pool(actor=actor, name=name, legal_basis=legal_basis, total=total, period_start=period_start,
                        period_end=period_end, opens_on=opens_on, deadline=deadline,
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,

@@ -104,8 +104,6 @@ class EffortForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["hours_per_week"].localize = True
-        self.fields["hours_per_week"].widget.is_localized = True
 
 
 class BenefitForm(forms.Form):
