@@ -12,7 +12,8 @@ from helhed.borgerservice.models import (
     ServicePoint,
     ServicePointKind,
 )
-from helhed.borgerservice.slots import COPENHAGEN, danish_datetime
+from helhed.borgerservice.slots import COPENHAGEN
+from helhed.core.formats import ugedag_dato_klokken
 from helhed.core.forms import DanishIntegerField, danish_formfield, date_field
 
 
@@ -77,7 +78,7 @@ class ClosedDayForm(forms.Form):
 
 
 def slot_choices(days) -> list[tuple[str, str]]:
-    return [(s.starts_at.isoformat(), danish_datetime(s.starts_at))
+    return [(s.starts_at.isoformat(), ugedag_dato_klokken(s.starts_at))
             for d in days for s in d.slots]
 
 

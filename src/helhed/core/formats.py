@@ -27,7 +27,7 @@ def kroner(amount: Decimal | int | None) -> str:
     """Danish money: "1.250,50 kr.", "4.800 kr." (øre only where there are any)."""
     if amount is None or amount == "":
         return NO_AMOUNT
-    return f"{number_text(Decimal(amount))} kr."
+    return f"{number_text(Decimal(str(amount)))} kr."
 
 
 def kroner_number(amount: Decimal | int) -> str:
@@ -41,8 +41,8 @@ def csv_amount(amount: Decimal | int) -> str:
 
 
 def _format(value: datetime.date | datetime.datetime | None, name: str) -> str:
-    if value is None or value == "":
-        return ""
+    if not isinstance(value, datetime.date):
+        return ""  # as Django's |date: nothing for an empty or unknown value
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     with translation.override("da"):
@@ -75,6 +75,11 @@ def dato_klokken(value: datetime.datetime | None) -> str:
 def ugedag_dato(value: datetime.date | None) -> str:
     """The weekday and long date, "onsdag 2. december 2026", for appointments."""
     return _format(value, r"l j. F Y") if value else ""
+
+
+def ugedag_dato_klokken(value: datetime.datetime | None) -> str:
+    """The weekday, long date and time, "tirsdag 24. november 2026 kl. 10.15", for appointments."""
+    return _format(value, r"l j. F Y \k\l. H.i") if value else ""
 
 
 def maaned(value: datetime.date | None) -> str:

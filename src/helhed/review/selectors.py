@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from helhed.core.audit import record_read
+from helhed.core.formats import maaned
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import scoped
@@ -38,12 +39,10 @@ from helhed.review.models import (
 
 OVERDUE_SHOWN = 50
 MONTHS_SHOWN = 12
-MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-               "oktober", "november", "december"]
-
 
 def month_label(month: datetime.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    """"december 2026" (``helhed.core.formats.maaned``)."""
+    return maaned(month)
 
 
 # --- Programmes -------------------------------------------------------------------------
