@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 # Digits grouped in threes by points or by spaces (one kind in a number), or not grouped.
-_NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:,(?P<frac>\d+))?")
+_NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:,(?P<frac>\d+))?", re.ASCII)
 _SPACES = "\xa0\u202f\u2009"
 _MINUS = "\u2212"  # the typographic minus sign, as copied from a letter
 
@@ -49,7 +49,7 @@ def parse_number(text: str, *, places: int = 2, allow_negative: bool = False, wh
         raise DanishNumberError(f"Skriv {what}.")
     match = _NUMBER.fullmatch(cleaned)
     if match is None:
-        if re.fullmatch(r"-?\d+\.\d{1,2}", cleaned):
+        if re.fullmatch(r"-?\d+\.\d{1,2}", cleaned, re.ASCII):
             raise DanishNumberError(f"Brug komma før decimaler, ikke punktum: skriv {what} som {example(places)}.")
         raise DanishNumberError(f"Skriv {what} som {example(places)}.")
     frac = (match["frac"] or "").rstrip("0")

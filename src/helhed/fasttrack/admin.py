@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from helhed.core.forms import DanishIntegerField
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, Consent, KeyScope, Organisation, Question
 
@@ -31,6 +32,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class ApiKeyForm(forms.ModelForm):
     scope_choices = forms.MultipleChoiceField(label="Rettigheder", choices=KeyScope.choices,
                                               widget=forms.CheckboxSelectMultiple)
+    rate_limit_per_minute = DanishIntegerField(label="Kald pr. minut", min_value=0, initial=120,
+                                               what="antallet af kald")
 
     class Meta:
         model = ApiKey
