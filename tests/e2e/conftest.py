@@ -67,7 +67,7 @@ PAGE_TEXT_RULES: list[tuple[str, re.Pattern]] = [
                 r"|Saturday|Sunday)\b")),
     ("ISO date (write 2. december 2026 or 02.12.2026)", re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")),
     ("decimal point in an amount (write 1.250,50 kr.)",
-     re.compile(r"(?<![\d.])\d+\.\d{2} kr\.|(?<![\d.,])\d{4,}\.\d{2}(?![\d.])")),
+     re.compile(r"\d\.\d{2} kr\.|(?<![\d.,])\d{4,}\.\d{2}(?![\d.])")),
     ("amount without the thousands point (write 2.650 kr.)", re.compile(r"(?<![\d.,])\d{4,}(?:,\d{1,2})? kr\.")),
     ('"None" shown', re.compile(r"\bNone\b")),
 ]
