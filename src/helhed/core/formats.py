@@ -72,6 +72,11 @@ def dato_klokken(value: datetime.datetime | None) -> str:
     return _format(value, "DATETIME_FORMAT")
 
 
+def kortdato_klokken(value: datetime.datetime | None) -> str:
+    """The short date and time, "02.12.2026 13.45", for tables and logs people read."""
+    return _format(value, "SHORT_DATETIME_FORMAT")
+
+
 def ugedag_dato(value: datetime.date | None) -> str:
     """The weekday and long date, "onsdag 2. december 2026", for appointments."""
     return _format(value, r"l j. F Y") if value else ""

@@ -325,7 +325,7 @@ class EvaluationExtract(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "extract"], name="pool_evaluation_extract_once")]
 
     def __str__(self) -> str:
-        return f"{self.extract} pr. {self.data_as_of:%Y-%m-%d}"
+        return f"{self.extract} pr. {self.data_as_of:%d.%m.%Y}"
 
 
 class OutcomeMeasurement(models.Model):
@@ -352,7 +352,7 @@ class OutcomeMeasurement(models.Model):
         verbose_name_plural = "udfaldsmålinger"
 
     def __str__(self) -> str:
-        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%Y-%m-%d}"
+        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%d.%m.%Y}"
 
 
 class Ambassador(models.Model):

@@ -73,7 +73,7 @@ class TargetGroupResult(models.Model):
         verbose_name_plural = "målgrupperesultater"
 
     def __str__(self) -> str:
-        return f"{self.rule_name} pr. {self.as_of:%Y-%m-%d}"
+        return f"{self.rule_name} pr. {self.as_of:%d.%m.%Y}"
 
     def count_for(self, code: int) -> int:
         return int(self.counts.get(str(code), 0))

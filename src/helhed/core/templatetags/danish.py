@@ -12,5 +12,5 @@ register = template.Library()
 
 register.filter("kr", formats.kroner)
 register.filter("kr_tal", formats.kroner_number)
-for _name in ("dato", "kortdato", "klokken", "dato_klokken", "ugedag_dato", "ugedag_dato_klokken", "maaned"):
+for _name in ("dato", "kortdato", "klokken", "dato_klokken", "kortdato_klokken", "ugedag_dato", "ugedag_dato_klokken", "maaned"):
     register.filter(_name, getattr(formats, _name))
