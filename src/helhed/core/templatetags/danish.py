@@ -1,7 +1,7 @@
 """The filters for money and dates on every page (built in through ``TEMPLATES``):
 ``{{ x|kr }}`` "1.250,50 kr.", ``{{ d|dato }}`` "2. december 2026", ``{{ d|kortdato }}``
 "02.12.2026", ``{{ t|klokken }}`` "13.45", ``{{ t|dato_klokken }}`` "2. december 2026 kl.
-13.45", ``{{ d|ugedag_dato }}`` "onsdag 2. december 2026", ``{{ d|maaned }}`` "december 2026".
+13.45", ``{{ t|kortdato_klokken }}`` "02.12.2026 13.45", ``{{ d|ugedag_dato }}`` "onsdag 2. december 2026", ``{{ d|maaned }}`` "december 2026".
 Each is the function of the same name in ``helhed.core.formats``."""
 
 from django import template
@@ -12,5 +12,6 @@ register = template.Library()
 
 register.filter("kr", formats.kroner)
 register.filter("kr_tal", formats.kroner_number)
-for _name in ("dato", "kortdato", "klokken", "dato_klokken", "kortdato_klokken", "ugedag_dato", "ugedag_dato_klokken", "maaned"):
+for _name in ("dato", "kortdato", "klokken", "dato_klokken", "kortdato_klokken", "ugedag_dato",
+              "ugedag_dato_klokken", "maaned"):
     register.filter(_name, getattr(formats, _name))
