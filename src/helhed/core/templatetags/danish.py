@@ -1,8 +1,13 @@
-"""The filters for money and dates on every page (built in through ``TEMPLATES``):
-``{{ x|kr }}`` "1.250,50 kr.", ``{{ d|dato }}`` "2. december 2026", ``{{ d|kortdato }}``
-"02.12.2026", ``{{ t|klokken }}`` "13.45", ``{{ t|dato_klokken }}`` "2. december 2026 kl.
-13.45", ``{{ t|kortdato_klokken }}`` "02.12.2026 13.45", ``{{ d|ugedag_dato }}`` "onsdag 2. december 2026", ``{{ d|maaned }}`` "december 2026".
-Each is the function of the same name in ``helhed.core.formats``."""
+"""The filters for money and dates on every page (built in through ``TEMPLATES``), each the
+function of the same name in ``helhed.core.formats``:
+
+- ``{{ x|kr }}`` "1.250,50 kr."
+- ``{{ d|dato }}`` "2. december 2026", ``{{ d|kortdato }}`` "02.12.2026"
+- ``{{ t|klokken }}`` "13.45", ``{{ t|dato_klokken }}`` "2. december 2026 kl. 13.45",
+  ``{{ t|kortdato_klokken }}`` "02.12.2026 13.45"
+- ``{{ d|ugedag_dato }}`` "onsdag 2. december 2026", ``{{ t|ugedag_dato_klokken }}``
+  "onsdag 2. december 2026 kl. 13.45", ``{{ d|maaned }}`` "december 2026"
+"""
 
 from django import template
 
