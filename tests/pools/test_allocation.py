@@ -125,6 +125,13 @@ def test_allocate_writes_sorted_rows_summing_to_the_total(tmp_path):
     assert rows == [["kommunekode", "count", "amount"], ["101", "3", "43"], ["147", "2", "29"], ["751", "2", "28"]]
 
 
+def test_allocate_takes_the_total_and_unit_as_danes_write_them(tmp_path):
+    counts = write(tmp_path / "c.csv", "kommunekode,count\n751,1\n101,2\n")
+    code, out, err = run("allocate", "--total", "262.500.000", "--counts", counts, "--unit", "1.000")
+    assert code == 0, err
+    assert out.splitlines() == ["kommunekode,count,amount", "101,2,175000000", "751,1,87500000"]
+
+
 def test_allocate_with_a_unit(tmp_path):
     counts = write(tmp_path / "c.csv", "kommunekode,count\n751,1\n101,2\n")
     code, out, err = run("allocate", "--total", "10000", "--counts", counts, "--unit", "1000")
