@@ -30,6 +30,8 @@ def render(source: str, **context) -> str:
     ("{{ whole|kr }}", "4.800 kr."),
     ("{{ big|kr }}", "83.522.727 kr."),
     ("{{ none|kr }}", "–"),
+    ("{{ n|tal }} personer", "12.345 personer"),
+    ("{{ fte|tal }}", "2,50"),
     ("{{ d|dato }}", "2. december 2026"),
     ("{{ d|kortdato }}", "02.12.2026"),
     ("{{ t|klokken }}", "13.45"),
@@ -43,7 +45,7 @@ def render(source: str, **context) -> str:
 ])
 def test_the_filters_on_every_page(source, shown):
     assert render(source, x=Decimal("1250.50"), whole=Decimal("4800.00"), big=Decimal("83522727.00"), none=None,
-                  d=DAY, t=MOMENT) == shown
+                  d=DAY, t=MOMENT, n=12345, fte=Decimal("2.50")) == shown
 
 
 def test_the_functions_speak_danish_outside_a_request_too():

@@ -69,7 +69,7 @@ def count(text: str) -> int:
     try:
         return parse_count(text)
     except DanishNumberError as error:
-        raise argparse.ArgumentTypeError(f"{error} (fik {text!r})") from None
+        raise argparse.ArgumentTypeError(f"{str(error).removesuffix('.')} (fik {text!r}).") from None
 
 
 def _size(n: int) -> str:

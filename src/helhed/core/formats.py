@@ -35,6 +35,16 @@ def kroner_number(amount: Decimal | int) -> str:
     return number_text(Decimal(amount))
 
 
+def tal(value: Decimal | int | None) -> str:
+    """A count or a measure as Danes write it: "12.345", "2,5" (no unit)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return number_text(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+
+
 def csv_amount(amount: Decimal | int) -> str:
     """An amount in a CSV cell: "1250,50" or "7000" (decimal comma, no thousands point, no unit)."""
     return number_text(Decimal(amount)).replace(".", "")
