@@ -30,11 +30,6 @@ def kroner(amount: Decimal | int | None) -> str:
     return f"{number_text(Decimal(str(amount)))} kr."
 
 
-def kroner_number(amount: Decimal | int) -> str:
-    """The number of ``kroner`` without the unit: "1.250,50", for text that names the unit itself."""
-    return number_text(Decimal(amount))
-
-
 def tal(value: Decimal | int | None) -> str:
     """A count or a measure as Danes write it: "12.345", "2,5" (no unit)."""
     if value is None or value == "":

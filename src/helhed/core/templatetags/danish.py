@@ -16,7 +16,6 @@ from helhed.core import formats
 register = template.Library()
 
 register.filter("kr", formats.kroner)
-register.filter("kr_tal", formats.kroner_number)
 register.filter("tal", formats.tal)
 for _name in ("dato", "kortdato", "klokken", "dato_klokken", "kortdato_klokken", "ugedag_dato",
               "ugedag_dato_klokken", "maaned"):
