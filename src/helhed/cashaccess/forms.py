@@ -15,7 +15,7 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-from helhed.core.formats import kroner
+from helhed.core.formats import kortdato, kroner
 from helhed.core.forms import DanishDecimalField, danish_formfield, date_field
 
 
@@ -101,7 +101,7 @@ class HandoutForm(forms.Form):
         if ids:
             self.fields["expected"].queryset = ExpectedHandout.objects.filter(pk__in=ids).select_related("payment")
             self.fields["expected"].label_from_instance = (
-                lambda e: f"{kroner(e.amount)} udbetalt {e.payment.paid_on:%d.%m.%Y}")
+                lambda e: f"{kroner(e.amount)} udbetalt {kortdato(e.payment.paid_on)}")
         else:
             del self.fields["expected"]
 
@@ -121,7 +121,7 @@ class ReversalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["handout"].queryset = Handout.objects.filter(pk__in=[h.pk for h in handouts])
         self.fields["handout"].label_from_instance = lambda h: (
-            f"{h.handed_out_on:%d.%m.%Y}: "
+            f"{kortdato(h.handed_out_on)}: "
             + (kroner(h.amount) if h.amount is not None else h.card))
 
 

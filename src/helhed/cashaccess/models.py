@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
-from helhed.core.formats import kroner
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -219,7 +219,7 @@ class ExpectedHandout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{kroner(self.amount)} fra {self.collect_from:%d.%m.%Y}"
+        return f"{kroner(self.amount)} fra {kortdato(self.collect_from)}"
 
 
 class Handout(AppendOnlyModel):

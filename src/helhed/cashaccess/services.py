@@ -26,7 +26,7 @@ from helhed.cashaccess.models import (
     SolutionType,
 )
 from helhed.core.calendar import add_business_days, next_business_day
-from helhed.core.formats import kroner
+from helhed.core.formats import kortdato, kroner
 from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
@@ -219,7 +219,7 @@ def expect_cash_handout(*, payment, actor: User | None) -> ExpectedHandout | Non
 
         create_task(
             kind=TaskKind.CASH_ARRANGEMENT, title="Aftal, hvor og hvornår borgeren får sine kontanter",
-            description=f"{kroner(payment.amount)} udbetales kontant den {payment.paid_on:%d.%m.%Y}, men borgeren "
+            description=f"{kroner(payment.amount)} udbetales kontant den {kortdato(payment.paid_on)}, men borgeren "
                         "har ingen aktiv kontantordning. Opret en, så udleveringen kan registreres.",
             citizen=citizen, case=payment.case, municipality_id=citizen.home_municipality_id,
             authority=Authority.MUNICIPALITY, due_on=add_business_days(payment.paid_on, 2),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 
+from helhed.core.formats import kortdato
 from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 from helhed.pools.models import BUDGET_ONLY_ROLES, AllocationKey, MilestoneKind, OpenTo, StaffRole
 from helhed.pools.services import TrancheSpec
@@ -72,7 +73,7 @@ class PoolForm(forms.Form):
         if follow_up:
             self.fields["open_to"].initial = OpenTo.SHORT
         self.fields["target_result"].choices = [("", "Vælg et resultat")] + [
-            (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y} ({r.total} personer)") for r in results]
+            (str(r.pk), f"{r.rule_name} pr. {kortdato(r.as_of)} ({r.total} personer)") for r in results]
         if follow_up:
             del self.fields["unit"]
             self.fields["target_result"].required = False
@@ -170,7 +171,7 @@ class EvaluationExtractForm(forms.Form):
     def __init__(self, *args, extracts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["extract"].choices = [("", "Vælg et udtræk")] + [
-            (str(e.pk), f"{e} (indlæst {e.uploaded_at:%d.%m.%Y}, {e.periods} perioder)") for e in extracts]
+            (str(e.pk), f"{e} (indlæst {kortdato(e.uploaded_at)}, {e.periods} perioder)") for e in extracts]
 
 
 class AmbassadorForm(forms.Form):

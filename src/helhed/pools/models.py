@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from helhed.core.formats import kroner
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupResult
 
@@ -325,7 +325,7 @@ class EvaluationExtract(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "extract"], name="pool_evaluation_extract_once")]
 
     def __str__(self) -> str:
-        return f"{self.extract} pr. {self.data_as_of:%d.%m.%Y}"
+        return f"{self.extract} pr. {kortdato(self.data_as_of)}"
 
 
 class OutcomeMeasurement(models.Model):
@@ -352,7 +352,7 @@ class OutcomeMeasurement(models.Model):
         verbose_name_plural = "udfaldsmålinger"
 
     def __str__(self) -> str:
-        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%d.%m.%Y}"
+        return f"{self.pool} – {self.months} mdr. pr. {kortdato(self.point_on)}"
 
 
 class Ambassador(models.Model):
@@ -433,7 +433,7 @@ class DecisionBatch(models.Model):
             name="pool_batch_two_officers")]
 
     def __str__(self) -> str:
-        return f"Forslag pr. {self.as_of:%d.%m.%Y} ({self.get_status_display()})"
+        return f"Forslag pr. {kortdato(self.as_of)} ({self.get_status_display()})"
 
 
 class LineOutcome(models.TextChoices):

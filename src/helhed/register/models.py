@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 
 
@@ -73,7 +74,7 @@ class TargetGroupResult(models.Model):
         verbose_name_plural = "målgrupperesultater"
 
     def __str__(self) -> str:
-        return f"{self.rule_name} pr. {self.as_of:%d.%m.%Y}"
+        return f"{self.rule_name} pr. {kortdato(self.as_of)}"
 
     def count_for(self, code: int) -> int:
         return int(self.counts.get(str(code), 0))

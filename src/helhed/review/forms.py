@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from helhed.core.formats import kortdato
 from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 from helhed.register.vocabulary import YDELSER
 from helhed.review.measures import BACKDATE_DAYS
@@ -45,7 +46,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [
-            (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y}: {n} borgere i kommunen") for r, n in results
+            (str(r.pk), f"{r.rule_name} pr. {kortdato(r.as_of)}: {n} borgere i kommunen") for r, n in results
         ]
 
 

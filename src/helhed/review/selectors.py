@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from helhed.core.audit import record_read
-from helhed.core.formats import maaned
+from helhed.core.formats import kortdato, maaned
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import scoped
@@ -363,7 +363,7 @@ def pending_facts(*, user: User, programme: Programme, channel: str) -> list[Pen
                                 _user_name(e.created_by), e.entered_reason, e.created_by_id != user.pk))
     for b in BenefitPeriod.objects.filter(case__programme=programme, approval=Approval.PENDING).select_related(
             "case__citizen", "created_by"):
-        end = f"{b.ends_on:%d.%m.%Y}" if b.ends_on else "løber endnu"
+        end = f"{kortdato(b.ends_on)}" if b.ends_on else "løber endnu"
         rows.append(PendingFact("period", b, b.case, f"Rettelse af registeret: {b.get_ydelse_display()} til {end}",
                                 b.starts_on, b.created_at, _user_name(b.created_by), b.entered_reason,
                                 b.created_by_id != user.pk))
