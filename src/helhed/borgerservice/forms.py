@@ -58,7 +58,7 @@ class OfferForm(forms.Form):
     service = forms.ModelChoiceField(label="Ydelse", queryset=None, empty_label=None)
     capacity = DanishIntegerField(
         what="antallet af pladser", label="Pladser pr. tid", min_value=1, max_value=20, initial=1,
-        error_messages={"invalid": "Skriv et helt tal.",
+        error_messages={
         "min_value": "Mindst 1 plads.", "max_value": "Højst 20 pladser."})
 
     def __init__(self, *args, services, **kwargs):

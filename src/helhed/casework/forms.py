@@ -13,7 +13,7 @@ from helhed.casework.models import (
 from helhed.casework.policy import HEARING_ANSWER_DAYS, HEARING_NOT_REQUIRED_GROUNDS
 from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 
-_MONEY_ERRORS = {"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner, fx 7198,50.",
+_MONEY_ERRORS = {"required": "Skriv et beløb.",
                  "max_decimal_places": "Skriv højst to decimaler (øre).",
                  "max_digits": "Beløbet er for stort."}
 
@@ -60,7 +60,7 @@ class HearingForm(VersionForm):
         what="antallet af dage", label="Svarfrist i dage", min_value=1, max_value=90, initial=HEARING_ANSWER_DAYS,
         help_text="Falder fristen på en weekend eller helligdag, flyttes den til næste "
         "hverdag.",
-        error_messages={"required": "Skriv et antal dage.", "invalid": "Skriv et helt tal.",
+        error_messages={"required": "Skriv et antal dage.",
         "min_value": "Fristen skal være mindst 1 dag.",
         "max_value": "Fristen kan højst være 90 dage."})
 
@@ -127,7 +127,7 @@ class EfterreguleringForm(VersionForm):
     on = date_field("Dato")
     year = DanishIntegerField(
         what="året", label="År", min_value=2000, max_value=2100,
-        error_messages={"required": "Skriv et år.", "invalid": "Skriv et år, fx 2025.",
+        error_messages={"required": "Skriv et år.",
         "min_value": "Skriv et år efter 1999.",
         "max_value": "Skriv et år før 2101."})
     difference = money_field("Forskel (kr.)", "Positivt: borgeren har fået for lidt. Negativt: for meget.",

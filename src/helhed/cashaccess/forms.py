@@ -85,8 +85,7 @@ class HandoutForm(forms.Form):
     handed_out_on = date_field("Udleveret den")
     kind = forms.ChoiceField(label="Hvad blev udleveret", choices=HandoutKind.choices)
     amount = DanishDecimalField(what="beløbet", label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
-                                min_value=0, help_text="Ved kontanter.",
-                                error_messages={"invalid": "Skriv et beløb, fx 1500,00."})
+                                min_value=0, help_text="Ved kontanter.")
     card = forms.CharField(label="Kort", required=False, max_length=100,
                            help_text="Ved kort: kortets type og sidste fire cifre.")
     acknowledgement = forms.ChoiceField(label="Borgerens kvittering", choices=Acknowledgement.choices)

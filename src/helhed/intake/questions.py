@@ -69,7 +69,7 @@ def _field(q: Question) -> forms.Field:
         return date_field(q.label, help_text=q.help_text)
     if q.kind == "number":
         return DanishIntegerField(label=q.label, help_text=q.help_text, min_value=0, max_value=10_000_000,
-                                  error_messages={**required, "invalid": "Skriv et helt tal.",
+                                  error_messages={**required,
                                                   "min_value": "Tallet kan ikke være negativt.",
                                                   "max_value": "Tallet er for stort."})
     if q.kind == "yesno":

@@ -21,7 +21,7 @@ def money_field(label: str, required: bool = True, help_text: str = "") -> Danis
     """Danish amounts as people write them: 262.500.000, 1 250 000, 450000,50."""
     return DanishDecimalField(label=label, required=required, help_text=help_text, max_digits=14, what="beløbet",
                               decimal_places=2, min_value=Decimal(0),
-                              error_messages={"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner.",
+                              error_messages={"required": "Skriv et beløb.",
                                               "min_value": "Beløbet må ikke være negativt.",
                                               "max_decimal_places": "Højst 2 decimaler (øre)."})
 
@@ -29,7 +29,7 @@ def money_field(label: str, required: bool = True, help_text: str = "") -> Danis
 def number_field(label: str, *, required: bool = False, places: int = 2, help_text: str = "") -> DanishDecimalField:
     return DanishDecimalField(label=label, required=required, help_text=help_text, max_digits=7,
                               decimal_places=places, min_value=Decimal(0),
-                              error_messages={"invalid": "Skriv et tal, fx 2,5.",
+                              error_messages={
                                               "min_value": "Tallet må ikke være negativt.",
                                               "required": "Skriv et tal."})
 
@@ -141,7 +141,7 @@ class ApplicationForm(forms.Form):
             self.fields[f"cost_{role.value}"] = DanishDecimalField(
                 label=f"{role.label}: udgift (kr.)", required=False, max_digits=14, decimal_places=2, what="beløbet",
                 min_value=Decimal(0),
-                error_messages={"invalid": "Skriv et beløb i kroner.", "min_value": "Beløbet må ikke være negativt."})
+                error_messages={"min_value": "Beløbet må ikke være negativt."})
 
     def staffing(self) -> list[tuple[str, Decimal, Decimal]]:
         d = self.cleaned_data

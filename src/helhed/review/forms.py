@@ -34,8 +34,7 @@ class ProgrammeForm(forms.Form):
     started_on = date_field("Startdato")
     review_days = DanishIntegerField(
         what="antallet af dage", label="Frist for gennemgang (dage efter start)", min_value=1, max_value=730,
-        initial=90, error_messages={"required": "Skriv fristen i dage.",
-        "invalid": "Skriv et helt antal dage."})
+        initial=90, error_messages={"required": "Skriv fristen i dage."})
     denominator = forms.ChoiceField(label="Nævner i den månedlige andel", choices=Denominator.choices,
                                     help_text="Hvem der tæller som modtager i måneden, når andelen i virksomhedsrettet "
                                               "indsats måles (mindst 40 % i tre måneder i træk). Borgere i "
@@ -96,8 +95,7 @@ class EffortForm(forms.Form):
     starts_on = date_field("Startdato")
     ends_on = date_field("Slutdato", required=False, help_text="Tom, hvis indsatsen løber endnu.")
     hours_per_week = DanishDecimalField(
-        what="timetallet", label="Timer pr. uge", required=False, max_digits=4, decimal_places=1,
-        error_messages={"invalid": "Skriv et antal timer, fx 12,5."})
+        what="timetallet", label="Timer pr. uge", required=False, max_digits=4, decimal_places=1)
     employer = forms.CharField(label="Arbejdsgiver eller sted", required=False, max_length=150,
                                help_text="Skal udfyldes ved praktik, løntilskud og ordinære timer.")
     reason = forms.CharField(label=BACKDATE_LABEL, required=False, max_length=500, help_text=BACKDATE_HELP)
