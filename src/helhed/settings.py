@@ -148,6 +148,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helhed.core.context_processors.helhed",
             ],
+            # |kr, |dato, |kortdato, |klokken on every page without a load tag (helhed.core.formats).
+            "builtins": ["helhed.core.templatetags.danish"],
         },
     },
 ]
@@ -207,6 +209,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk")]
 LOCALE_PATHS = [BASE_DIR / "src" / "helhed" / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
+# Django's Danish formats with the time as "13.45" (helhed/formats/da/formats.py).
+FORMAT_MODULE_PATH = ["helhed.formats"]
 USE_I18N = True
 USE_TZ = True
 

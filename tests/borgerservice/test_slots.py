@@ -2,7 +2,8 @@
 
 import datetime
 
-from helhed.borgerservice.slots import COPENHAGEN, danish_datetime, is_public_holiday, slot_starts
+from helhed.borgerservice.slots import COPENHAGEN, is_public_holiday, slot_starts
+from helhed.core.formats import ugedag_dato_klokken
 
 NINE_TO_TWELVE = [(datetime.time(9), datetime.time(12))]
 
@@ -62,4 +63,4 @@ def test_slots_when_summer_time_ends_are_each_one_moment():
 
 def test_times_are_written_in_danish():
     moment = datetime.datetime(2026, 11, 24, 9, 15, tzinfo=datetime.UTC)
-    assert danish_datetime(moment) == "tirsdag 24. november 2026 kl. 10.15"
+    assert ugedag_dato_klokken(moment) == "tirsdag 24. november 2026 kl. 10.15"

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helhed.casework.policy import add_months, back_payment
+from helhed.core.formats import kroner
 
 D = datetime.date
 
@@ -35,7 +36,7 @@ def test_back_payment_to_the_ore(rate, start, end, months, days, amount):
     assert result.amount == Decimal(amount)
     assert isinstance(result.amount, Decimal)
     assert result.amount.as_tuple().exponent == -2
-    assert f"{result.amount:.2f} kr." in result.explanation()
+    assert f"= {kroner(result.amount)}" in result.explanation()
 
 
 def test_back_payment_refuses_nonsense():

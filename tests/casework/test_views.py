@@ -120,7 +120,7 @@ def test_bad_input_gets_danish_errors(client, worker, municipal_case):
         "bevilg-version": municipal_case.version, "bevilg-on": "2026-03-02", "bevilg-monthly_amount": "mange",
         "bevilg-starts_on": ""})
     body = response.content.decode()
-    assert "Skriv et beløb i kroner" in body and "Skriv en dato" in body
+    assert "Skriv beløbet som 1.250,50 eller 1250" in body and "Skriv en dato" in body
     assert fresh(municipal_case).status == CaseStatus.PROCESSING
 
 

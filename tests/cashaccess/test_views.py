@@ -144,7 +144,7 @@ def test_the_citizen_sees_their_own_arrangement_and_handouts_in_self_service(cli
     hand_out(arrangement, kbh_caseworker, handed_out_on=datetime.date(2026, 3, 15))
     client.force_login(login)
     page = client.get("/mit/").content.decode()
-    assert "Kontantadgang" in page and "15. marts 2026: 2650,00 kr. i kontanter" in page
+    assert "Kontantadgang" in page and "15. marts 2026: 2.650 kr. i kontanter" in page
     assert "Se hele udleveringsloggen" not in page  # staff pages are not linked for the citizen
     record = AuditRecord.objects.filter(citizen_uuid=citizen.pk).latest("at")
     assert "Kontantordninger og udleveringer" in record.what

@@ -125,6 +125,13 @@ def test_allocate_writes_sorted_rows_summing_to_the_total(tmp_path):
     assert rows == [["kommunekode", "count", "amount"], ["101", "3", "43"], ["147", "2", "29"], ["751", "2", "28"]]
 
 
+def test_allocate_takes_the_total_and_unit_as_danes_write_them(tmp_path):
+    counts = write(tmp_path / "c.csv", "kommunekode,count\n751,1\n101,2\n")
+    code, out, err = run("allocate", "--total", "262.500.000", "--counts", counts, "--unit", "1.000")
+    assert code == 0, err
+    assert out.splitlines() == ["kommunekode,count,amount", "101,2,175000000", "751,1,87500000"]
+
+
 def test_allocate_with_a_unit(tmp_path):
     counts = write(tmp_path / "c.csv", "kommunekode,count\n751,1\n101,2\n")
     code, out, err = run("allocate", "--total", "10000", "--counts", counts, "--unit", "1000")
@@ -136,7 +143,11 @@ def test_allocate_with_a_unit(tmp_path):
     ("100", "3", "kommunekode,count\n101,1\n", "helt antal enheder"),
     ("0", "1", "kommunekode,count\n101,1\n", "positivt"),
     ("-5", "1", "kommunekode,count\n101,1\n", "positivt"),
-    ("12.5", "1", "kommunekode,count\n101,1\n", "helt antal enheder"),
+    ("12,5", "1", "kommunekode,count\n101,1\n", "helt antal enheder"),
+    ("12.5", "1", "kommunekode,count\n101,1\n", "Brug komma før decimaler"),
+    ("1e3", "1", "kommunekode,count\n101,1\n", "et tal i kroner"),
+    ("inf", "1", "kommunekode,count\n101,1\n", "et tal i kroner"),
+    ("100", "1e1", "kommunekode,count\n101,1\n", "Enheden"),
     ("abc", "1", "kommunekode,count\n101,1\n", "et tal i kroner"),
     ("100", "0", "kommunekode,count\n101,1\n", "Enheden"),
     ("100", "1", "kommunekode,count\n,1\n", "kommunekoden mangler"),

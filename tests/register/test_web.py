@@ -159,7 +159,7 @@ def test_run_form_errors_are_shown(client, pool_officer, result):
     client.force_login(pool_officer)
     page = client.post(f"/register/udtraek/{result.extract.pk}/koer/", {"rule": "ingen", "as_of": "9. april"})
     body = page.content.decode()
-    assert page.status_code == 400 and "Vælg en af reglerne." in body and "Skriv datoen som ÅÅÅÅ-MM-DD." in body
+    assert page.status_code == 400 and "Vælg en af reglerne." in body and "Skriv datoen som DD.MM.ÅÅÅÅ." in body
 
 
 def test_a_changed_file_is_not_run(pool_officer, result):

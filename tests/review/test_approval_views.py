@@ -35,7 +35,7 @@ def test_the_case_page_shows_both_dates_and_what_waits(client, late_effort, work
     client.force_login(worker)
     page = client.get(f"/gennemgang/sager/{late_effort.case_id}/").content.decode()
     assert "1 oplysning venter på godkendelse" in page
-    assert "24. november 2026 12:00" in page and "1. september 2026" in page
+    assert "24. november 2026 kl. 12.00" in page and "1. september 2026" in page
     assert "Venter på godkendelse" in page and "Aftalen kom sent." in page
 
 

@@ -12,8 +12,9 @@ from helhed.borgerservice.models import (
     ServicePoint,
     ServicePointKind,
 )
-from helhed.borgerservice.slots import COPENHAGEN, danish_datetime
-from helhed.core.forms import date_field
+from helhed.borgerservice.slots import COPENHAGEN
+from helhed.core.formats import ugedag_dato_klokken
+from helhed.core.forms import DanishIntegerField, danish_formfield, date_field
 
 
 def _time(label):
@@ -37,6 +38,7 @@ class ServicePointForm(forms.ModelForm):
     class Meta:
         model = ServicePoint
         fields = ["kind", "name", "address", "accessibility", "slot_minutes"]
+        formfield_callback = danish_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +56,10 @@ class ModeForm(forms.Form):
 
 class OfferForm(forms.Form):
     service = forms.ModelChoiceField(label="Ydelse", queryset=None, empty_label=None)
-    capacity = forms.IntegerField(label="Pladser pr. tid", min_value=1, max_value=20, initial=1,
-                                  error_messages={"invalid": "Skriv et helt tal.",
-                                                  "min_value": "Mindst 1 plads.", "max_value": "Højst 20 pladser."})
+    capacity = DanishIntegerField(
+        what="antallet af pladser", label="Pladser pr. tid", min_value=1, max_value=20, initial=1,
+        error_messages={
+        "min_value": "Mindst 1 plads.", "max_value": "Højst 20 pladser."})
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +78,7 @@ class ClosedDayForm(forms.Form):
 
 
 def slot_choices(days) -> list[tuple[str, str]]:
-    return [(s.starts_at.isoformat(), danish_datetime(s.starts_at))
+    return [(s.starts_at.isoformat(), ugedag_dato_klokken(s.starts_at))
             for d in days for s in d.slots]
 
 

@@ -30,8 +30,9 @@ from helhed.borgerservice.models import (
     Status,
     local_date,
 )
-from helhed.borgerservice.slots import COPENHAGEN, danish_date, danish_datetime, slot_starts
+from helhed.borgerservice.slots import COPENHAGEN, slot_starts
 from helhed.core.calendar import add_business_days, is_business_day, next_business_day
+from helhed.core.formats import ugedag_dato, ugedag_dato_klokken
 from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.registry.models import Citizen
@@ -164,7 +165,7 @@ def _tell(appointment: Appointment, *, kind: str, subject: str, body: str, lette
 
 
 def _when(appointment: Appointment) -> str:
-    return danish_datetime(appointment.starts_at)
+    return ugedag_dato_klokken(appointment.starts_at)
 
 
 # --- Service points ------------------------------------------------------------------------
@@ -276,8 +277,8 @@ def switch_mode(
         label = Mode(mode).label.lower()
         period = ""
         if mode_from or mode_until:
-            period = (f" fra {danish_date(mode_from)}" if mode_from else "") + (
-                f" til {danish_date(mode_until)}" if mode_until else "")
+            period = (f" fra {ugedag_dato(mode_from)}" if mode_from else "") + (
+                f" til {ugedag_dato(mode_until)}" if mode_until else "")
         for appointment in booked:
             if effective_mode(point=locked, day=local_date(appointment.starts_at)) == Mode.OPEN:
                 continue
@@ -443,11 +444,11 @@ def request_acute(
     from helhed.casework.services import create_task
 
     create_task(kind=TaskKind.ACUTE_TRIAGE, title=f"Vurdér akut anmodning: {service} på {point.name}",
-                description=f"Årsag: {acute_reason.label}." + (f" Rejsedato: {danish_date(travel)}." if travel else ""),
+                description=f"Årsag: {acute_reason.label}." + (f" Rejsedato: {ugedag_dato(travel)}." if travel else ""),
                 citizen=citizen, municipality_id=point.municipality_id, authority=Authority.MUNICIPALITY,
                 due_on=due, key=f"acute-triage-{appointment.pk}")
     body = (f"Vi har modtaget din akutte anmodning om en tid til {service}. En medarbejder vurderer den "
-            f"senest {danish_date(due)}, og du får besked, uanset om du får en tid eller ej.")
+            f"senest {ugedag_dato(due)}, og du får besked, uanset om du får en tid eller ej.")
     if closed_at is not None:
         body += (f"\n{closed_at.name} er lukket. Din anmodning er sendt til {point.name}, {point.address}, "
                  "som er det nærmeste åbne sted i kommunen.")
@@ -576,8 +577,8 @@ def bookings_in_restriction(*, point: ServicePoint, now: datetime.datetime) -> l
 
 
 def _restriction_text(point: ServicePoint) -> str:
-    period = (f" fra {danish_date(point.mode_from)}" if point.mode_from else "") + (
-        f" til {danish_date(point.mode_until)}" if point.mode_until else "")
+    period = (f" fra {ugedag_dato(point.mode_from)}" if point.mode_from else "") + (
+        f" til {ugedag_dato(point.mode_until)}" if point.mode_until else "")
     return f"{point.name} er {Mode(point.mode).label.lower()}{period}. {point.mode_reason}".strip()
 
 

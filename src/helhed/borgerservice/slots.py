@@ -7,10 +7,6 @@ import datetime
 
 from helhed.core.calendar import COPENHAGEN, is_public_holiday
 
-WEEKDAY_NAMES = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-               "oktober", "november", "december"]
-
 
 def is_closed_day(day: datetime.date, closed_days: set[datetime.date]) -> bool:
     """Closed on a Danish public holiday (``helhed.core.calendar``) or on a closed day the
@@ -49,14 +45,3 @@ def slot_starts(
                 starts.append(moment)
             at += step
     return sorted(set(starts))
-
-
-def danish_datetime(moment: datetime.datetime) -> str:
-    """"tirsdag 24. november 2026 kl. 10.15", whatever the server's locale."""
-    local = moment.astimezone(COPENHAGEN)
-    return (f"{WEEKDAY_NAMES[local.weekday()]} {local.day}. {MONTH_NAMES[local.month - 1]} {local.year} "
-            f"kl. {local:%H.%M}")
-
-
-def danish_date(day: datetime.date) -> str:
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day}. {MONTH_NAMES[day.month - 1]} {day.year}"

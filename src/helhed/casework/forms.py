@@ -11,16 +11,16 @@ from helhed.casework.models import (
     TaskKind,
 )
 from helhed.casework.policy import HEARING_ANSWER_DAYS, HEARING_NOT_REQUIRED_GROUNDS
-from helhed.core.forms import date_field
+from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 
-_MONEY_ERRORS = {"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner, fx 7198,50.",
+_MONEY_ERRORS = {"required": "Skriv et beløb.",
                  "max_decimal_places": "Skriv højst to decimaler (øre).",
                  "max_digits": "Beløbet er for stort."}
 
 
-def money_field(label: str, help_text: str = "", allow_negative: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(label=label, help_text=help_text, max_digits=10, decimal_places=2, localize=True,
-                              min_value=None if allow_negative else Decimal("0.01"),
+def money_field(label: str, help_text: str = "", allow_negative: bool = False) -> DanishDecimalField:
+    return DanishDecimalField(label=label, help_text=help_text, max_digits=10, decimal_places=2, what="beløbet",
+                              allow_negative=allow_negative, min_value=None if allow_negative else Decimal("0.01"),
                               error_messages=_MONEY_ERRORS | {"min_value": "Beløbet skal være større end 0 kr."})
 
 
@@ -56,12 +56,13 @@ class ProcessingForm(VersionForm):
 class HearingForm(VersionForm):
     on = date_field("Brevet sendes")
     facts = _text("Oplysninger, borgeren høres om", "Skriv kort og i et enkelt sprog. Teksten kommer med i brevet.")
-    days = forms.IntegerField(label="Svarfrist i dage", min_value=1, max_value=90, initial=HEARING_ANSWER_DAYS,
-                              help_text="Falder fristen på en weekend eller helligdag, flyttes den til næste "
-                                        "hverdag.",
-                              error_messages={"required": "Skriv et antal dage.", "invalid": "Skriv et helt tal.",
-                                              "min_value": "Fristen skal være mindst 1 dag.",
-                                              "max_value": "Fristen kan højst være 90 dage."})
+    days = DanishIntegerField(
+        what="antallet af dage", label="Svarfrist i dage", min_value=1, max_value=90, initial=HEARING_ANSWER_DAYS,
+        help_text="Falder fristen på en weekend eller helligdag, flyttes den til næste "
+        "hverdag.",
+        error_messages={"required": "Skriv et antal dage.",
+        "min_value": "Fristen skal være mindst 1 dag.",
+        "max_value": "Fristen kan højst være 90 dage."})
 
 
 def _responder_fields():
@@ -124,10 +125,11 @@ class CloseForm(VersionForm):
 
 class EfterreguleringForm(VersionForm):
     on = date_field("Dato")
-    year = forms.IntegerField(label="År", min_value=2000, max_value=2100,
-                              error_messages={"required": "Skriv et år.", "invalid": "Skriv et år, fx 2025.",
-                                              "min_value": "Skriv et år efter 1999.",
-                                              "max_value": "Skriv et år før 2101."})
+    year = DanishIntegerField(
+        what="året", label="År", min_value=2000, max_value=2100,
+        error_messages={"required": "Skriv et år.",
+        "min_value": "Skriv et år efter 1999.",
+        "max_value": "Skriv et år før 2101."})
     difference = money_field("Forskel (kr.)", "Positivt: borgeren har fået for lidt. Negativt: for meget.",
                              allow_negative=True)
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -498,4 +499,4 @@ class Payment(models.Model):
         verbose_name_plural = "udbetalinger"
 
     def __str__(self) -> str:
-        return f"{self.amount} kr. {self.paid_on}"
+        return f"{kroner(self.amount)} {kortdato(self.paid_on)}"

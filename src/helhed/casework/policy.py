@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from helhed.casework.models import CaseStatus, LetterChannel, PaymentMethod
 from helhed.core.calendar import next_business_day
+from helhed.core.formats import kortdato, kroner
 from helhed.registry.models import NemKontoStatus
 
 # --- The state machine ---------------------------------------------------------------------
@@ -87,7 +88,7 @@ def extended_hearing_deadline(current: datetime.date, requested: datetime.date) 
     new = next_business_day(requested)
     if new <= current:
         raise ValidationError({"deadline": f"Den nye frist skal ligge efter den nuværende frist "
-                                           f"{current:%d.%m.%Y}."})
+                                           f"{kortdato(current)}."})
     return new
 
 
@@ -101,7 +102,7 @@ def hearing_hold(*, deadline: datetime.date, responded: bool, on: datetime.date)
     the decision is refused. The deadline day itself belongs to the citizen."""
     if responded or on > deadline:
         return None
-    return (f"Borgerens svarfrist i partshøringen løber til og med {deadline:%d.%m.%Y}. Der kan ikke træffes "
+    return (f"Borgerens svarfrist i partshøringen løber til og med {kortdato(deadline)}. Der kan ikke træffes "
             "afgørelse til ugunst for borgeren før fristen er udløbet, medmindre borgeren har svaret eller "
             "givet afkald på at svare (forvaltningsloven §§ 19 og 21).")
 
@@ -182,12 +183,12 @@ class BackPayment:
     amount: Decimal
 
     def explanation(self) -> str:
-        parts = [f"{self.whole_months} hele måneder à {self.monthly_rate:.2f} kr."]
+        parts = [f"{self.whole_months} hele måneder à {kroner(self.monthly_rate)}"]
         if self.remaining_days:
             parts.append(f"{self.remaining_days} dage af {self.days_in_month} dage à "
-                         f"{self.monthly_rate:.2f} kr. om måneden")
-        return (f"Fra {self.start:%d.%m.%Y} til {self.end:%d.%m.%Y}: " + " og ".join(parts)
-                + f" = {self.amount:.2f} kr.")
+                         f"{kroner(self.monthly_rate)} om måneden")
+        return (f"Fra {kortdato(self.start)} til {kortdato(self.end)}: " + " og ".join(parts)
+                + f" = {kroner(self.amount)}")
 
 
 def back_payment(*, monthly_rate: Decimal, start: datetime.date, end: datetime.date) -> BackPayment:

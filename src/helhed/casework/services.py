@@ -48,6 +48,7 @@ from helhed.casework.models import (
     deciding_authority,
 )
 from helhed.core.calendar import add_business_days
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality, User
 from helhed.core.roles import Role
 from helhed.registry.models import Citizen, Move
@@ -281,7 +282,7 @@ def start_processing(*, case: Case, version: int, actor: User, on: datetime.date
         if hearing is not None and policy.hearing_hold(deadline=hearing.deadline, responded=bool(hearing.response),
                                                        on=on):
             raise ValidationError(
-                f"Svarfristen i partshøringen løber til og med {hearing.deadline:%d.%m.%Y}. Registrér borgerens "
+                f"Svarfristen i partshøringen løber til og med {kortdato(hearing.deadline)}. Registrér borgerens "
                 "svar eller afkald, eller vent til fristen er udløbet.", code="hearing_open")
     current = _move(case, version=version, to=CaseStatus.PROCESSING, actor=actor, on=on, kind=EventKind.PROCESSING,
                     only_from=(CaseStatus.RECEIVED, CaseStatus.HEARING), text="Sagen er under behandling.",
@@ -305,11 +306,11 @@ def send_hearing(*, case: Case, version: int, actor: User, on: datetime.date, fa
         purpose = HearingPurpose.REPAYMENT
         _save(current, version, [])
         _record(current, EventKind.HEARING, on=on, actor=actor,
-                text=f"Partshøring om krav om tilbagebetaling. Svarfrist {deadline:%d.%m.%Y}.")
+                text=f"Partshøring om krav om tilbagebetaling. Svarfrist {kortdato(deadline)}.")
     else:
         purpose = HearingPurpose.DECISION
         current = _move(case, version=version, to=CaseStatus.HEARING, actor=actor, on=on, kind=EventKind.HEARING,
-                        text=f"Svarfrist {deadline:%d.%m.%Y}.", hearing_deadline=deadline)
+                        text=f"Svarfrist {kortdato(deadline)}.", hearing_deadline=deadline)
     # A new hearing replaces an unanswered earlier one for the same decision.
     Hearing.objects.filter(case=current, purpose=purpose, concluded_on__isnull=True).update(concluded_on=on)
     Hearing.objects.create(case=current, purpose=purpose, facts=facts.strip(), sent_on=on, deadline=deadline)
@@ -426,7 +427,7 @@ def extend_hearing(*, case: Case, version: int, actor: User, on: datetime.date, 
         fields = ["hearing_deadline"]
     _save(current, version, fields)
     _record(current, EventKind.HEARING_EXTENDED, on=on, actor=actor,
-            text=f"Ny svarfrist {new:%d.%m.%Y} (før {hearing.deadline:%d.%m.%Y}): {reason.strip()}")
+            text=f"Ny svarfrist {kortdato(new)} (før {kortdato(hearing.deadline)}): {reason.strip()}")
     hearing.deadline, hearing.extension_reason = new, reason.strip()[:500]
     hearing.save(update_fields=["deadline", "extension_reason"])
     Task.objects.filter(case=current, kind=TaskKind.HEARING, status=TaskStatus.OPEN).update(due_on=new)
@@ -447,7 +448,7 @@ def grant(*, case: Case, version: int, actor: User, on: datetime.date, monthly_a
         raise ValidationError({"monthly_amount": "Skriv et månedligt beløb større end 0 kr."})
     held = _open_hearing(_locked(case, version), HearingPurpose.DECISION) is not None
     current = _move(case, version=version, to=CaseStatus.DECIDED, actor=actor, on=on, kind=EventKind.GRANTED,
-                    text=f"Bevilget fra {starts_on:%d.%m.%Y}." + (
+                    text=f"Bevilget fra {kortdato(starts_on)}." + (
                         "" if held else " Ingen partshøring: ansøgningen imødekommes (forvaltningsloven § 19)."),
                     amount=monthly_amount, decision=Decision.GRANTED,
                     monthly_amount=monthly_amount, benefit_starts_on=starts_on, refusal_reasons="", decided_on=on,
@@ -593,8 +594,8 @@ def pay(*, case: Case, amount: Decimal, paid_on: datetime.date, kind: str, actor
     if policy.payment_method(citizen.nemkonto) != PaymentMethod.NEMKONTO:
         create_task(
             kind=TaskKind.NEMKONTO, title="Hjælp borgeren med at få en NemKonto",
-            description=f"Borgeren har ingen NemKonto. {amount:.2f} kr. i sag {case.reference} udbetales "
-                        f"{payment.get_method_display().lower()} den {paid_on:%d.%m.%Y}.",
+            description=f"Borgeren har ingen NemKonto. {kroner(amount)} i sag {case.reference} udbetales "
+                        f"{payment.get_method_display().lower()} den {kortdato(paid_on)}.",
             citizen=citizen, case=case, municipality_id=citizen.home_municipality_id,
             authority=Authority.MUNICIPALITY, due_on=add_business_days(on, 5), key=f"nemkonto-payment-{citizen.pk}",
         )
@@ -649,7 +650,7 @@ def record_complaint(*, case: Case, actor: User, received_on: datetime.date, tex
             from_status=source, to_status=CaseStatus.COMPLAINT, text=text.strip())
     if late:
         _record(current, EventKind.COMPLAINT_LATE, on=received_on, actor=actor,
-                text=f"Klagefristen var {deadline:%d.%m.%Y} (afgørelsen modtaget {delivered:%d.%m.%Y}). Tag stilling "
+                text=f"Klagefristen var {kortdato(deadline)} (afgørelsen modtaget {kortdato(delivered)}). Tag stilling "
                      "til, om klagen skal behandles.")
     title = ("Klage modtaget for sent: tag stilling og genvurdér" if late else "Genvurdér afgørelsen efter klage")
     create_task(kind=TaskKind.RECONSIDERATION, title=f"{title} i sag {current.reference}",
@@ -714,7 +715,7 @@ def change_decision(*, complaint: Complaint, actor: User, on: datetime.date, mon
     _in_stage(locked, ComplaintStage.RECONSIDERATION)
     case = locked.case
     current = _move(case, version=Case.objects.get(pk=case.pk).version, to=CaseStatus.DECIDED, actor=actor, on=on,
-                    kind=EventKind.RECONSIDERED, text=f"Bevilget fra {starts_on:%d.%m.%Y}: {reasons.strip()}",
+                    kind=EventKind.RECONSIDERED, text=f"Bevilget fra {kortdato(starts_on)}: {reasons.strip()}",
                     amount=monthly_amount, decision=Decision.GRANTED, monthly_amount=monthly_amount,
                     benefit_starts_on=starts_on, refusal_reasons="", decided_on=on)
     locked.stage, locked.reconsidered_on = ComplaintStage.CHANGED, on

@@ -37,6 +37,7 @@ from helhed.casework.forms import (
 )
 from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, ComplaintStage
 from helhed.core import next_steps
+from helhed.core.formats import kortdato
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 
@@ -222,7 +223,7 @@ def case_question(request, case_id):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Spørgsmålet er sendt til Udbetaling Danmark. De svarer senest "
-                                      f"{q.due_on:%d.%m.%Y}. Svaret kommer her på sagen.")
+                                      f"{kortdato(q.due_on)}. Svaret kommer her på sagen.")
             return redirect("casework:case", case_id=case_id)
     return _case_page(request, case_id, question_form=form)
 

@@ -15,7 +15,8 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-from helhed.core.forms import date_field
+from helhed.core.formats import kortdato, kroner
+from helhed.core.forms import DanishDecimalField, danish_formfield, date_field
 
 
 class SolutionForm(forms.ModelForm):
@@ -29,6 +30,7 @@ class SolutionForm(forms.ModelForm):
         fields = ["kind", "name", "provider", "description", "locations", "capacity", "starts_on", "ends_on",
                   "requirement_text", "bank", "contract_starts_on", "contract_ends_on", "card_kept_by",
                   "handout_place"]
+        formfield_callback = danish_formfield
         help_texts = {
             "requirement_text": "Kun for krav i bankudbuddet: kravet, som det står i udbuddet.",
             "bank": "Kun for krav i bankudbuddet.",
@@ -82,9 +84,8 @@ class HandoutForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     handed_out_on = date_field("Udleveret den")
     kind = forms.ChoiceField(label="Hvad blev udleveret", choices=HandoutKind.choices)
-    amount = forms.DecimalField(label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
-                                min_value=0, help_text="Ved kontanter.",
-                                error_messages={"invalid": "Skriv et beløb, fx 1500,00."})
+    amount = DanishDecimalField(what="beløbet", label="Beløb i kroner", required=False, max_digits=9, decimal_places=2,
+                                min_value=0, help_text="Ved kontanter.")
     card = forms.CharField(label="Kort", required=False, max_length=100,
                            help_text="Ved kort: kortets type og sidste fire cifre.")
     acknowledgement = forms.ChoiceField(label="Borgerens kvittering", choices=Acknowledgement.choices)
@@ -95,13 +96,11 @@ class HandoutForm(forms.Form):
     def __init__(self, *args, expected=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
         ids = [e.pk for e in expected]
         if ids:
             self.fields["expected"].queryset = ExpectedHandout.objects.filter(pk__in=ids).select_related("payment")
             self.fields["expected"].label_from_instance = (
-                lambda e: f"{e.amount:.2f} kr. udbetalt {e.payment.paid_on:%d.%m.%Y}".replace(".", ",", 1))
+                lambda e: f"{kroner(e.amount)} udbetalt {kortdato(e.payment.paid_on)}")
         else:
             del self.fields["expected"]
 
@@ -121,8 +120,8 @@ class ReversalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["handout"].queryset = Handout.objects.filter(pk__in=[h.pk for h in handouts])
         self.fields["handout"].label_from_instance = lambda h: (
-            f"{h.handed_out_on:%d.%m.%Y}: "
-            + (f"{h.amount:.2f} kr.".replace(".", ",") if h.amount is not None else h.card))
+            f"{kortdato(h.handed_out_on)}: "
+            + (kroner(h.amount) if h.amount is not None else h.card))
 
 
 class ReconcileForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -218,7 +219,7 @@ class ExpectedHandout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} kr. fra {self.collect_from}"
+        return f"{kroner(self.amount)} fra {kortdato(self.collect_from)}"
 
 
 class Handout(AppendOnlyModel):
@@ -268,7 +269,7 @@ class Handout(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        what = f"{self.amount} kr." if self.kind == HandoutKind.CASH else self.card
+        what = kroner(self.amount) if self.kind == HandoutKind.CASH else self.card
         prefix = "Tilbageført: " if self.reverses_id else ""
         return f"{prefix}{self.handed_out_on}: {what}"
 

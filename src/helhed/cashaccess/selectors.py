@@ -25,6 +25,7 @@ from helhed.cashaccess.models import (
 )
 from helhed.cashaccess.services import Reconciled, amount_due, open_expected, reconcile
 from helhed.core.audit import record_read
+from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.rules import scoped
 from helhed.registry.models import Citizen, NemKontoStatus
@@ -246,10 +247,6 @@ def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return months
 
 
-MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-               "oktober", "november", "december"]
-
-
 def indicators(*, user: User, period_start: datetime.date, period_end: datetime.date) -> Indicators:
     """Aggregate figures for partnership members: citizens with an arrangement by solution
     type, municipalities with each solution type and with a bank-tender requirement,
@@ -320,7 +317,7 @@ def indicators(*, user: User, period_start: datetime.date, period_end: datetime.
         municipalities_with_bank_tender=sum(1 for k in kinds_by_municipality.values() if SolutionType.BANK_TENDER in k),
         municipalities_with_any_solution=len(kinds_by_municipality),
         handouts_by_month=[
-            Row(m.isoformat()[:7], f"{MONTH_NAMES[m.month - 1]} {m.year}", month_cells[m]) for m in month_counts
+            Row(m.isoformat()[:7], maaned(m), month_cells[m]) for m in month_counts
         ],
         handouts_total=_total(month_counts),
         municipalities=rows,

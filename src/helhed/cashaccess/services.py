@@ -26,6 +26,7 @@ from helhed.cashaccess.models import (
     SolutionType,
 )
 from helhed.core.calendar import add_business_days, next_business_day
+from helhed.core.formats import kortdato, kroner
 from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
@@ -218,7 +219,7 @@ def expect_cash_handout(*, payment, actor: User | None) -> ExpectedHandout | Non
 
         create_task(
             kind=TaskKind.CASH_ARRANGEMENT, title="Aftal, hvor og hvornår borgeren får sine kontanter",
-            description=f"{payment.amount:.2f} kr. udbetales kontant den {payment.paid_on:%d.%m.%Y}, men borgeren "
+            description=f"{kroner(payment.amount)} udbetales kontant den {kortdato(payment.paid_on)}, men borgeren "
                         "har ingen aktiv kontantordning. Opret en, så udleveringen kan registreres.",
             citizen=citizen, case=payment.case, municipality_id=citizen.home_municipality_id,
             authority=Authority.MUNICIPALITY, due_on=add_business_days(payment.paid_on, 2),
@@ -307,7 +308,7 @@ def log_handout(
             due = amount_due(arrangement)
             if amount > due:
                 raise ValidationError({"amount": (
-                    f"Beløbet er større end det, borgeren har til gode: {_kroner(due)} kr. Borgeren har ikke "
+                    f"Beløbet er større end det, borgeren har til gode: {kroner(due)} Borgeren har ikke "
                     "fået udbetalt mere kontant, end der er udleveret.")}, code="above_due")
             if expected is not None and expected.pk not in {e.pk for e in open_expected(arrangement)}:
                 raise ValidationError({"expected": "Udbetalingen er allerede udleveret."}, code="confirmed")
@@ -349,11 +350,6 @@ def reverse_handout(*, handout: Handout, staff: User, reason: str, today: dateti
     return reversal, True
 
 
-def _kroner(amount: Decimal) -> str:
-    """Danish kroner with øre, without the unit (the one formatting function, ``pools``)."""
-    from helhed.pools.selectors import kroner
-
-    return kroner(amount, always_oere=True).removesuffix(" kr.")
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -422,8 +418,8 @@ def reconcile_month(*, municipality_id: int, month: datetime.date, today: dateti
         create_task(
             kind=TaskKind.CASH_RECONCILIATION,
             title=f"Kontanter for {start:%m.%Y} stemmer ikke",
-            description=(f"Udbetalt kontant: {_kroner(r.paid)} kr. Udleveret: {_kroner(r.handed_out)} kr. "
-                         f"Forskel: {_kroner(r.difference)} kr. Find fejlen, og ret den i udleveringsloggen."),
+            description=(f"Udbetalt kontant: {kroner(r.paid)} Udleveret: {kroner(r.handed_out)} "
+                         f"Forskel: {kroner(r.difference)} Find fejlen, og ret den i udleveringsloggen."),
             citizen=r.citizen, municipality_id=municipality_id, authority=Authority.MUNICIPALITY,
             due_on=add_business_days(today, RECONCILIATION_TASK_BUSINESS_DAYS),
             key=f"cash-reconcile-{r.arrangement.pk}-{start:%Y-%m}")

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError
 
+from helhed.core.numbers import DanishNumberError, parse_count
+
 EXIT_BAD_INPUT = 2
 _CHUNK = 1 << 20
 
@@ -68,6 +70,13 @@ def iso_date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from None
+def count(text: str) -> int:
+    """An ``argparse`` type for a count typed the Danish way ("4.800", "4800"), by the same
+    parser as the forms (``helhed.core.numbers``); "1e3", "1,5" and negatives are refused."""
+    try:
+        return parse_count(text)
+    except DanishNumberError as error:
+        raise argparse.ArgumentTypeError(f"{str(error).removesuffix('.')} (fik {text!r}).") from None
 
 
 def _size(n: int) -> str:

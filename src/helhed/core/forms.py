@@ -1,6 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from helhed.core.numbers import DanishNumberError, number_text, parse_number
 
 
 class LoginForm(AuthenticationForm):
@@ -32,3 +37,76 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DanishDecimalField(forms.DecimalField):
+    """An amount or a measure typed the Danish way ("1.250,50", "4.800", "1250"), parsed by
+    ``helhed.core.numbers.parse_number``. A text box with the numeric keyboard on phones
+    (``type=number`` refuses "4.800"). Negatives only with ``allow_negative=True``."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, allow_negative: bool = False, what: str = "tallet", **kwargs):
+        self.allow_negative = allow_negative
+        self.what = what
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int):
+            return Decimal(value)
+        try:
+            return parse_number(str(value), places=self.decimal_places if self.decimal_places is not None else 2,
+                                allow_negative=self.allow_negative, what=self.what)
+        except DanishNumberError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return number_text(value, places=self.decimal_places if self.decimal_places is not None else 2)
+        return value
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+
+class DanishIntegerField(forms.IntegerField):
+    """A count or a whole amount typed the Danish way ("4.800", "4800"); refuses "1e3", "1,5"."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, allow_negative: bool = False, what: str = "tallet", **kwargs):
+        self.allow_negative = allow_negative
+        self.what = what
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(parse_number(str(value), places=0, allow_negative=self.allow_negative, what=self.what))
+        except DanishNumberError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return number_text(value, places=0)
+        return value
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "numeric", "autocomplete": "off"}
+
+
+def danish_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """``formfield_callback`` for model forms: numbers typed the Danish way."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=DanishDecimalField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices:
+        return db_field.formfield(form_class=DanishIntegerField, **kwargs)
+    return db_field.formfield(**kwargs)

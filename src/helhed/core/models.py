@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
+from helhed.core.formats import kortdato_klokken
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 
 # The two municipalities whose official names are not "<name> Kommune" (Danmarks Statistik's
@@ -123,7 +124,7 @@ class AuditRecord(AppendOnlyModel):
         indexes = [models.Index(fields=["citizen_uuid", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.what}"
+        return f"{kortdato_klokken(self.at)} {self.actor_name}: {self.what}"
 
 
 
@@ -187,4 +188,4 @@ class JobRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.job} {self.scheduled_for:%Y-%m-%d %H:%M}: {self.get_outcome_display()}"
+        return f"{self.job} {kortdato_klokken(self.scheduled_for)}: {self.get_outcome_display()}"

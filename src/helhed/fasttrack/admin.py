@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from helhed.core.admin import ReadOnlyAdmin
+from helhed.core.forms import DanishIntegerField
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, Consent, KeyScope, Organisation, Question
 
@@ -48,6 +49,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class ApiKeyForm(forms.ModelForm):
     scope_choices = forms.MultipleChoiceField(label="Rettigheder", choices=KeyScope.choices,
                                               widget=forms.CheckboxSelectMultiple)
+    rate_limit_per_minute = DanishIntegerField(label="Kald pr. minut", min_value=0, initial=120,
+                                               what="antallet af kald")
 
     class Meta:
         model = ApiKey

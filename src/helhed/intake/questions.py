@@ -6,12 +6,15 @@ answers are stored as text in ``Application.answers`` so the case can show them 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
 
 from helhed.casework.models import BenefitArea
-from helhed.core.forms import date_field
+from helhed.core.formats import dato
+from helhed.core.forms import DanishIntegerField, date_field
+from helhed.core.numbers import number_text
 
 YES_NO = [("", "Vælg"), ("ja", "Ja"), ("nej", "Nej")]
 
@@ -65,8 +68,8 @@ def _field(q: Question) -> forms.Field:
     if q.kind == "date":
         return date_field(q.label, help_text=q.help_text)
     if q.kind == "number":
-        return forms.IntegerField(label=q.label, help_text=q.help_text, min_value=0, max_value=10_000_000,
-                                  error_messages={**required, "invalid": "Skriv et helt tal.",
+        return DanishIntegerField(label=q.label, help_text=q.help_text, min_value=0, max_value=10_000_000,
+                                  error_messages={**required,
                                                   "min_value": "Tallet kan ikke være negativt.",
                                                   "max_value": "Tallet er for stort."})
     if q.kind == "yesno":
@@ -97,8 +100,21 @@ def answer_problems(benefit_area: str, answers: dict) -> dict[str, list[str]]:
     return {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
 
 
+def shown_answer(q: Question, answer: str) -> str:
+    """An answer as the citizen reads it: a date as "2. marts 2026" (stored as ISO), a number
+    as "4.800", yes and no capitalised."""
+    if not answer:
+        return "Ikke besvaret"
+    if q.kind == "date":
+        try:
+            return dato(datetime.date.fromisoformat(answer))
+        except ValueError:
+            return answer
+    if q.kind == "number" and answer.isdigit():
+        return number_text(int(answer), places=0)
+    return {"ja": "Ja", "nej": "Nej"}.get(answer, answer)
+
+
 def labelled_answers(benefit_area: str, answers: dict) -> list[tuple[str, str]]:
     """(question, answer) for showing an application."""
-    shown = {"ja": "Ja", "nej": "Nej"}
-    return [(q.label, shown.get(answers.get(q.key, ""), answers.get(q.key, "")) or "Ikke besvaret")
-            for q in QUESTIONS.get(benefit_area, [])]
+    return [(q.label, shown_answer(q, answers.get(q.key, ""))) for q in QUESTIONS.get(benefit_area, [])]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.casework.models import BenefitArea
 from helhed.core import next_steps
+from helhed.core.formats import kortdato
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.intake import selectors, services
@@ -390,7 +391,7 @@ def exemption(request, citizen_id):
                 except ValidationError as error:
                     add_service_errors(form, error)
                 else:
-                    messages.success(request, f"Fritagelsen er registreret til {e.expires_on:%d.%m.%Y}. "
+                    messages.success(request, f"Fritagelsen er registreret til {kortdato(e.expires_on)}. "
                                               "Breve sendes nu på papir.")
                     return redirect("registry:overview", citizen_id=citizen.pk)
     return render(request, "intake/exemption.html", {
@@ -414,7 +415,7 @@ def refer(request, citizen_id):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Borgeren er henvist til {referral.municipality}. "
-                                      f"Kommunen svarer senest {referral.due_on:%d.%m.%Y}.")
+                                      f"Kommunen svarer senest {kortdato(referral.due_on)}.")
             return redirect("intake:referral", referral_id=referral.pk)
     return render(request, "intake/refer.html", {
         "citizen": citizen, "form": form, "days": services.REFERRAL_RESPONSE_BUSINESS_DAYS})

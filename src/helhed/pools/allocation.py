@@ -17,10 +17,12 @@ import heapq
 import io
 import re
 from collections.abc import Hashable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from helhed.core.commands import InputError, read_text_input
+from helhed.core.formats import csv_amount, kroner
+from helhed.core.numbers import DanishNumberError, parse_number
 from helhed.register.kommuner import kommunekoder
 
 RULE_VERSION = "1"
@@ -37,13 +39,12 @@ class AllocationError(InputError, ValueError):
 
 
 def parse_amount(text: str, *, what: str = "beløbet") -> Decimal:
+    """An amount typed the Danish way ("262.500.000", "1250,50"): ``helhed.core.numbers``.
+    A negative amount is read here and refused by ``units_of`` with its own message."""
     try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        raise AllocationError(f"{what} skal være et tal i kroner, fx 262500000 (fik {text!r}).") from None
-    if not value.is_finite():
-        raise AllocationError(f"{what} skal være et tal i kroner (fik {text!r}).")
-    return value
+        return parse_number(text, places=2, allow_negative=True, what=what.lower())
+    except DanishNumberError as error:
+        raise AllocationError(f"{what} skal være et tal i kroner: {error} (fik {text!r}).") from None
 
 
 def units_of(total: Decimal, unit: Decimal) -> int:
@@ -54,7 +55,7 @@ def units_of(total: Decimal, unit: Decimal) -> int:
         raise AllocationError(f"Beløbet skal være positivt (fik {total}).")
     units = total / unit
     if units != units.to_integral_value():
-        raise AllocationError(f"Beløbet {total} er ikke et helt antal enheder af {unit} kr.")
+        raise AllocationError(f"Beløbet {kroner(total)} er ikke et helt antal enheder af {kroner(unit)}.")
     return int(units)
 
 
@@ -129,8 +130,4 @@ def write_allocation(handle, counts: Mapping[int, int], amounts: Mapping[int, De
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(("kommunekode", "count", "amount"))
     for code in sorted(counts):
-        writer.writerow((code, counts[code], _kroner(amounts[code])))
-
-
-def _kroner(amount: Decimal) -> str:
-    return str(amount.quantize(Decimal(1))) if amount == amount.to_integral_value() else str(amount)
+        writer.writerow((code, counts[code], csv_amount(amounts[code])))

@@ -9,40 +9,27 @@ from decimal import Decimal
 
 from django import forms
 
-from helhed.core.forms import date_field
+from helhed.core.formats import kortdato
+from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 from helhed.pools.models import BUDGET_ONLY_ROLES, AllocationKey, MilestoneKind, OpenTo, StaffRole
 from helhed.pools.services import TrancheSpec
 
 MAX_TRANCHES = 4
 
 
-THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-
-
-class KronerField(forms.DecimalField):
-    """Danish amounts as people write them: 262.500.000, 1 250 000, 450000,50 or 12,5."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\xa0", "").replace(" ", "").removesuffix("kr.").removesuffix("kr")
-            if THOUSANDS.match(value):
-                value = value.replace(".", "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
-
-
-def money_field(label: str, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return KronerField(label=label, required=required, help_text=help_text, max_digits=14,
+def money_field(label: str, required: bool = True, help_text: str = "") -> DanishDecimalField:
+    """Danish amounts as people write them: 262.500.000, 1 250 000, 450000,50."""
+    return DanishDecimalField(label=label, required=required, help_text=help_text, max_digits=14, what="beløbet",
                               decimal_places=2, min_value=Decimal(0),
-                              error_messages={"required": "Skriv et beløb.", "invalid": "Skriv et beløb i kroner.",
+                              error_messages={"required": "Skriv et beløb.",
                                               "min_value": "Beløbet må ikke være negativt.",
                                               "max_decimal_places": "Højst 2 decimaler (øre)."})
 
 
-def number_field(label: str, *, required: bool = False, places: int = 2, help_text: str = "") -> forms.DecimalField:
-    return KronerField(label=label, required=required, help_text=help_text, max_digits=7,
+def number_field(label: str, *, required: bool = False, places: int = 2, help_text: str = "") -> DanishDecimalField:
+    return DanishDecimalField(label=label, required=required, help_text=help_text, max_digits=7,
                               decimal_places=places, min_value=Decimal(0),
-                              error_messages={"invalid": "Skriv et tal, fx 2,5.",
+                              error_messages={
                                               "min_value": "Tallet må ikke være negativt.",
                                               "required": "Skriv et tal."})
 
@@ -52,7 +39,7 @@ class PoolForm(forms.Form):
     legal_basis = forms.CharField(label="Bevillingsgrundlag", max_length=200,
                                   help_text="Fx finanslovskonto eller aktstykke.")
     total = money_field("Puljens beløb (kr.)")
-    unit = forms.IntegerField(label="Fordelingsenhed (kr.)", min_value=1, initial=1,
+    unit = DanishIntegerField(what="enheden", label="Fordelingsenhed (kr.)", min_value=1, initial=1,
                               help_text="Tilskud gives i hele multipla af enheden, fx 1 eller 1000.")
     period_start = date_field("Periodens start")
     period_end = date_field("Periodens slut")
@@ -76,9 +63,9 @@ class PoolForm(forms.Form):
                                        help_text="Fastsatte beløb skrives ved fordelingen og skal give præcis "
                                                  "puljens beløb.")
 
-    notice_days = forms.IntegerField(label="Varsel (dage før en rates seneste dato)", required=False, min_value=0,
+    notice_days = DanishIntegerField(label="Varsel (dage før en rates seneste dato)", required=False, min_value=0,
                                      initial=30, help_text="Tom: 30 dage.")
-    hearing_business_days = forms.IntegerField(label="Svarfrist ved partshøring (arbejdsdage)", required=False,
+    hearing_business_days = DanishIntegerField(label="Svarfrist ved partshøring (arbejdsdage)", required=False,
                                                min_value=1, initial=10, help_text="Tom: 10 arbejdsdage.")
 
     def __init__(self, *args, results=(), follow_up: bool = False, **kwargs):
@@ -86,7 +73,7 @@ class PoolForm(forms.Form):
         if follow_up:
             self.fields["open_to"].initial = OpenTo.SHORT
         self.fields["target_result"].choices = [("", "Vælg et resultat")] + [
-            (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y} ({r.total} personer)") for r in results]
+            (str(r.pk), f"{r.rule_name} pr. {kortdato(r.as_of)} ({r.total} personer)") for r in results]
         if follow_up:
             del self.fields["unit"]
             self.fields["target_result"].required = False
@@ -114,7 +101,7 @@ class TrancheForm(forms.Form):
     kind = forms.ChoiceField(label="Milepæl", choices=[("", "Ingen rate")] + MilestoneKind.choices, required=False)
     threshold = number_field("Mindst andel i virksomhedsrettet indsats (%)",
                              help_text="Kun for milepælen om virksomhedsrettet indsats.")
-    months = forms.IntegerField(label="Sammenhængende måneder", required=False, min_value=1,
+    months = DanishIntegerField(label="Sammenhængende måneder", required=False, min_value=1,
                                 help_text="Kun for milepælen om virksomhedsrettet indsats.")
     latest_on = date_field("Seneste dato", required=False)
 
@@ -151,10 +138,10 @@ class ApplicationForm(forms.Form):
         for role in StaffRole:
             if role not in BUDGET_ONLY_ROLES:
                 self.fields[f"fte_{role.value}"] = number_field(f"{role.label}: årsværk")
-            self.fields[f"cost_{role.value}"] = KronerField(
-                label=f"{role.label}: udgift (kr.)", required=False, max_digits=14, decimal_places=2,
+            self.fields[f"cost_{role.value}"] = DanishDecimalField(
+                label=f"{role.label}: udgift (kr.)", required=False, max_digits=14, decimal_places=2, what="beløbet",
                 min_value=Decimal(0),
-                error_messages={"invalid": "Skriv et beløb i kroner.", "min_value": "Beløbet må ikke være negativt."})
+                error_messages={"min_value": "Beløbet må ikke være negativt."})
 
     def staffing(self) -> list[tuple[str, Decimal, Decimal]]:
         d = self.cleaned_data
@@ -184,7 +171,7 @@ class EvaluationExtractForm(forms.Form):
     def __init__(self, *args, extracts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["extract"].choices = [("", "Vælg et udtræk")] + [
-            (str(e.pk), f"{e} (indlæst {e.uploaded_at:%d.%m.%Y}, {e.periods} perioder)") for e in extracts]
+            (str(e.pk), f"{e} (indlæst {kortdato(e.uploaded_at)}, {e.periods} perioder)") for e in extracts]
 
 
 class AmbassadorForm(forms.Form):

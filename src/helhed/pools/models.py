@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupResult
 
@@ -225,7 +226,7 @@ class Allocation(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "municipality"], name="pool_allocation_once")]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id}: {self.amount} kr."
+        return f"{self.municipality_id}: {kroner(self.amount)}"
 
 
 class Payout(models.Model):
@@ -252,7 +253,7 @@ class Payout(models.Model):
                        models.CheckConstraint(condition=models.Q(amount__gt=0), name="pool_payout_positive")]
 
     def __str__(self) -> str:
-        return f"{self.tranche} til {self.municipality_id}: {self.amount} kr."
+        return f"{self.tranche} til {self.municipality_id}: {kroner(self.amount)}"
 
 
 class Forfeiture(models.Model):
@@ -324,7 +325,7 @@ class EvaluationExtract(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "extract"], name="pool_evaluation_extract_once")]
 
     def __str__(self) -> str:
-        return f"{self.extract} pr. {self.data_as_of:%Y-%m-%d}"
+        return f"{self.extract} pr. {kortdato(self.data_as_of)}"
 
 
 class OutcomeMeasurement(models.Model):
@@ -351,7 +352,7 @@ class OutcomeMeasurement(models.Model):
         verbose_name_plural = "udfaldsmålinger"
 
     def __str__(self) -> str:
-        return f"{self.pool} – {self.months} mdr. pr. {self.point_on:%Y-%m-%d}"
+        return f"{self.pool} – {self.months} mdr. pr. {kortdato(self.point_on)}"
 
 
 class Ambassador(models.Model):
@@ -432,7 +433,7 @@ class DecisionBatch(models.Model):
             name="pool_batch_two_officers")]
 
     def __str__(self) -> str:
-        return f"Forslag pr. {self.as_of:%d.%m.%Y} ({self.get_status_display()})"
+        return f"Forslag pr. {kortdato(self.as_of)} ({self.get_status_display()})"
 
 
 class LineOutcome(models.TextChoices):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helhed.core.cpr import cpr_blind_index
+from helhed.core.formats import kortdato
 from helhed.core.storage import EncryptedFileError, decrypted_copy
 from helhed.register.engine import connect, file_sha256
 from helhed.register.periods import RegisterInputError, inspect_source, open_periods
@@ -241,7 +242,7 @@ def register_extract(*, pool, extract, data_as_of: datetime.date, actor, today: 
     if data_as_of > today:
         raise ValidationError({"data_as_of": "Datoen for udtrækkets data kan ikke ligge i fremtiden."})
     if data_as_of > uploaded:
-        raise ValidationError({"data_as_of": f"Udtrækket blev indlæst {uploaded:%d.%m.%Y}; det kan ikke indeholde "
+        raise ValidationError({"data_as_of": f"Udtrækket blev indlæst {kortdato(uploaded)}; det kan ikke indeholde "
                                              "data fra efter den dag."})
     if data_as_of < pool.target_result.as_of:
         raise ValidationError({"data_as_of": "Datoen ligger før puljens skæringsdato."})

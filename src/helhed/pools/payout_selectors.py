@@ -12,9 +12,10 @@ import rules
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
+from helhed.core.formats import kroner
 from helhed.core.models import User
 from helhed.pools.models import BatchLine, DecisionBatch, Forfeiture, LineOutcome, Payout, Pool, TrancheNotice
-from helhed.pools.selectors import get_municipality, kroner
+from helhed.pools.selectors import get_municipality
 
 
 def batches(*, user: User, pool: Pool) -> list[DecisionBatch]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from helhed.core import pdf
-from helhed.pools.selectors import kroner
+from helhed.core.formats import kroner
 
 
 def dashboard_pdf(dashboard, *, title: str = "Fremdrift") -> bytes:
@@ -28,7 +28,7 @@ def payment_order_pdf(payout) -> bytes:
     batch = payout.batch
     return pdf.render("pools/payment_order_pdf.html", {
         "payout": payout, "batch": batch, "pool": payout.tranche.pool,
-        "amount": kroner(payout.amount, always_oere=True),
+        "amount": kroner(payout.amount),
         "evidence": sorted(payout.evidence.items()), "generated": timezone.localtime()})
 
 
@@ -54,5 +54,5 @@ def forfeiture_letter_pdf(forfeiture) -> bytes:
                                            kind=NoticeKind.HEARING).first()
     return pdf.render("pools/forfeiture_letter_pdf.html", {
         "f": forfeiture, "batch": forfeiture.batch, "pool": forfeiture.tranche.pool, "hearing": hearing,
-        "amount": kroner(forfeiture.amount, always_oere=True), "evidence": sorted(forfeiture.evidence.items()),
+        "amount": kroner(forfeiture.amount), "evidence": sorted(forfeiture.evidence.items()),
         "complaint": COMPLAINT_GUIDANCE, "generated": timezone.localtime()})

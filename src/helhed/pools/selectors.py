@@ -16,6 +16,7 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.http import Http404
 from django.utils import timezone
 
+from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
 from helhed.pools import milestones
@@ -67,16 +68,6 @@ def available_for_follow_up(pool: Pool) -> Decimal:
 
 __all__ = ["month_label"]
 MONTHS_SHOWN = 12
-
-
-def kroner(amount: Decimal | None, *, always_oere: bool = False) -> str:
-    """Danish money: 78.750.000 kr. (øre only when there are any, or always, as on a payment
-    order: 150.000,00 kr.)."""
-    if amount is None:
-        return "–"
-    whole = amount == amount.to_integral_value() and not always_oere
-    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from helhed.core.calendar import COPENHAGEN, add_business_days, is_past_deadline, local_date
+from helhed.core.formats import kortdato, kroner
 from helhed.core.models import User
 from helhed.pools import milestones, selectors
 from helhed.pools.allocation import RULE_VERSION, AllocationError, allocate, units_of
@@ -164,10 +165,10 @@ def application_window_problem(pool: Pool, now: datetime.datetime) -> str | None
     Danish time (seed 002: "Ansøgningsfristen er den 15. maj 2017"; DOMAIN.md: deadlines
     are Danish). ``helhed.core.calendar.is_past_deadline`` decides the end."""
     if is_past_deadline(pool.deadline, now):
-        return (f"Ansøgningsfristen var {pool.deadline:%d.%m.%Y} kl. 23.59 (dansk tid). "
+        return (f"Ansøgningsfristen var {kortdato(pool.deadline)} kl. 23.59 (dansk tid). "
                 "Der kan ikke længere søges om penge fra puljen.")
     if local_date(now) < pool.opens_on:
-        return f"Puljen åbner for ansøgninger den {pool.opens_on:%d.%m.%Y}."
+        return f"Puljen åbner for ansøgninger den {kortdato(pool.opens_on)}."
     return None
 
 
@@ -259,10 +260,10 @@ def set_amount_problems(*, pool: Pool, approved: set[int], amounts: dict[int, De
         if amount > 0 and not counts.get(code):
             problems.append(f"Kommune {code} har ingen i målgruppen og kan ikke få et beløb.")
         if amount < 0 or amount % pool.unit:
-            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {pool.unit} kr. og ikke negativt.")
+            problems.append(f"Kommune {code}: beløbet skal være et helt antal af {kroner(pool.unit)} og ikke negativt.")
     total = sum(amounts.values(), Decimal(0))
     if total != pool.total:
-        problems.append(f"Beløbene er tilsammen {total:f} kr.; de skal give præcis puljens {pool.total:f} kr.")
+        problems.append(f"Beløbene er tilsammen {kroner(total)}; de skal give præcis puljens {kroner(pool.total)}")
     return problems
 
 
@@ -289,13 +290,13 @@ def late_choice_problems(*, tranches: list[Tranche], choices: dict[int, LateChoi
     for t in tranches:
         c = choices.get(t.number)
         if c is None or c.choice not in ("move", "forfeit"):
-            problems.append(f"Rate {t.number}: den seneste dato {t.latest_on:%d.%m.%Y} er overskredet. "
+            problems.append(f"Rate {t.number}: den seneste dato {kortdato(t.latest_on)} er overskredet. "
                             "Vælg at flytte fristen eller at lade raten bortfalde.")
             continue
         if not c.reason.strip():
             problems.append(f"Rate {t.number}: skriv en begrundelse for valget.")
         if c.choice == "move" and (c.new_latest_on is None or c.new_latest_on < allocated_on):
-            problems.append(f"Rate {t.number}: den nye seneste dato skal være {allocated_on:%d.%m.%Y} eller senere.")
+            problems.append(f"Rate {t.number}: den nye seneste dato skal være {kortdato(allocated_on)} eller senere.")
     return problems
 
 
@@ -313,7 +314,7 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
     if pool.allocated_at:
         raise ValidationError("Puljen er allerede fordelt.")
     if not is_past_deadline(pool.deadline, now):
-        raise ValidationError(f"Puljen kan først fordeles efter ansøgningsfristen {pool.deadline:%d.%m.%Y}.")
+        raise ValidationError(f"Puljen kan først fordeles efter ansøgningsfristen {kortdato(pool.deadline)}.")
     statuses = Counter(pool.applications.values_list("status", flat=True))
     if statuses[ApplicationStatus.SUBMITTED]:
         raise ValidationError(f"{statuses[ApplicationStatus.SUBMITTED]} ansøgning(er) er ikke afgjort endnu.")
@@ -367,8 +368,8 @@ def evaluation_date_problem(*, today: datetime.date, now: datetime.datetime) -> 
     compared with the real Danish date of ``now`` (DOMAIN.md: deadlines are Danish)."""
     real_today = local_date(now)
     if today > real_today:
-        return (f"Raterne kan ikke vurderes pr. {today:%d.%m.%Y}, for datoen ligger efter i dag "
-                f"({real_today:%d.%m.%Y}, dansk tid).")
+        return (f"Raterne kan ikke vurderes pr. {kortdato(today)}, for datoen ligger efter i dag "
+                f"({kortdato(real_today)}, dansk tid).")
     return None
 
 
@@ -465,7 +466,7 @@ def answer_hearing(*, hearing: TrancheNotice, answer: str, actor: User | None, n
     if hearing.answer:
         raise ValidationError("Partshøringen er allerede besvaret.")
     if is_past_deadline(hearing.answer_by, now):
-        raise ValidationError(f"Svarfristen var {hearing.answer_by:%d.%m.%Y}.")
+        raise ValidationError(f"Svarfristen var {kortdato(hearing.answer_by)}.")
     if not answer.strip():
         raise ValidationError({"answer": "Skriv kommunens svar."})
     hearing.answer, hearing.answered_at, hearing.answered_by = answer.strip(), now, actor
@@ -676,7 +677,7 @@ def create_follow_up(*, parent: Pool, actor: User, name: str, legal_basis: str, 
     parent = Pool.objects.select_for_update().get(pk=parent.pk)
     available = selectors.available_for_follow_up(parent)
     if total > available:
-        raise ValidationError({"total": f"Der er kun {available:,.2f} kr. uforbrugt i puljen.".replace(",", ".")})
+        raise ValidationError({"total": f"Der er kun {kroner(available)} uforbrugt i puljen."})
     return create_pool(actor=actor, name=name, legal_basis=legal_basis, total=total, period_start=period_start,
                        period_end=period_end, opens_on=opens_on, deadline=deadline,
                        target_result=target_result or parent.target_result, tranches=tranches, unit=parent.unit,

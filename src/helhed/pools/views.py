@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helhed.core.formats import kroner
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
 from helhed.pools import export, outcomes, payout_selectors, reports, selectors, services
@@ -102,7 +103,7 @@ def pool(request, pool_id):
         "can_apply": own is not None and rules.has_perm("pools.apply_for", user, own) and not window_problem,
         "window_problem": window_problem,
         "pending": sum(1 for a in apps if a.status == ApplicationStatus.SUBMITTED),
-        "unclaimed": selectors.kroner(selectors.unclaimed(p)) if p.allocated_at else None,
+        "unclaimed": kroner(selectors.unclaimed(p)) if p.allocated_at else None,
         "available": selectors.available_for_follow_up(p) if p.allocated_at else None,
         "follow_ups": list(p.follow_ups.all()),
         "reports": selectors.received_reports(user=user, pool=p, code=own) if own else [],
@@ -331,7 +332,7 @@ def follow_up(request, pool_id):
             messages.success(request, f"Puljen {pool.name} er oprettet af de uforbrugte midler.")
             return redirect("pools:pool", pool_id=pool.pk)
     return render(request, "pools/pool_form.html", {"form": form, "tranches": tranches, "follow_up": parent,
-                                                    "available": selectors.kroner(available)})
+                                                    "available": kroner(available)})
 
 
 @require_GET

@@ -23,9 +23,9 @@ class RunRuleForm(forms.Form):
         error_messages={"required": "Vælg en regel.", "invalid_choice": "Vælg en af reglerne."},
     )
     as_of = forms.DateField(
-        label="Skæringsdato", help_text="Skriv datoen som ÅÅÅÅ-MM-DD, fx 2017-04-09.",
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"],
-        error_messages={"required": "Skriv en skæringsdato.", "invalid": "Skriv datoen som ÅÅÅÅ-MM-DD."},
+        label="Skæringsdato", help_text="Skriv datoen som DD.MM.ÅÅÅÅ, fx 09.04.2017.",
+        input_formats=["%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"],
+        error_messages={"required": "Skriv en skæringsdato.", "invalid": "Skriv datoen som DD.MM.ÅÅÅÅ."},
     )
 
     def clean_as_of(self):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 from helhed.register.targetgroups import RULES
 
@@ -74,7 +75,7 @@ class TargetGroupResult(models.Model):
         verbose_name_plural = "målgrupperesultater"
 
     def __str__(self) -> str:
-        return f"{self.rule_name} pr. {self.as_of:%Y-%m-%d}"
+        return f"{self.rule_name} pr. {kortdato(self.as_of)}"
 
     @property
     def rule(self):

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from helhed.core.audit import record_read
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
@@ -104,7 +105,7 @@ def result_members(*, user: User, result: TargetGroupResult, purpose: str, chann
     record_read(
         actor=user,
         citizen_uuids=[row.citizen.pk for row in rows if row.citizen is not None],
-        what=f"Navn og målgruppetal ({result.rule_name} pr. {result.as_of:%d.%m.%Y})",
+        what=f"Navn og målgruppetal ({result.rule_name} pr. {kortdato(result.as_of)})",
         purpose=purpose,
         channel=channel,
     )

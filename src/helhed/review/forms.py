@@ -2,7 +2,8 @@ import uuid
 
 from django import forms
 
-from helhed.core.forms import date_field
+from helhed.core.formats import kortdato
+from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 from helhed.register.vocabulary import YDELSER
 from helhed.review.measures import BACKDATE_DAYS
 from helhed.review.models import (
@@ -31,9 +32,9 @@ class ProgrammeForm(forms.Form):
     name = forms.CharField(label="Programmets navn", max_length=150,
                            error_messages={"required": "Giv programmet et navn."})
     started_on = date_field("Startdato")
-    review_days = forms.IntegerField(label="Frist for gennemgang (dage efter start)", min_value=1, max_value=730,
-                                     initial=90, error_messages={"required": "Skriv fristen i dage.",
-                                                                 "invalid": "Skriv et helt antal dage."})
+    review_days = DanishIntegerField(
+        what="antallet af dage", label="Frist for gennemgang (dage efter start)", min_value=1, max_value=730,
+        initial=90, error_messages={"required": "Skriv fristen i dage."})
     denominator = forms.ChoiceField(label="Nævner i den månedlige andel", choices=Denominator.choices,
                                     help_text="Hvem der tæller som modtager i måneden, når andelen i virksomhedsrettet "
                                               "indsats måles (mindst 40 % i tre måneder i træk). Borgere i "
@@ -44,7 +45,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [
-            (str(r.pk), f"{r.rule_name} pr. {r.as_of:%d.%m.%Y}: {n} borgere i kommunen") for r, n in results
+            (str(r.pk), f"{r.rule_name} pr. {kortdato(r.as_of)}: {n} borgere i kommunen") for r, n in results
         ]
 
 
@@ -93,8 +94,8 @@ class EffortForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=EffortKind.choices)
     starts_on = date_field("Startdato")
     ends_on = date_field("Slutdato", required=False, help_text="Tom, hvis indsatsen løber endnu.")
-    hours_per_week = forms.DecimalField(label="Timer pr. uge", required=False, max_digits=4, decimal_places=1,
-                                        error_messages={"invalid": "Skriv et antal timer, fx 12,5."})
+    hours_per_week = DanishDecimalField(
+        what="timetallet", label="Timer pr. uge", required=False, max_digits=4, decimal_places=1)
     employer = forms.CharField(label="Arbejdsgiver eller sted", required=False, max_length=150,
                                help_text="Skal udfyldes ved praktik, løntilskud og ordinære timer.")
     reason = forms.CharField(label=BACKDATE_LABEL, required=False, max_length=500, help_text=BACKDATE_HELP)
@@ -102,8 +103,6 @@ class EffortForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["hours_per_week"].localize = True
-        self.fields["hours_per_week"].widget.is_localized = True
 
 
 class BenefitForm(forms.Form):

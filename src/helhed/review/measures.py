@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from helhed.core.formats import kortdato
 from helhed.register.vocabulary import AKTIVITETSPARAT, SYSTEM
 
 RULE_VERSION = "2"
@@ -105,10 +106,10 @@ def effective_date_problem(effective: datetime.date, *, entered_on: datetime.dat
     programme's start"); the auditor's demand that every payout rests on facts that cannot be
     dated at will (DOMAIN.md, "Grant administration")."""
     if effective > entered_on:
-        return f"Datoen {effective:%d.%m.%Y} ligger i fremtiden."
+        return f"Datoen {kortdato(effective)} ligger i fremtiden."
     if effective < programme_start:
-        return (f"Datoen {effective:%d.%m.%Y} ligger før programmets start "
-                f"{programme_start:%d.%m.%Y}.")
+        return (f"Datoen {kortdato(effective)} ligger før programmets start "
+                f"{kortdato(programme_start)}.")
     return None
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from helhed.core.audit import record_read
+from helhed.core.formats import kortdato, maaned
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import scoped
@@ -38,12 +39,10 @@ from helhed.review.models import (
 
 OVERDUE_SHOWN = 50
 MONTHS_SHOWN = 12
-MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-               "oktober", "november", "december"]
-
 
 def month_label(month: datetime.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    """"december 2026" (``helhed.core.formats.maaned``)."""
+    return maaned(month)
 
 
 # --- Programmes -------------------------------------------------------------------------
@@ -365,7 +364,7 @@ def pending_facts(*, user: User, programme: Programme, channel: str) -> list[Pen
                                 _user_name(e.created_by), e.entered_reason, e.created_by_id != user.pk))
     for b in BenefitPeriod.objects.filter(**waiting).select_related(
             "case__citizen", "created_by"):
-        end = f"{b.ends_on:%d.%m.%Y}" if b.ends_on else "løber endnu"
+        end = f"{kortdato(b.ends_on)}" if b.ends_on else "løber endnu"
         rows.append(PendingFact("period", b, b.case, f"Rettelse af registeret: {b.get_ydelse_display()} til {end}",
                                 b.starts_on, b.created_at, _user_name(b.created_by), b.entered_reason,
                                 b.created_by_id != user.pk))

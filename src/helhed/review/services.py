@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from helhed.core.cpr import cpr_blind_index
+from helhed.core.formats import kortdato
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.register import imports as register_import
@@ -366,10 +367,10 @@ def register_exit_of(case: ReviewCase) -> tuple[datetime.date | None, str]:
     exit_on = measures.register_exit(periods, extract_on=latest.extract_on,
                                      municipality=case.programme.municipality_id)
     if exit_on is None:
-        return None, (f"Registerudtrækket pr. {latest.extract_on:%d.%m.%Y} viser ikke, at borgeren har forladt "
+        return None, (f"Registerudtrækket pr. {kortdato(latest.extract_on)} viser ikke, at borgeren har forladt "
                       "kontanthjælpssystemet i kommunen. Sagen kan ikke lukkes.")
-    return exit_on, (f"Registerudtrækket pr. {latest.extract_on:%d.%m.%Y} (SHA-256 {latest.sha256[:12]}…) viser "
-                     f"borgeren ude af kontanthjælpssystemet fra {exit_on:%d.%m.%Y}.")
+    return exit_on, (f"Registerudtrækket pr. {kortdato(latest.extract_on)} (SHA-256 {latest.sha256[:12]}…) viser "
+                     f"borgeren ude af kontanthjælpssystemet fra {kortdato(exit_on)}.")
 
 
 # --- Efforts and benefit periods -----------------------------------------------------
@@ -445,12 +446,12 @@ def add_benefit_period(*, case: ReviewCase, actor: User, ydelse: str, starts_on:
     if ydelse in SYSTEM and overlapping.exclude(decision__approved=False).exists():
         raise ValidationError("Perioden overlapper en anden periode i kontanthjælpssystemet.", code="overlap")
     if starts_on > _today():
-        raise ValidationError({"starts_on": f"Datoen {starts_on:%d.%m.%Y} ligger i fremtiden."})
+        raise ValidationError({"starts_on": f"Datoen {kortdato(starts_on)} ligger i fremtiden."})
     period = BenefitPeriod.objects.create(case=case, ydelse=ydelse, starts_on=starts_on, ends_on=ends_on,
                                           created_by=actor, approval=Approval.PENDING,
                                           entered_reason=reason.strip()[:500])
     _event(case, actor=actor, on=_today(),
-           text=f"Rettelse af registeret: {YDELSER[ydelse]} fra {starts_on:%d.%m.%Y} afventer godkendelse.")
+           text=f"Rettelse af registeret: {YDELSER[ydelse]} fra {kortdato(starts_on)} afventer godkendelse.")
     return period
 
 
@@ -618,14 +619,14 @@ def import_register_extract(*, programme: Programme, actor: User, name: str, con
         raise PermissionDenied
     today = _today()
     if extract_on > today:
-        raise ValidationError({"extract_on": f"Udtrækkets dato {extract_on:%d.%m.%Y} ligger i fremtiden."})
+        raise ValidationError({"extract_on": f"Udtrækkets dato {kortdato(extract_on)} ligger i fremtiden."})
     if extract_on < programme.as_of:
         raise ValidationError({"extract_on": "Udtrækkets dato ligger før målgruppens skæringsdato "
-                               f"{programme.as_of:%d.%m.%Y}."})
+                               f"{kortdato(programme.as_of)}."})
     latest = programme.register_imports.order_by("-extract_on").first()
     if latest is not None and extract_on <= latest.extract_on:
         raise ValidationError({"extract_on": "Udtrækket skal være nyere end det seneste, der er indlæst "
-                               f"(pr. {latest.extract_on:%d.%m.%Y})."})
+                               f"(pr. {kortdato(latest.extract_on)})."})
     digest = hashlib.sha256(content).hexdigest()
     if programme.register_imports.filter(sha256=digest).exists():
         raise ValidationError(f"{name}: filen er allerede indlæst i programmet.", code="duplicate")
@@ -642,7 +643,7 @@ def import_register_extract(*, programme: Programme, actor: User, name: str, con
         latest = programme.register_imports.order_by("-extract_on").first()
         if latest is not None and extract_on <= latest.extract_on:
             raise ValidationError({"extract_on": "Udtrækket skal være nyere end det seneste, der er indlæst "
-                                   f"(pr. {latest.extract_on:%d.%m.%Y})."})
+                                   f"(pr. {kortdato(latest.extract_on)})."})
         try:
             with transaction.atomic():
                 batch = RegisterImport.objects.create(

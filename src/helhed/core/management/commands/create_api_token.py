@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from helhed.core.commands import Command as BaseCommand
+from helhed.core.commands import count
 from helhed.core.models import User
 from helhed.core.services import create_api_token
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="API-klient")
-        parser.add_argument("--days", type=int, default=None, help="Levetid i dage")
+        parser.add_argument("--days", type=count, default=None, help="Levetid i dage")
 
     def handle(self, username, name, days, **options):
         user = User.objects.filter(username=username, is_active=True).first()

@@ -9,6 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from helhed.core.commands import Command as BaseCommand
+from helhed.core.commands import count
 from helhed.demo.personas import DEMO_PASSWORD, PERSONAS, STAFF
 from helhed.demo.services import build_demo_universe
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--load-only", action="store_true", help="Byg data, men start ikke serveren")
-        parser.add_argument("--citizens", type=int, default=2000, help="Antal genererede borgere")
+        parser.add_argument("--citizens", type=count, default=2000, help="Antal genererede borgere")
         parser.add_argument("--seed", type=int, default=2017)
 
     def handle(self, *args, port, host, load_only, citizens, seed, **options):

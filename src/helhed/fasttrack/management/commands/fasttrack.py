@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from helhed.core.commands import Command as BaseCommand
+from helhed.core.commands import count
 from helhed.fasttrack import services
 from helhed.fasttrack.models import ApiKey, KeyScope, Organisation, OrganisationKind
 
@@ -22,8 +23,8 @@ class Command(BaseCommand):
         key.add_argument("--name", default="API-klient")
         key.add_argument("--scope", action="append", choices=KeyScope.values,
                          help="Gentag for flere; standard: alle")
-        key.add_argument("--days", type=int, default=None)
-        key.add_argument("--rate-limit", type=int, default=120, help="Kald pr. minut")
+        key.add_argument("--days", type=count, default=None)
+        key.add_argument("--rate-limit", type=count, default=120, help="Kald pr. minut")
         sub.add_parser("list-keys", help="Vis nøgler (uden hemmeligheden)")
         revoke = sub.add_parser("revoke-key", help="Tilbagekald en nøgle")
         revoke.add_argument("prefix", help="Nøglen, som `list-keys` viser den: hlk_ og de første 8 tegn")

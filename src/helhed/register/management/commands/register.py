@@ -17,6 +17,7 @@ from contextlib import nullcontext
 from django.core.management.base import CommandParser
 
 from helhed.core.commands import Command as HelhedCommand
+from helhed.core.commands import count
 from helhed.core.commands import iso_date as _date
 from helhed.register.dream import import_dream
 from helhed.register.engine import atomic_output, run_target_group, write_counts, write_members
@@ -41,7 +42,7 @@ class Command(HelhedCommand):
         target.add_argument("--out", metavar="FILE", help="CSV-fil til resultatet (ellers standard output)")
         target.add_argument("--by-kommune", action="store_true",
                             help="skriv antal pr. kommune (alle 98) i stedet for medlemmerne")
-        target.add_argument("--threads", type=int, default=None, help="DuckDB-tråde (standard: alle kerner)")
+        target.add_argument("--threads", type=count, default=None, help="DuckDB-tråde (standard: alle kerner)")
         target.add_argument("--progress", action="store_true", default=None,
                             help="vis fremdrift (standard: når der skrives til en terminal)")
         target.add_argument("--no-progress", action="store_false", dest="progress")
