@@ -895,10 +895,10 @@ def move_citizen(*, citizen: Citizen, to_municipality_id: int, moved_on: datetim
     if new.pk == locked.home_municipality_id:
         raise ValidationError({"to_municipality": f"Borgeren bor allerede i {new.name} Kommune."})
     if moved_on > today:
-        raise ValidationError({"moved_on": f"Flyttedatoen {moved_on:%d.%m.%Y} ligger i fremtiden."})
+        raise ValidationError({"moved_on": f"Flyttedatoen {kortdato(moved_on)} ligger i fremtiden."})
     last_move = locked.moves.order_by("-moved_on").values_list("moved_on", flat=True).first()
     if last_move is not None and moved_on < last_move:
-        raise ValidationError({"moved_on": f"Borgeren er registreret flyttet {last_move:%d.%m.%Y}. "
+        raise ValidationError({"moved_on": f"Borgeren er registreret flyttet {kortdato(last_move)}. "
                                            "En flytning kan ikke ligge før den."})
     old = locked.home_municipality
     Move.objects.create(citizen=locked, from_municipality=old, to_municipality=new, moved_on=moved_on,
