@@ -132,7 +132,7 @@ def test_full_representative_submits_and_the_citizen_sees_it(karen, mette, today
     app = services.submit_draft(draft=draft, actor=mette.user, today=today, now=NOW)
     assert app.submitted_by == SubmittedBy.REPRESENTATIVE and app.representation == rep
     record = AuditRecord.objects.get(citizen_uuid=karen.pk, actor=mette.user)
-    assert "vegne" in record.purpose
+    assert record.purpose == "Indsendt med fuldmagt"
     overview = selectors.overview_applications(user=karen.user, citizen=karen, today=today)
     assert overview.acts_on_behalf == [app]
 
