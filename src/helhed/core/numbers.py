@@ -19,7 +19,9 @@ import re
 from decimal import Decimal
 
 # Digits grouped in threes by points or by spaces (one kind in a number), or not grouped.
-_NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:,(?P<frac>\d+))?", re.ASCII)
+# A grouped number starts with 1 to 9 ("0.001" is no Danish number).
+_NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)"
+                     r"(?:,(?P<frac>\d+))?", re.ASCII)
 _SPACES = "\xa0\u202f\u2009"
 _MINUS = "\u2212"  # the typographic minus sign, as copied from a letter
 
