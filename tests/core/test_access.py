@@ -61,8 +61,9 @@ def test_a_changed_role_or_a_deactivated_user_is_read_again(client, db):
 
 
 def test_joining_an_organisation_opens_the_kvik_linje_on_the_next_request(client, db):
-    member = UserFactory(role=Role.USERORG_MEMBER)
     organisation = fasttrack.create_organisation(name="Hus Forbi", kind="user_organisation")
+    UserFactory.create_batch(3, role=Role.USERORG_MEMBER)  # so no user shares the organisation's key
+    member = UserFactory(role=Role.USERORG_MEMBER)
     client.force_login(member)
     assert client.get(KVIK_LINJE).status_code == 403
     organisation.members.add(member)

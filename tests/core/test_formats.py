@@ -104,3 +104,10 @@ def test_the_page_text_rules_catch_what_the_issue_saw(text, rule):
 ])
 def test_the_page_text_rules_let_danish_through(text):
     assert text_problems(text) == []
+
+
+def test_a_stored_figure_is_shown_the_danish_way():
+    from helhed.core.formats import figure
+
+    assert [figure(v) for v in ("2011-09-01", 12345, None, True, "kontanthjælp", 2.5)] == [
+        "01.09.2011", "12.345", "", "ja", "kontanthjælp", "2,5"]

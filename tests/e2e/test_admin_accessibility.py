@@ -3,7 +3,8 @@
 Administrators manage users, roles, municipalities, service points and API keys in Django's
 admin. Its pages must pass the same bar as helhed's own: axe-core finds no WCAG 2.0/2.1 A
 and AA or best-practice violations at 1280 and at 320 CSS pixels, ``<html lang="da">``,
-exactly one ``<h1>``, and nothing scrolls sideways at 320 CSS pixels.
+exactly one ``<h1>``, and nothing scrolls sideways at 320 CSS pixels. The page-text rules
+hold too, except that stored records show their ISO dates as stored.
 
 Django's admin login form is checked first. The crawl then starts at ``/admin/`` and
 follows every admin link breadth-first: each app's index, each model's list, its add form,
@@ -57,7 +58,11 @@ def test_django_admin_pages_accessibility(demo, browser):  # noqa: F811 (the fix
         browser.driver.get(base + path)
         assert browser.path == path, f"the admin user could not open {path} (landed on {browser.path})"
         links = browser.links()
-        checks.append(browser.check_page("admin", keyboard=False))
+        check = browser.check_page("admin", keyboard=False)
+        # Records are shown as stored (a payout's evidence as JSON, django-axes' logs), with
+        # their ISO dates; the other page-text rules hold here too.
+        check.text = [problem for problem in check.text if not problem.startswith("ISO date")]
+        checks.append(check)
         for href in links:
             url = urlsplit(href)
             if url.netloc == origin and url.path.startswith("/admin/") and not SKIP.match(url.path) \

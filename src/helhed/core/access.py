@@ -34,19 +34,20 @@ def bump(user_ids: Iterable[int]) -> None:
         User.objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)
 
 
-def on_m2m_change(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+def on_m2m_change(sender, instance, action, pk_set, **kwargs) -> None:
     """An ``m2m_changed`` handler for a relation between users and what they may reach
-    (``sender`` is its through model): raises the version of every user on the changed side."""
+    (``sender`` is its through model), from either side: raises the version of every user
+    whose links changed."""
+    from helhed.core.models import User
+
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
-    if not reverse:
+    if isinstance(instance, User):
         bump([instance.pk])
     elif pk_set:
-        bump(pk_set)
-    elif action == "pre_clear":  # clearing from the other side names no users: those linked now
+        bump(pk_set)  # the other side's instance: the keys are users
+    elif action == "pre_clear":  # cleared from the other side: the users linked now
         fields = {f.related_model: f.attname for f in sender._meta.fields if f.is_relation}
-        from helhed.core.models import User
-
         bump(sender.objects.filter(**{fields[type(instance)]: instance.pk}).values_list(fields[User], flat=True))
 
 

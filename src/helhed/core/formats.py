@@ -95,3 +95,21 @@ def ugedag_dato_klokken(value: datetime.datetime | None) -> str:
 def maaned(value: datetime.date | None) -> str:
     """The month and year, "december 2026"."""
     return _format(value, "YEAR_MONTH_FORMAT")
+
+
+def figure(value) -> str:
+    """A figure stored as JSON (a rule's figures per member): an ISO date as the short date,
+    a number the Danish way, anything else as it is."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else ("ja" if value else "nej")
+    if isinstance(value, int):
+        return tal(value)
+    if isinstance(value, float):
+        number = Decimal(str(value))
+        return number_text(number, places=max(0, -number.as_tuple().exponent))
+    if isinstance(value, str):
+        try:
+            return kortdato(datetime.date.fromisoformat(value)) if len(value) == 10 else value
+        except ValueError:
+            return value
+    return str(value)

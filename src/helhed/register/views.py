@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from helhed.core import formats
 from helhed.core.views import permission_required
 from helhed.register import selectors, services
 from helhed.register.forms import ExtractUploadForm, RunRuleForm
@@ -114,6 +115,6 @@ def members(request, result_id):
     figures = rule.figures if rule else ()
     return render(request, "register/members.html", {
         "result": found, "figures": [rule.figure_labels.get(f, f) for f in figures],
-        "rows": [(row, [row.member.figures.get(f, "") for f in figures]) for row in rows],
+        "rows": [(row, [formats.figure(row.member.figures.get(f)) for f in figures]) for row in rows],
         "linked": sum(1 for r in rows if r.citizen is not None),
     })
