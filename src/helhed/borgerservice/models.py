@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen
 
@@ -172,7 +173,7 @@ class ClosedDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["service_point", "date"], name="bs_closedday_unique")]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.reason}"
+        return f"{kortdato(self.date)}: {self.reason}"
 
 
 class Status(models.TextChoices):
@@ -322,7 +323,7 @@ class HelpSession(models.Model):
         verbose_name_plural = "ansigt-til-ansigt-hjælp"
 
     def __str__(self) -> str:
-        return f"{self.given_on}: {self.get_topic_display()}"
+        return f"{kortdato(self.given_on)}: {self.get_topic_display()}"
 
 
 class OutboxChannel(models.TextChoices):

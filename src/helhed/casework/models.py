@@ -238,7 +238,7 @@ class CaseEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.on}: {self.get_kind_display()}"
+        return f"{kortdato(self.on)}: {self.get_kind_display()}"
 
     @property
     def on_behalf(self) -> bool:
@@ -303,7 +303,7 @@ class Hearing(models.Model):
         verbose_name_plural = "partshøringer"
 
     def __str__(self) -> str:
-        return f"Partshøring {self.sent_on}, frist {self.deadline}"
+        return f"Partshøring {kortdato(self.sent_on)}, frist {kortdato(self.deadline)}"
 
 
 # --- Letters --------------------------------------------------------------------------------
@@ -445,7 +445,7 @@ class Complaint(models.Model):
         verbose_name_plural = "klager"
 
     def __str__(self) -> str:
-        return f"Klage modtaget {self.received_on}"
+        return f"Klage modtaget {kortdato(self.received_on)}"
 
     @property
     def awaits_correction(self) -> bool:

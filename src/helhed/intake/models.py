@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from helhed.casework.models import Authority, BenefitArea, Case, Task
 from helhed.core.appendonly import AppendOnlyModel
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 from helhed.registry.models import Citizen, Representation
 
@@ -143,7 +144,7 @@ class Referral(models.Model):
         verbose_name_plural = "henvisninger"
 
     def __str__(self) -> str:
-        return f"Henvisning {self.referred_on} ({self.get_status_display()})"
+        return f"Henvisning {kortdato(self.referred_on)} ({self.get_status_display()})"
 
 
 class GuidanceChannel(models.TextChoices):
@@ -184,4 +185,4 @@ class GuidanceContact(AppendOnlyModel):
         indexes = [models.Index(fields=["citizen", "-contacted_on"])]
 
     def __str__(self) -> str:
-        return f"{self.contacted_on} {self.get_channel_display()}: {self.topic}"
+        return f"{kortdato(self.contacted_on)} {self.get_channel_display()}: {self.topic}"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from helhed.core.formats import kortdato, kroner
+from helhed.core.formats import kortdato, kroner, maaned
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupResult
 
@@ -299,7 +299,7 @@ class MonthlyReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "municipality", "month"], name="pool_report_once")]
 
     def __str__(self) -> str:
-        return f"{self.pool} – {self.municipality_id} – {self.month:%Y-%m}"
+        return f"{self.pool} – {self.municipality_id} – {maaned(self.month)}"
 
 
 class EvaluationExtract(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
 from helhed.core.cpr import decrypt_cpr, format_cpr
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 
 
@@ -154,7 +155,7 @@ class DigitalPostExemption(models.Model):
         verbose_name_plural = "fritagelser for Digital Post"
 
     def __str__(self) -> str:
-        return f"{self.get_ground_display()} ({self.registered_on} – {self.expires_on})"
+        return f"{self.get_ground_display()} ({kortdato(self.registered_on)} – {kortdato(self.expires_on)})"
 
     def is_active(self, today: datetime.date) -> bool:
         return self.registered_on <= today < self.expires_on
@@ -285,7 +286,7 @@ class SpecialNeedsAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_conclusion_display()} ({self.assessed_on})"
+        return f"{self.get_conclusion_display()} ({kortdato(self.assessed_on)})"
 
 
 class NemKontoChange(models.Model):
@@ -309,7 +310,7 @@ class NemKontoChange(models.Model):
         verbose_name_plural = "ændringer af NemKonto"
 
     def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.opened_on})"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({kortdato(self.opened_on)})"
 
 
 class ExplainLetterLine(models.Model):
@@ -359,4 +360,4 @@ class Move(AppendOnlyModel):
         verbose_name_plural = "flytninger"
 
     def __str__(self) -> str:
-        return f"{self.moved_on}: {self.from_municipality_id} til {self.to_municipality_id}"
+        return f"{kortdato(self.moved_on)}: {self.from_municipality_id} til {self.to_municipality_id}"

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from helhed.core.appendonly import AppendOnlyModel
+from helhed.core.formats import kortdato
 from helhed.core.models import Municipality
 from helhed.register.models import TargetGroupMember, TargetGroupResult
 from helhed.register.vocabulary import YDELSER
@@ -282,7 +283,7 @@ class CaseEvent(TwoDatedFact, AppendOnlyModel):
         verbose_name_plural = "hændelser i gennemgang"
 
     def __str__(self) -> str:
-        return f"{self.on}: {self.text}"
+        return f"{kortdato(self.on)}: {self.text}"
 
 
 class Source(models.TextChoices):
@@ -321,7 +322,7 @@ class Effort(TwoDatedFact):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} fra {self.starts_on}"
+        return f"{self.get_kind_display()} fra {kortdato(self.starts_on)}"
 
     @property
     def is_virksomhedsrettet(self) -> bool:
@@ -357,7 +358,7 @@ class BenefitPeriod(TwoDatedFact):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_ydelse_display()} fra {self.starts_on}"
+        return f"{self.get_ydelse_display()} fra {kortdato(self.starts_on)}"
 
 
 class FactDecision(AppendOnlyModel):
@@ -474,7 +475,7 @@ class RegisterImport(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "sha256"], name="review_register_import_once")]
 
     def __str__(self) -> str:
-        return f"{self.original_name} pr. {self.extract_on}"
+        return f"{self.original_name} pr. {kortdato(self.extract_on)}"
 
 
 class RegisterPeriod(models.Model):
@@ -496,4 +497,4 @@ class RegisterPeriod(models.Model):
         indexes = [models.Index(fields=["register_import", "case"])]
 
     def __str__(self) -> str:
-        return f"{self.ydelse} fra {self.starts_on}"
+        return f"{self.ydelse} fra {kortdato(self.starts_on)}"
