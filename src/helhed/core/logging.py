@@ -45,8 +45,9 @@ def redact_cpr(text: str) -> str:
     (DDMMYY-SSSS), that are not part of a longer run of digits, whose first six digits are a
     real date in the century the seventh digit gives (``is_cpr_date``), and that do not lie
     inside an identifier (a UUID or a run of 16 or more hex digits, see ``_HEX_ID``). Letters
-    or signs attached to the number do not save it: ``x1502851234`` and ``cpr=150285-1234``
-    are redacted. The modulus-11 check is not used: numbers without it are issued since 2007.
+    or signs attached to the number do not save it: an ``x`` or a ``cpr=`` written right before
+    it does not stop the redaction (tests/core/test_logging.py has the examples). The
+    modulus-11 check is not used: numbers without it are issued since 2007.
 
     The price of leaving identifiers whole: a CPR number glued to enough hex letters that
     the whole word is a 16-character hex run is not redacted (docs/operations.md)."""
