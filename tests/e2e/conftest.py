@@ -261,9 +261,11 @@ class Browser:
         return urlsplit(self.driver.current_url).path
 
     def reset(self) -> None:
-        """Forget the previous identity: log out by dropping every cookie."""
+        """Forget the previous identity: log out by dropping every cookie. WebDriver's
+        ``delete_all_cookies`` drops only the current page's cookies, so the browser's own
+        command clears them for every site."""
         self.driver.get("about:blank")
-        self.driver.delete_all_cookies()
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
 
     def links(self) -> list[str]:
         return self.driver.execute_script(
