@@ -25,7 +25,7 @@ import datetime
 import json
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,18 +93,19 @@ def open_checked(con: duckdb.DuckDBPyConnection, checked: CheckedInput) -> Itera
     block. Raises ``StaleCopy`` when the copy is not current or not whole."""
     copy = checked.copy
     copy.require_current(checked.source_sha256)
-    try:
-        with opened_sealed(checked.path, sha256=copy.sha256, suffix=".parquet") as clear:
-            literal = str(clear).replace("'", "''")
-            con.execute("CREATE OR REPLACE TEMP VIEW periods AS "
-                        f"SELECT cpr, kommunekode, ydelse, start, slut FROM read_parquet('{literal}')")
-            source = Source(path=clear, format="parquet", columns={
-                "cpr": "VARCHAR", "kommunekode": "SMALLINT", "ydelse": "VARCHAR", "start": "DATE", "slut": "DATE"})
-            yield Periods(source=source, rows=copy.rows, checked=True)
-    except FileNotFoundError:
-        raise StaleCopy("den kontrollerede kopi findes ikke.") from None
-    except EncryptedFileError as error:
-        raise StaleCopy(f"den kontrollerede kopi kan ikke bruges: {error}") from None
+    with ExitStack() as stack:
+        try:
+            clear = stack.enter_context(opened_sealed(checked.path, sha256=copy.sha256, suffix=".parquet"))
+        except FileNotFoundError:
+            raise StaleCopy("den kontrollerede kopi findes ikke.") from None
+        except EncryptedFileError as error:
+            raise StaleCopy(f"den kontrollerede kopi kan ikke bruges: {error}") from None
+        literal = str(clear).replace("'", "''")
+        con.execute("CREATE OR REPLACE TEMP VIEW periods AS "
+                    f"SELECT cpr, kommunekode, ydelse, start, slut FROM read_parquet('{literal}')")
+        source = Source(path=clear, format="parquet", columns={
+            "cpr": "VARCHAR", "kommunekode": "SMALLINT", "ydelse": "VARCHAR", "start": "DATE", "slut": "DATE"})
+        yield Periods(source=source, rows=copy.rows, checked=True)
 
 
 # -- a file on the command line: the copy and its manifest beside it ------------------------

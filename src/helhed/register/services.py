@@ -80,7 +80,8 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
                      today: datetime.date | None = None) -> TargetGroupResult:
     """Run a rule on a stored extract and store the result: rule name, version and
     parameters, the input's SHA-256, counts for all 98 municipalities and the members by
-    blind index. Refuses an extract whose file no longer matches its checksum."""
+    blind index. Reads the extract's checked copy while it is current; otherwise checks the
+    stored file (refused when it no longer matches its checksum) and writes the copy anew."""
     if not rules.has_perm("register.run_targetgroup", user):
         raise PermissionDenied
     try:
@@ -91,7 +92,8 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
     run = None
     copy = extract.checked_copy()
     if copy is not None:
-        checked = CheckedInput(path=_checked_path(extract), copy=copy, source_sha256=extract.sha256)
+        checked = CheckedInput(path=Path(extract.file.storage.path(extract.checked_name)), copy=copy,
+                               source_sha256=extract.sha256)
         try:
             run = engine.run_target_group(None, rule=rule, as_of=as_of, today=today, checked=checked)
         except StaleCopy as error:
@@ -142,15 +144,14 @@ def _run_on_stored_file(extract: RegisterExtract, *, rule, as_of: datetime.date,
     # removed as soon as the rule has run.
     changed = ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
                               code="checksum")
-    def write_copy(con, periods):
-        _write_checked_copy(extract, con, periods, today=today)
-
     try:
         with decrypted_copy(extract.file) as path:
             if engine.file_sha256(path) != extract.sha256:
                 raise changed
             try:
-                run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today, after_check=write_copy)
+                run = engine.run_target_group(
+                    path, rule=rule, as_of=as_of, today=today,
+                    after_check=lambda con, periods: _write_checked_copy(extract, con, periods, today=today))
             except RegisterInputError as error:
                 raise _input_error(error, extract.original_name) from None
     except EncryptedFileError:
