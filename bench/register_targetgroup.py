@@ -163,7 +163,7 @@ def main() -> None:
 
     figures: dict = {"as_of": AS_OF.isoformat(), "rule": RULE,
                      "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                                 "load_average_at_start": os.getloadavg()}}
+                                 "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}}
 
     # 1. National scale: import once, then the command on both paths, alternately.
     national = ensure_register(args.persons, args.seed, "parquet")
@@ -238,7 +238,7 @@ def main() -> None:
         **{f"speed-up_{path}": round(pandas_s / medians[path], 1) for path in medians},
     }
     print(json.dumps(figures["baseline"], indent=1), file=sys.stderr)
-    figures["machine"]["load_average_at_end"] = os.getloadavg()
+    figures["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results = HERE / "results" / "register_targetgroup.json"
     results.parent.mkdir(exist_ok=True)
     results.write_text(json.dumps(figures, indent=2) + "\n")
