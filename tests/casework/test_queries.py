@@ -132,3 +132,17 @@ def test_the_mailbox_costs_the_same_for_more_letters(client, worker, udk, karen,
     grow(8)
     with django_assert_num_queries(small):
         assert client.get("/sager/post/").status_code == 200
+
+
+def test_a_page_that_reads_a_column_left_out_by_defer_fails_naming_it(client, worker, karen, monkeypatch):
+    """The guard in ``count_queries``: every list and overview page above is rendered with the
+    columns its template reads; here the mailbox's query leaves out one its template shows."""
+    from helhed.casework import selectors
+
+    case_in(CaseStatus.DECIDED, citizen=karen, actor=worker)
+    outbox.deliver(now=NOW)
+    client.force_login(karen.user)
+    count_queries(client, "/sager/post/")
+    monkeypatch.setattr(selectors, "_LETTER_FIELDS", (*selectors._LETTER_FIELDS, "subject"))
+    with pytest.raises(AssertionError, match=r"/sager/post/ loads columns left out .* \['Letter.subject'\]"):
+        count_queries(client, "/sager/post/")

@@ -16,10 +16,21 @@ without ``MAGIC`` was written before files were encrypted: it is read as it is, 
 
 The register engine (DuckDB) reads a path, not a stream: ``decrypted_copy`` gives it a
 clear copy in a private temporary directory that is removed when the work is done.
+
+Working files that are read whole and often (the register engine's checked copy of an
+extract, read on every target-group run) are sealed instead (``seal_file``,
+``opened_sealed``): ``SEALED_MAGIC`` followed by chunks of AES-256-GCM, with a key derived
+from each of ``HELHED_CPR_KEYS`` by HKDF (the first seals, every key opens). AES-GCM runs at
+gigabytes a second where Fernet's base64 and CBC run at about 170 MB a second, so opening a
+national extract's copy takes a fraction of a second. Each chunk's associated data is its
+number and whether it is the last, so a changed, cut, reordered or extended file fails to
+open (``EncryptedFileError``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 import struct
@@ -29,13 +40,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import InvalidToken
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 
 from helhed.core.cpr import _fernet
 
 MAGIC = b"HELHED-ENC-1\n"
+SEALED_MAGIC = b"HELHED-GCM-1\n"  # the same length as MAGIC
 CHUNK = 1024 * 1024
 _LENGTH = struct.Struct(">I")
 
@@ -45,7 +62,8 @@ class EncryptedFileError(Exception):
 
 
 def is_encrypted(head: bytes) -> bool:
-    return head.startswith(MAGIC)
+    """Whether a file starting with ``head`` is encrypted (Fernet chunks or sealed)."""
+    return head.startswith((MAGIC, SEALED_MAGIC))
 
 
 def encrypt_stream(source: BinaryIO) -> Iterator[bytes]:
@@ -127,6 +145,9 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             raise ValueError("Krypterede filer kan kun åbnes til læsning; gem en ny fil i stedet.")
         raw = open(self.path(name), "rb")  # noqa: SIM115 (handed on to the File)
         head = raw.read(len(MAGIC))
+        if head == SEALED_MAGIC:
+            raw.close()
+            raise EncryptedFileError("En forseglet fil åbnes med opened_sealed, ikke gennem lageret.")
         if not is_encrypted(head):
             raw.seek(0)  # written before files were encrypted: read as it is
             return File(raw, name=name)
@@ -165,3 +186,95 @@ def decrypted_copy(field_file, *, suffix: str = "") -> Iterator[Path]:
             for chunk in iter(lambda: source.read(CHUNK), b""):
                 target.write(chunk)
         yield path
+
+
+SEALED_CHUNK = 4 * 1024 * 1024
+_SEALED_HEAD = struct.Struct(">12sI")  # nonce, length of the ciphertext (with its tag)
+
+
+def _sealing_keys() -> list[AESGCM]:
+    """One AES-256-GCM key per configured CPR key (HKDF-SHA256 of the Fernet key)."""
+    return [
+        AESGCM(HKDF(algorithm=SHA256(), length=32, salt=None, info=b"helhed sealed file")
+               .derive(base64.urlsafe_b64decode(key)))
+        for key in settings.HELHED_CPR_KEYS
+    ]
+
+
+def _chunk_data(index: int, last: bool) -> bytes:
+    return struct.pack(">Q?", index, last)
+
+
+def seal_file(source: Path, target: Path) -> str:
+    """Write ``source`` sealed to ``target`` (see the module docstring), through a partial
+    file beside it, so a crash leaves no half-written file. Returns the SHA-256 of the
+    sealed file, as it lies on disk."""
+    key = _sealing_keys()[0]
+    digest = hashlib.sha256(SEALED_MAGIC)
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".sealing-")
+    try:
+        with source.open("rb") as clear, os.fdopen(fd, "wb") as out:
+            out.write(SEALED_MAGIC)
+            index, chunk = 0, clear.read(SEALED_CHUNK)
+            while True:
+                following = clear.read(SEALED_CHUNK)
+                nonce = os.urandom(12)
+                sealed = key.encrypt(nonce, chunk, _chunk_data(index, not following))
+                block = _SEALED_HEAD.pack(nonce, len(sealed)) + sealed
+                digest.update(block)
+                out.write(block)
+                if not following:
+                    break
+                index, chunk = index + 1, following
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest()
+
+
+@contextmanager
+def opened_sealed(path: Path, *, sha256: str, suffix: str = "") -> Iterator[Path]:
+    """A clear copy of the sealed file ``path`` in a private temporary directory (mode 700),
+    removed when the block ends. The sealed file must have the SHA-256 ``sha256`` and open
+    with one of the configured keys, or ``EncryptedFileError`` is raised and nothing is
+    left behind."""
+    with tempfile.TemporaryDirectory(prefix="helhed-clear-") as tmp:
+        clear = Path(tmp) / f"fil{suffix}"
+        digest = hashlib.sha256()
+        with path.open("rb") as sealed, clear.open("wb") as out:
+            head = sealed.read(len(SEALED_MAGIC))
+            if head != SEALED_MAGIC:
+                raise EncryptedFileError("Filen er ikke en forseglet fil.")
+            digest.update(head)
+            keys, index, last = _sealing_keys(), 0, False
+            while header := sealed.read(_SEALED_HEAD.size):
+                if last:
+                    raise EncryptedFileError("Den forseglede fil har data efter sidste blok.")
+                if len(header) != _SEALED_HEAD.size:
+                    raise EncryptedFileError("Den forseglede fil er afkortet.")
+                nonce, length = _SEALED_HEAD.unpack(header)
+                block = sealed.read(length)
+                if len(block) != length:
+                    raise EncryptedFileError("Den forseglede fil er afkortet.")
+                digest.update(header)
+                digest.update(block)
+                for key in keys:
+                    for end in (False, True):
+                        try:
+                            out.write(key.decrypt(nonce, block, _chunk_data(index, end)))
+                        except InvalidTag:
+                            continue
+                        keys, last = [key], end  # the key that opened the first block opens the rest
+                        break
+                    else:
+                        continue
+                    break
+                else:
+                    raise EncryptedFileError("Filen kan ikke åbnes med de konfigurerede nøgler (ændret?).")
+                index += 1
+            if not last:
+                raise EncryptedFileError("Den forseglede fil er afkortet.")
+        if digest.hexdigest() != sha256:
+            raise EncryptedFileError("Filen passer ikke med sin SHA-256.")
+        yield clear

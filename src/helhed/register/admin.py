@@ -8,7 +8,9 @@ class RegisterExtractAdmin(admin.ModelAdmin):
     """Read-only: extracts are uploaded and checked through the register pages."""
 
     list_display = ["original_name", "description", "periods", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["original_name", "description", "sha256", "size", "periods", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["original_name", "description", "sha256", "size", "periods", "uploaded_by", "uploaded_at",
+                       "checked_name", "checked_source_sha256", "checked_sha256", "checked_rows", "checked_persons",
+                       "check_version", "checked_on"]
     exclude = ["file"]
 
     def has_add_permission(self, request):

@@ -17,12 +17,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from helhed.register.checked import CheckedInput, open_checked
 from helhed.register.kommuner import kommunekoder
 from helhed.register.periods import Periods, open_periods
 from helhed.register.targetgroups import TargetGroupRule
@@ -105,26 +106,39 @@ def run_target_group(
     today: datetime.date | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
+    checked: CheckedInput | None = None,
+    after_check: Callable[[duckdb.DuckDBPyConnection, Periods], None] | None = None,
 ) -> TargetGroupRun:
     """Run ``rule`` on the benefit periods in ``path`` for the reference date ``as_of``.
-    Raises ``RegisterInputError`` for bad input (before anything is computed)."""
+    Raises ``RegisterInputError`` for bad input (before anything is computed).
+
+    With ``checked`` the rule reads the checked copy instead, and ``path`` is not read
+    (``helhed.register.checked``; ``StaleCopy`` when the copy cannot be used). Without it,
+    ``after_check`` is called once the file has passed the checks (to write its copy)."""
     started = time.perf_counter()
     today = today or datetime.date.today()
     execute = run_query(progress)
     con = connect(threads=threads)
     timings: dict[str, float] = {}
-    try:
-        periods = open_periods(con, path, today=today, execute=execute)
+    # The clear copy of a checked copy lives until the rule has run (the stack closes it).
+    with ExitStack() as stack:
+        stack.callback(con.close)
+        if checked is not None:
+            periods = stack.enter_context(open_checked(con, checked))
+        else:
+            periods = open_periods(con, path, today=today, execute=execute)
         timings["check"] = time.perf_counter() - started
+        if checked is None and after_check is not None:
+            after_check(con, periods)
+            timings["copy"] = time.perf_counter() - started - timings["check"]
+        ruled = time.perf_counter()
         sql, params = rule.query(as_of)
         execute(con, f"CREATE TEMP TABLE members AS {sql}", params, f"Finder målgruppen ({rule.name})")
-        timings["rule"] = time.perf_counter() - started - timings["check"]
+        timings["rule"] = time.perf_counter() - ruled
         members = con.execute("SELECT * FROM members ORDER BY cpr").fetchall()
         counts = dict.fromkeys(kommunekoder(), 0)
         for code, n in con.execute("SELECT kommunekode, count(*) FROM members GROUP BY 1").fetchall():
             counts[code] = n
-    finally:
-        con.close()
     return TargetGroupRun(
         rule=rule, as_of=as_of, periods=periods, columns=("cpr", "kommunekode", *rule.figures),
         members=members, counts=counts, seconds=time.perf_counter() - started, parameters=rule.parameters(),

@@ -8,6 +8,7 @@ file, who ran it and when. Members are kept by the CPR blind index only, never t
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -40,6 +41,15 @@ class RegisterExtract(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="uploadet af")
     uploaded_at = models.DateTimeField("uploadet", default=timezone.now)
+    # The checked copy (helhed.register.checked): written when the file passed the checks,
+    # sealed, beside the stored file; the rules read it instead of checking the file again.
+    checked_name = models.CharField("kontrolleret kopi", max_length=200, blank=True)
+    checked_source_sha256 = models.CharField("kopien er lavet af (SHA-256)", max_length=64, blank=True)
+    checked_sha256 = models.CharField("kopiens SHA-256", max_length=64, blank=True)
+    checked_rows = models.BigIntegerField("kopiens antal perioder", null=True, blank=True)
+    checked_persons = models.BigIntegerField("kopiens antal personer", null=True, blank=True)
+    check_version = models.CharField("kontrollens version", max_length=16, blank=True)
+    checked_on = models.DateField("kontrolleret", null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -48,6 +58,21 @@ class RegisterExtract(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.original_name
+
+    def checked_copy(self):
+        """The record of the checked copy, or None when none has been written."""
+        from helhed.register.checked import CheckedCopy
+
+        if not self.checked_name:
+            return None
+        return CheckedCopy(source_sha256=self.checked_source_sha256, sha256=self.checked_sha256,
+                           rows=self.checked_rows, persons=self.checked_persons, check_version=self.check_version,
+                           checked_on=self.checked_on.isoformat())
+
+    def record_checked_copy(self, name: str, copy) -> None:
+        self.checked_name, self.checked_source_sha256, self.checked_sha256 = name, copy.source_sha256, copy.sha256
+        self.checked_rows, self.checked_persons, self.check_version = copy.rows, copy.persons, copy.check_version
+        self.checked_on = datetime.date.fromisoformat(copy.checked_on)
 
 
 class TargetGroupResult(models.Model):

@@ -205,6 +205,7 @@ def _shown(value) -> str:
 class Periods:
     source: Source
     rows: int
+    checked: bool = False  # read from the checked copy (``helhed.register.checked``)
 
 
 def open_periods(con: duckdb.DuckDBPyConnection, path: Path | str, *, today: datetime.date,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import tempfile
 from pathlib import Path
 
@@ -18,9 +19,12 @@ from helhed.core.cpr import cpr_blind_index
 from helhed.core.models import User
 from helhed.core.storage import EncryptedFileError, decrypted_copy
 from helhed.register import engine
+from helhed.register.checked import CheckedInput, StaleCopy, write_checked_copy
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
 from helhed.register.periods import RegisterInputError, open_periods
 from helhed.register.targetgroups import get_rule
+
+logger = logging.getLogger(__name__)
 
 MEMBER_BATCH = 5000
 
@@ -33,8 +37,9 @@ def _input_error(error: RegisterInputError, name: str) -> ValidationError:
 
 def upload_extract(*, user: User, upload, description: str = "", today: datetime.date | None = None
                    ) -> RegisterExtract:
-    """Check an uploaded extract of benefit periods and keep it. A file with bad input is
-    refused with ``ValidationError`` (naming the row and the problem) and not kept."""
+    """Check an uploaded extract of benefit periods and keep it, with its checked copy
+    (``helhed.register.checked``) beside it. A file with bad input is refused with
+    ``ValidationError`` (naming the row and the problem) and not kept."""
     if not rules.has_perm("register.run_targetgroup", user):
         raise PermissionDenied
     today = today or timezone.localdate()
@@ -49,22 +54,25 @@ def upload_extract(*, user: User, upload, description: str = "", today: datetime
                 handle.write(chunk)
         con = engine.connect()
         try:
-            periods = open_periods(con, path, today=today)
-        except RegisterInputError as error:
-            raise _input_error(error, name) from None
+            try:
+                periods = open_periods(con, path, today=today)
+            except RegisterInputError as error:
+                raise _input_error(error, name) from None
+            extract = RegisterExtract(original_name=name, description=description.strip()[:200],
+                                      sha256=digest.hexdigest(), size=size, periods=periods.rows, uploaded_by=user)
+            # The files are encrypted and written before the row, outside any transaction, so
+            # the database's write lock is held for one insert only; a failed insert removes them.
+            with path.open("rb") as handle:
+                extract.file.save(path.name, File(handle), save=False)
+            try:
+                _write_checked_copy(extract, con, periods, today=today)
+                extract.save(force_insert=True)
+            except BaseException:
+                extract.file.delete(save=False)
+                _checked_path(extract).unlink(missing_ok=True)
+                raise
         finally:
             con.close()
-        extract = RegisterExtract(original_name=name, description=description.strip()[:200],
-                                  sha256=digest.hexdigest(), size=size, periods=periods.rows, uploaded_by=user)
-        # The file is encrypted and written before the row, outside any transaction, so the
-        # database's write lock is held for one insert only; a failed insert removes the file.
-        with path.open("rb") as handle:
-            extract.file.save(path.name, File(handle), save=False)
-        try:
-            extract.save(force_insert=True)
-        except BaseException:
-            extract.file.delete(save=False)
-            raise
     return extract
 
 
@@ -72,27 +80,27 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
                      today: datetime.date | None = None) -> TargetGroupResult:
     """Run a rule on a stored extract and store the result: rule name, version and
     parameters, the input's SHA-256, counts for all 98 municipalities and the members by
-    blind index. Refuses an extract whose file no longer matches its checksum."""
+    blind index. Reads the extract's checked copy while it is current; otherwise checks the
+    stored file (refused when it no longer matches its checksum) and writes the copy anew."""
     if not rules.has_perm("register.run_targetgroup", user):
         raise PermissionDenied
     try:
         rule = get_rule(rule_name)
     except KeyError as error:
         raise ValidationError(str(error.args[0]), code="rule") from None
-    # The stored file is encrypted (helhed.core.storage); DuckDB reads a clear copy that is
-    # removed as soon as the rule has run.
-    changed = ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
-                              code="checksum")
-    try:
-        with decrypted_copy(extract.file) as path:
-            if engine.file_sha256(path) != extract.sha256:
-                raise changed
-            try:
-                run = engine.run_target_group(path, rule=rule, as_of=as_of, today=today or timezone.localdate())
-            except RegisterInputError as error:
-                raise _input_error(error, extract.original_name) from None
-    except EncryptedFileError:
-        raise changed from None
+    today = today or timezone.localdate()
+    run = None
+    copy = extract.checked_copy()
+    if copy is not None:
+        checked = CheckedInput(path=Path(extract.file.storage.path(extract.checked_name)), copy=copy,
+                               source_sha256=extract.sha256)
+        try:
+            run = engine.run_target_group(None, rule=rule, as_of=as_of, today=today, checked=checked)
+        except StaleCopy as error:
+            # Never used as it is: the stored file is checked again and the copy written anew.
+            logger.warning("Register extract %s: %s The file is checked again.", extract.pk, error)
+    if run is None:
+        run = _run_on_stored_file(extract, rule=rule, as_of=as_of, today=today)
     figure_columns = run.columns[2:]
     with transaction.atomic():
         result = TargetGroupResult.objects.create(
@@ -113,3 +121,40 @@ def run_target_group(*, user: User, extract: RegisterExtract, rule_name: str, as
                 batch.clear()
         TargetGroupMember.objects.bulk_create(batch)
     return result
+
+
+def _checked_path(extract: RegisterExtract) -> Path:
+    """The checked copy lies beside the stored (encrypted) extract."""
+    return Path(extract.file.storage.path(extract.file.name + ".checked"))
+
+
+def _write_checked_copy(extract: RegisterExtract, con, periods, *, today: datetime.date) -> None:
+    """Write the checked copy of the rows just checked on ``con`` and record it on ``extract``
+    (not saved)."""
+    target = _checked_path(extract)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = write_checked_copy(con, periods, target, source_sha256=extract.sha256, today=today)
+    extract.record_checked_copy(extract.file.name + ".checked", copy)
+
+
+def _run_on_stored_file(extract: RegisterExtract, *, rule, as_of: datetime.date, today: datetime.date):
+    """Check the stored file itself and run the rule on it; the checked copy is written anew
+    on the way (an extract from before the copies, or one whose copy could not be used)."""
+    # The stored file is encrypted (helhed.core.storage); DuckDB reads a clear copy that is
+    # removed as soon as the rule has run.
+    changed = ValidationError("Udtrækkets fil er ændret siden upload (SHA-256 passer ikke). Upload den igen.",
+                              code="checksum")
+    try:
+        with decrypted_copy(extract.file) as path:
+            if engine.file_sha256(path) != extract.sha256:
+                raise changed
+            try:
+                run = engine.run_target_group(
+                    path, rule=rule, as_of=as_of, today=today,
+                    after_check=lambda con, periods: _write_checked_copy(extract, con, periods, today=today))
+            except RegisterInputError as error:
+                raise _input_error(error, extract.original_name) from None
+    except EncryptedFileError:
+        raise changed from None
+    extract.save(update_fields=[f.name for f in RegisterExtract._meta.fields if f.name.startswith("check")])
+    return run

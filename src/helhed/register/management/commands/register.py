@@ -1,8 +1,15 @@
 """``helhed register``: the register engine on the command line.
 
+    helhed register check --periods FILE
     helhed register targetgroup --periods FILE --as-of YYYY-MM-DD --rule NAME [--out FILE] [--by-kommune]
     helhed register import-dream FILE --codes MAP.csv --out PERIODS
     helhed register rules
+
+``check`` checks the file once and writes its checked copy beside it (``FILE.checked``,
+sealed, with the manifest ``FILE.checked.json``; ``helhed.register.checked``). ``targetgroup``
+then reads the copy instead of checking the file again, as long as the file still has the
+SHA-256 the manifest records and the copy is whole; otherwise it says why on standard error
+and checks the file itself. The result is the same either way.
 
 Bad input stops the command with a message naming the file, the row and the problem (never
 a CPR number), exit status 2, and no output file. Output is written to a temporary file
@@ -11,7 +18,9 @@ beside the target and renamed at the end. No database is needed.
 
 from __future__ import annotations
 
+import datetime
 import sys
+import time
 from contextlib import nullcontext
 
 from django.core.management.base import CommandParser
@@ -19,8 +28,24 @@ from django.core.management.base import CommandParser
 from helhed.core.commands import Command as HelhedCommand
 from helhed.core.commands import count
 from helhed.core.commands import iso_date as _date
+from helhed.register.checked import (
+    CheckedInput,
+    StaleCopy,
+    copy_path,
+    read_manifest,
+    write_checked_copy,
+    write_manifest,
+)
 from helhed.register.dream import import_dream
-from helhed.register.engine import atomic_output, run_target_group, write_counts, write_members
+from helhed.register.engine import (
+    atomic_output,
+    connect,
+    file_sha256,
+    run_target_group,
+    write_counts,
+    write_members,
+)
+from helhed.register.periods import inspect_source, open_periods
 from helhed.register.targetgroups import RULES, get_rule
 
 
@@ -33,6 +58,10 @@ class Command(HelhedCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
                                     title="underkommandoer")
         # Django's CommandParser needs `called_from_command_line` on every sub-parser.
+        check = sub.add_parser("check", help="Kontrollér en fil én gang og gem den kontrollerede kopi ved siden af.",
+                               called_from_command_line=parser.called_from_command_line)
+        check.add_argument("--periods", required=True, metavar="FILE",
+                           help="ydelsesperioder, CSV eller Parquet (cpr,kommunekode,ydelse,start,slut)")
         target = sub.add_parser("targetgroup", help="Find en målgruppe på en skæringsdato.",
                                 called_from_command_line=parser.called_from_command_line)
         target.add_argument("--periods", required=True, metavar="FILE",
@@ -59,6 +88,8 @@ class Command(HelhedCommand):
     def handle(self, *args, subcommand, **options):
         if subcommand == "targetgroup":
             self.targetgroup(**options)
+        elif subcommand == "check":
+            self.check(**options)
         elif subcommand == "import-dream":
             self.import_dream(**options)
         else:
@@ -67,8 +98,14 @@ class Command(HelhedCommand):
     def targetgroup(self, *, periods, as_of, rule, out, by_kommune, threads, progress, **options):
         chosen = get_rule(rule)
         show = sys.stderr.isatty() if progress is None else progress
+        checked = self._checked_input(periods)
         with _progress_bar(show) as report:
-            run = run_target_group(periods, rule=chosen, as_of=as_of, progress=report, threads=threads)
+            try:
+                run = run_target_group(periods, rule=chosen, as_of=as_of, progress=report, threads=threads,
+                                       checked=checked)
+            except StaleCopy as error:
+                self.stderr.write(style_func=_plain, msg=f"{error} Filen kontrolleres i stedet.")
+                run = run_target_group(periods, rule=chosen, as_of=as_of, progress=report, threads=threads)
         write = write_counts if by_kommune else write_members
         if out:
             with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
@@ -77,7 +114,37 @@ class Command(HelhedCommand):
             write(run, self.stdout)
         self.stderr.write(style_func=_plain, msg=
             f"{rule} (version {chosen.version}) pr. {as_of.isoformat()}: {run.total:,} personer "
-            f"ud af {run.periods.rows:,} perioder på {run.seconds:.1f} s.".replace(",", ".")
+            f"ud af {run.periods.rows:,} perioder på {run.seconds:.1f} s"
+            f"{' (kontrolleret kopi)' if run.periods.checked else ''}.".replace(",", ".")
+        )
+
+    def _checked_input(self, periods) -> CheckedInput | None:
+        """The checked copy beside ``periods`` with the file's SHA-256, when there is a manifest."""
+        try:
+            copy = read_manifest(periods)
+        except StaleCopy as error:
+            self.stderr.write(style_func=_plain, msg=f"{error} Filen kontrolleres i stedet.")
+            return None
+        if copy is None:
+            return None
+        inspect_source(periods)  # a missing or unreadable file: the usual message
+        return CheckedInput(path=copy_path(periods), copy=copy, source_sha256=file_sha256(periods))
+
+    def check(self, *, periods, **options):
+        started = time.perf_counter()
+        source = inspect_source(periods).path
+        today = datetime.date.today()
+        con = connect()
+        try:
+            periods = open_periods(con, source, today=today)
+            copy = write_checked_copy(con, periods, copy_path(source), source_sha256=file_sha256(source),
+                                      today=today)
+        finally:
+            con.close()
+        write_manifest(source, copy)
+        self.stderr.write(style_func=_plain, msg=
+            f"{copy.rows:,} perioder for {copy.persons:,} personer er kontrolleret; den kontrollerede kopi "
+            f"er {copy_path(source)} ({time.perf_counter() - started:.1f} s).".replace(",", ".")
         )
 
     def import_dream(self, *, file, codes, out, **options):
