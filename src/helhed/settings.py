@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -233,6 +234,13 @@ HELHED_OIDC_STAFF = {
     "family_name_claim": os.environ.get("HELHED_OIDC_STAFF_FAMILY_NAME_CLAIM", "family_name"),
     "email_claim": os.environ.get("HELHED_OIDC_STAFF_EMAIL_CLAIM", "email"),
 }
+
+
+def _issuer_origins(*providers: dict) -> list[str]:
+    origins = {"{0.scheme}://{0.netloc}".format(urlsplit(p["issuer"])) for p in providers if p["issuer"]}
+    return sorted(origins)
+
+
 # Seconds of clock difference allowed when an ID token's times are checked.
 HELHED_OIDC_LEEWAY = int(os.environ.get("HELHED_OIDC_LEEWAY_SECONDS", "60"))
 AUTH_PASSWORD_VALIDATORS = [
@@ -285,7 +293,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Logging out sends the logout form on to the provider's end-session endpoint.
+        "form-action": ["'self'", *_issuer_origins(HELHED_OIDC_CITIZEN, HELHED_OIDC_STAFF)],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -94,7 +94,8 @@ def verified_claims(request, provider: str) -> tuple[dict, str]:
                             "exp": {"essential": True}, "nonce": {"essential": True}},
         )
     except (OAuthError, JoseError, RequestException, KeyError, ValueError) as error:
-        logger.warning("OpenID Connect login refused (%s): %s", provider, type(error).__name__)
+        logger.warning("OpenID Connect login refused (%s): %s %s", provider, type(error).__name__,
+                       getattr(error, "description", "") or "")
         raise LoginRefused("failed") from error
     claims = token.get("userinfo")
     if not claims:
