@@ -200,7 +200,7 @@ class StaffGroupRole(models.Model):
 
     group = models.CharField(
         "gruppe", max_length=200, unique=True,
-        help_text="Gruppens navn nøjagtigt som organisationens login sender det (fx i claimet groups).",
+        help_text="Gruppens navn nøjagtigt som organisationens login sender det.",
     )
     role = models.CharField("rolle", max_length=32, choices=[c for c in Role.choices if c[0] != Role.CITIZEN])
     municipalities = models.ManyToManyField(

@@ -48,7 +48,7 @@ STAFF_PURPOSE = "Betjening af borgeren: ansøgning og hjælp"
 STATISTICS_MONTHS = 24
 
 
-security_log = logging.getLogger("helhed.security")
+logger = logging.getLogger("helhed.security")
 
 
 def _today():
@@ -240,7 +240,7 @@ def act_for(request):
     if request.method == "POST":
         chosen = request.POST.get("for", "")
         if chosen == "self":
-            security_log.info("Acts for: user %s chose themself", request.user.uuid)
+            logger.info("Acts for: user %s chose themself", request.user.uuid)
             return redirect("registry:my_data")
         try:
             citizen_id = uuid.UUID(chosen)
@@ -248,7 +248,7 @@ def act_for(request):
             raise Http404(selectors.NOT_FOUND) from None
         citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today,
                                                    audit_what="Valgt at handle for borgeren med fuldmagt")
-        security_log.info("Acts for: user %s chose to act for citizen %s", request.user.uuid, citizen.pk)
+        logger.info("Acts for: user %s chose to act for citizen %s", request.user.uuid, citizen.pk)
         return redirect("intake:helping_citizen", citizen.pk)
     helped = selectors.helped_citizens(user=request.user, today=today, channel="web")
     return render(request, "intake/act_for.html", {"helped": helped})

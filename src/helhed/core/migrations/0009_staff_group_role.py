@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='StaffGroupRole',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(help_text='Gruppens navn nøjagtigt som organisationens login sender det (fx i claimet groups).', max_length=200, unique=True, verbose_name='gruppe')),
+                ('group', models.CharField(help_text='Gruppens navn nøjagtigt som organisationens login sender det.', max_length=200, unique=True, verbose_name='gruppe')),
                 ('role', models.CharField(choices=[('caseworker', 'Sagsbehandler (kommune)'), ('borgerservice', 'Borgerservicemedarbejder (kommune)'), ('jobcentre_manager', 'Jobcenterleder (kommune)'), ('udk_staff', 'Medarbejder i Udbetaling Danmark'), ('pool_officer', 'Puljeansvarlig i ministeriet'), ('userorg_member', 'Medarbejder i brugerorganisation'), ('partnership_member', 'Medlem af partnerskabet om kontantadgang'), ('administrator', 'Administrator')], max_length=32, verbose_name='rolle')),
                 ('organisation', models.CharField(blank=True, max_length=128, verbose_name='organisation')),
                 ('municipalities', models.ManyToManyField(blank=True, help_text='Kommunale roller ser kun borgere i disse kommuner.', related_name='+', to='core.municipality', verbose_name='kommuner')),
