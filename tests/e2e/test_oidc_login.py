@@ -11,13 +11,8 @@ and the provider. Each new page is checked with axe, as every page behind login 
 from __future__ import annotations
 
 import datetime
-import json
-import socket
-import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -27,30 +22,9 @@ from helhed.core.roles import Role
 from helhed.registry import services as registry
 from tests.e2e.conftest import report
 from tests.factories import fictional_cpr, make_citizen
+from tests.oidc import _clock, citizen_claims, running_provider, use_provider  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.e2e
-
-PROVIDER_SCRIPT = Path(django_settings.BASE_DIR) / "tests" / "oidc" / "provider.mjs"
-CPR, NAME, LOA = ("https://data.gov.dk/model/core/eid/cprNumber", "https://data.gov.dk/model/core/eid/fullName",
-                  "https://data.gov.dk/concept/core/nsis/loa")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _citizen_claims(cpr: str, name: str, loa: str = "Substantial") -> dict:
-    return {CPR: cpr.replace("-", ""), NAME: name, LOA: loa}
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    """These tests run on the wall clock, not the suite's fixed day: the browser keeps the
-    provider's cookies and the provider stamps its tokens by the real time, which no test can
-    move. Nothing here depends on the date: every date is counted from today."""
-    yield
 
 
 @pytest.fixture
@@ -64,14 +38,11 @@ def universe(transactional_db, django_db_serialized_rollback, live_server, setti
     mapping = StaffGroupRole.objects.create(group="helhed-sagsbehandlere-aarhus", role=Role.CASEWORKER,
                                             organisation="Aarhus Kommune")
     mapping.municipalities.set([751])
-
-    port = _free_port()
-    base = live_server.url
-    karen_claims = _citizen_claims(karen.cpr, "Karen Holm")
+    karen_claims = citizen_claims(karen.cpr, "Karen Holm")
     accounts = [
         {"id": "karen", "claims": karen_claims},
-        {"id": "karen-lav", "claims": _citizen_claims(karen.cpr, "Karen Holm", loa="Low")},
-        {"id": "ukendt", "claims": _citizen_claims(fictional_cpr(datetime.date(1991, 1, 9), "M"), "Ukendt Borger")},
+        {"id": "karen-lav", "claims": citizen_claims(karen.cpr, "Karen Holm", loa="Low")},
+        {"id": "ukendt", "claims": citizen_claims(fictional_cpr(datetime.date(1991, 1, 9), "M"), "Ukendt Borger")},
         {"id": "manipuleret", "claims": karen_claims, "idToken": "tampered"},
         {"id": "genbrugt", "claims": karen_claims, "idToken": "replayed"},
         {"id": "udloebet", "claims": karen_claims, "idToken": "expired"},
@@ -79,33 +50,9 @@ def universe(transactional_db, django_db_serialized_rollback, live_server, setti
                                            "groups": ["alle-ansatte", "helhed-sagsbehandlere-aarhus"]}},
         {"id": "kantine", "claims": {"given_name": "Kim", "family_name": "Lund", "groups": ["alle-ansatte"]}},
     ]
-    clients = [
-        {"id": who, "secret": f"hemmelighed-{who}", "redirect_uris": [f"{base}/log-ind/{path}/svar/"],
-         "post_logout_redirect_uris": [f"{base}/log-ind/"]}
-        for who, path in (("borger", "mitid"), ("medarbejder", "organisation"))
-    ]
-    config = tmp_path / "provider.json"
-    config.write_text(json.dumps({
-        "port": port, "clients": clients, "accounts": accounts,
-        "scopes": {"mitid": [NAME, LOA], "ssn": [CPR], "profile": ["given_name", "family_name"],
-                   "email": ["email"], "groups": ["groups"]},
-    }))
-    provider = subprocess.Popen(["node", str(PROVIDER_SCRIPT), str(config)],  # noqa: S603, S607
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        ready = provider.stdout.readline()
-        assert ready.startswith("ready "), "the OpenID provider did not start"
-        issuer = ready.split()[1]
-        settings.HELHED_OIDC_CITIZEN = {**settings.HELHED_OIDC_CITIZEN, "issuer": issuer,
-                                        "client_id": "borger", "client_secret": "hemmelighed-borger"}
-        settings.HELHED_OIDC_STAFF = {**settings.HELHED_OIDC_STAFF, "issuer": issuer,
-                                      "client_id": "medarbejder", "client_secret": "hemmelighed-medarbejder"}
-        policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**policy, "form-action": ["'self'", issuer]}}
-        yield {"base": base, "karen": karen, "ole": ole}
-    finally:
-        provider.terminate()
-        provider.wait(timeout=10)
+    with running_provider(tmp_path, live_server.url, accounts) as issuer:
+        use_provider(settings, issuer)
+        yield {"base": live_server.url, "karen": karen, "ole": ole}
 
 
 def _wait_for(driver, predicate, what: str):

@@ -13,7 +13,8 @@
 // token, to prove the relying party refuses it:
 //   "tampered": the payload is changed after signing (the signature no longer matches);
 //   "replayed": the ID token issued before this one is handed out again (its nonce is old);
-//   "expired":  the payload is signed again by the provider's own key with an expiry in the past.
+//   "expired":  the payload is signed again by the provider's own key with an expiry in the past;
+//   "other_audience": signed again by the provider's own key, but for another client.
 import { readFileSync } from "node:fs";
 
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
@@ -77,12 +78,13 @@ provider.use(async (ctx, next) => {
     ctx.body = { ...ctx.body, id_token: `${header}.${b64({ ...payload, sub: `${payload.sub}x` })}.${signature}` };
   } else if (way === "replayed" && previousIdToken) {
     ctx.body = { ...ctx.body, id_token: previousIdToken };
-  } else if (way === "expired") {
+  } else if (way === "expired" || way === "other_audience") {
     const now = Math.floor(Date.now() / 1000);
-    const stale = await new SignJWT({ ...payload, iat: now - 3600, exp: now - 1800 })
+    const changed = way === "expired" ? { iat: now - 3600, exp: now - 1800 } : { aud: "en-anden-tjeneste" };
+    const resigned = await new SignJWT({ ...payload, ...changed })
       .setProtectedHeader({ alg: "RS256", kid: signingJwk.kid, typ: "JWT" })
       .sign(signingKey);
-    ctx.body = { ...ctx.body, id_token: stale };
+    ctx.body = { ...ctx.body, id_token: resigned };
   }
   previousIdToken = issued;
 });
