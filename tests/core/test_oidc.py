@@ -9,10 +9,9 @@ from helhed.core import oidc
 from helhed.core.models import StaffGroupRole, User
 from helhed.core.roles import Role
 from tests.factories import UserFactory, make_citizen
+from tests.oidc import CPR, LOA, NAME
 
 pytestmark = pytest.mark.django_db
-
-CPR, LOA = "https://data.gov.dk/model/core/eid/cprNumber", "https://data.gov.dk/concept/core/nsis/loa"
 
 
 @pytest.fixture
@@ -71,7 +70,9 @@ def test_a_known_citizen_gets_a_login_linked_to_the_record(providers):
     user = oidc.citizen_user({CPR: karen.cpr.replace("-", ""), LOA: "High"})
     karen.refresh_from_db()
     assert karen.user == user and user.role == Role.CITIZEN and not user.has_usable_password()
-    assert oidc.citizen_user({CPR: karen.cpr, LOA: "Substantial"}) == user
+    assert user.get_full_name() == "Karen Holm"  # the record's name when MitID gives none
+    again = oidc.citizen_user({CPR: karen.cpr, LOA: "Substantial", NAME: "Karen Marie Holm"})
+    assert again == user and (again.first_name, again.last_name) == ("Karen Marie", "Holm")
 
 
 @pytest.mark.parametrize(("claims", "reason"), [({LOA: "Low"}, "loa"), ({}, "loa"),

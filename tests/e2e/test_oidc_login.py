@@ -120,6 +120,7 @@ def test_logging_in_with_mitid_and_the_organisations_login(universe, browser):
         assert not driver.find_elements(By.CSS_SELECTOR, "form.helhed-logout"), f"{account} got a session"
         if account in ("karen-lav", "ukendt"):
             checks.append(browser.check_page("anonym", state=f"afvist: {heading}"))
+            assert driver.find_elements(By.LINK_TEXT, "Log ud af login-tjenesten"), f"{account}: no way out"
     assert User.objects.filter(role=Role.CITIZEN).count() == 1, "a login created a citizen"
 
     staff_citizen_count = User.objects.count()

@@ -125,15 +125,21 @@ def citizen_user(claims: dict) -> User:
             raise LoginRefused("unknown_citizen")
         user = citizen.user
         if user is None:
-            user = User(username=f"borger-{citizen.pk}", first_name=citizen.first_name,
-                        last_name=citizen.last_name, role=Role.CITIZEN)
+            user = User(username=f"borger-{citizen.pk}", role=Role.CITIZEN)
             user.set_unusable_password()
-            user.save()
+        if user.role != Role.CITIZEN or not user.is_active or (user.is_demo and not settings.DEMO_MODE):
+            logger.warning("MitID login refused: the citizen's login %s is blocked", user.uuid)
+            raise LoginRefused("blocked")
+        # The name MitID gives (the person's own, as the read log shows who acted), else the record's.
+        full_name = str(claims.get(c["name_claim"]) or "").strip()
+        first, _, last = full_name.rpartition(" ")
+        if not first:
+            first, last = citizen.first_name, citizen.last_name
+        user.first_name, user.last_name = first[:150], last[:150]
+        user.save()
+        if citizen.user_id != user.pk:
             citizen.user = user
             citizen.save(update_fields=["user"])
-    if user.role != Role.CITIZEN or not user.is_active or (user.is_demo and not settings.DEMO_MODE):
-        logger.warning("MitID login refused: the citizen's login %s is blocked", user.uuid)
-        raise LoginRefused("blocked")
     return user
 
 

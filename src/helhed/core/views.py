@@ -127,14 +127,19 @@ def oidc_callback(request, provider: str):
     name, or a Danish page saying why not. A citizen who holds a power of attorney in force
     chooses next whom to act for."""
     _oidc_provider(provider)
+    session_data = None
     try:
         claims, id_token = oidc.verified_claims(request, provider)
+        session_data = {"provider": provider, "id_token": id_token}
         user = oidc.citizen_user(claims) if provider == oidc.CITIZEN else oidc.staff_user(claims)
     except oidc.LoginRefused as refused:
+        # The provider's session goes on; a link ends it, so that another person can log in.
         title, message = LOGIN_REFUSALS[refused.reason]
-        return render(request, "core/error.html", {"title": title, "message": message}, status=403)
+        provider_logout = oidc.logout_url(request, session_data, request.build_absolute_uri(reverse("core:login")))
+        return render(request, "core/error.html", {"title": title, "message": message,
+                                                   "provider_logout": provider_logout}, status=403)
     login(request, user, backend=oidc.BACKEND)
-    request.session[oidc.SESSION_KEY] = {"provider": provider, "id_token": id_token}
+    request.session[oidc.SESSION_KEY] = session_data
     logger.info("Login through OpenID Connect (%s): user %s", provider, user.uuid)
     if provider == oidc.CITIZEN and oidc.represents_anyone(user):
         return redirect("intake:act_for")
@@ -145,9 +150,8 @@ def oidc_callback(request, provider: str):
 def logout_view(request):
     """Log out of helhed, and, for a session that came from a provider, of the provider too
     (RP-initiated logout): the browser is sent to its end-session endpoint and back."""
-    session_data = request.session.get(oidc.SESSION_KEY)
     back = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
-    provider_logout = oidc.logout_url(request, session_data, back)
+    provider_logout = oidc.logout_url(request, request.session.get(oidc.SESSION_KEY), back)
     logout(request)
     return redirect(provider_logout or settings.LOGOUT_REDIRECT_URL)
 
