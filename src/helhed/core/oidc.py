@@ -118,7 +118,7 @@ def citizen_user(claims: dict) -> User:
     from helhed.registry.models import Citizen
 
     with transaction.atomic():
-        citizen = Citizen.objects.select_for_update().select_related("user").filter(
+        citizen = Citizen.objects.select_for_update().filter(
             cpr_index=cpr_blind_index(number)).first()
         if citizen is None:
             logger.warning("MitID login refused: the citizen is not registered in helhed")
