@@ -85,6 +85,16 @@ def test_a_citizen_login_is_refused_below_the_level_or_without_a_cpr_number(prov
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize("block", ["inactive", "demo user outside demo mode"])
+def test_a_blocked_or_demo_citizen_login_is_refused(providers, block):
+    karen = make_citizen()
+    user = oidc.citizen_user({CPR: karen.cpr, LOA: "High"})
+    User.objects.filter(pk=user.pk).update(**({"is_active": False} if block == "inactive" else {"is_demo": True}))
+    with pytest.raises(oidc.LoginRefused) as refused:
+        oidc.citizen_user({CPR: karen.cpr, LOA: "High"})
+    assert refused.value.reason == "blocked"
+
+
 def test_with_an_organisation_provider_only_a_superuser_logs_in_with_a_password(providers, rf):
     UserFactory(username="sagsbehandler", password="hemmelig-kode-1")
     User.objects.create_superuser("nødadmin", password="hemmelig-kode-2")
