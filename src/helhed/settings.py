@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -192,10 +193,56 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "helhed.core.auth.HelhedModelBackend",
+    "helhed.core.auth.OpenIDConnectBackend",
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+# Login through OpenID Connect (helhed.core.oidc; docs/operations.md, "Log ind med MitID og
+# organisationens login"). A provider without an issuer is not used: the login page then offers
+# only what is configured. Citizens: MitID through NemLog-in, matched by CPR number; the claim
+# names are NemLog-in's (its OIDC integration guide) and can be changed without a release.
+HELHED_OIDC_CITIZEN = {
+    "issuer": os.environ.get("HELHED_OIDC_CITIZEN_ISSUER", ""),
+    "client_id": os.environ.get("HELHED_OIDC_CITIZEN_CLIENT_ID", ""),
+    "client_secret": os.environ.get("HELHED_OIDC_CITIZEN_CLIENT_SECRET", ""),
+    "scope": os.environ.get("HELHED_OIDC_CITIZEN_SCOPE", "openid mitid ssn"),
+    "cpr_claim": os.environ.get("HELHED_OIDC_CITIZEN_CPR_CLAIM", "https://data.gov.dk/model/core/eid/cprNumber"),
+    "name_claim": os.environ.get("HELHED_OIDC_CITIZEN_NAME_CLAIM", "https://data.gov.dk/model/core/eid/fullName"),
+    "loa_claim": os.environ.get("HELHED_OIDC_CITIZEN_LOA_CLAIM", "https://data.gov.dk/concept/core/nsis/loa"),
+    # NSIS "betydelig" (Substantial) or higher: personal data asks for it.
+    "loa_accepted": _env_list("HELHED_OIDC_CITIZEN_LOA_ACCEPTED", "Substantial,High"),
+    # NemLog-in's own representation (fuldmagt) claims: read in a later step; named here so
+    # that an installation can set them with its integration agreement.
+    "representation_claims": _env_list("HELHED_OIDC_CITIZEN_REPRESENTATION_CLAIMS", ""),
+}
+# Staff: the organisation's own provider (the municipality's or Udbetaling Danmark's). Groups
+# map to a role and municipalities through the admin ("Grupper fra organisationens login").
+HELHED_OIDC_STAFF = {
+    "issuer": os.environ.get("HELHED_OIDC_STAFF_ISSUER", ""),
+    "client_id": os.environ.get("HELHED_OIDC_STAFF_CLIENT_ID", ""),
+    "client_secret": os.environ.get("HELHED_OIDC_STAFF_CLIENT_SECRET", ""),
+    "scope": os.environ.get("HELHED_OIDC_STAFF_SCOPE", "openid profile email groups"),
+    "groups_claim": os.environ.get("HELHED_OIDC_STAFF_GROUPS_CLAIM", "groups"),
+    "given_name_claim": os.environ.get("HELHED_OIDC_STAFF_GIVEN_NAME_CLAIM", "given_name"),
+    "family_name_claim": os.environ.get("HELHED_OIDC_STAFF_FAMILY_NAME_CLAIM", "family_name"),
+    "email_claim": os.environ.get("HELHED_OIDC_STAFF_EMAIL_CLAIM", "email"),
+}
+
+
+def _issuer_origins(*providers: dict) -> list[str]:
+    origins = {"{0.scheme}://{0.netloc}".format(urlsplit(p["issuer"])) for p in providers if p["issuer"]}
+    return sorted(origins)
+
+
+# Seconds of clock difference allowed when an ID token's times are checked.
+HELHED_OIDC_LEEWAY = int(os.environ.get("HELHED_OIDC_LEEWAY_SECONDS", "60"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -246,7 +293,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Logging out sends the logout form on to the provider's end-session endpoint.
+        "form-action": ["'self'", *_issuer_origins(HELHED_OIDC_CITIZEN, HELHED_OIDC_STAFF)],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

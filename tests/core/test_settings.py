@@ -30,13 +30,24 @@ def production_env(tmp_path):
         "HELHED_ALLOWED_HOSTS": "helhed.example.dk",
         "HELHED_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        **{f"HELHED_OIDC_{who}_{what}": value for who in ("CITIZEN", "STAFF")
+           for what, value in (("ISSUER", f"https://login.{who.lower()}.example.dk"),
+                               ("CLIENT_ID", "helhed"), ("CLIENT_SECRET", secrets.token_urlsafe(20)))},
     }
 
 
 def test_check_deploy_passes_with_production_settings(production_env):
     result = run(["check", "--deploy", "--fail-level", "WARNING"], production_env)
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "no issues" in result.stdout
+    assert "helhed.I003" in result.stderr and "break-glass" in result.stderr
+
+
+def test_check_deploy_says_how_people_log_in_without_providers(production_env):
+    for name in [k for k in production_env if k.startswith("HELHED_OIDC_")]:
+        del production_env[name]
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], production_env)
+    assert result.returncode != 0
+    assert "helhed.W002" in result.stderr and "helhed.W004" in result.stderr
 
 
 @pytest.mark.parametrize(

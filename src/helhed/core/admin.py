@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 
-from helhed.core.models import ApiToken, AuditRecord, JobRun, Municipality, User
+from helhed.core.models import ApiToken, AuditRecord, JobRun, Municipality, StaffGroupRole, User
 from helhed.core.services import revoke_api_token
 
 # Access comes from each user's role and municipalities (helhed.core.roles and rules), never
@@ -85,3 +85,13 @@ class JobRunAdmin(ReadOnlyAdmin):
     list_filter = ["job", "outcome"]
     search_fields = ["job", "message", "host"]
     date_hierarchy = "scheduled_for"
+
+
+@admin.register(StaffGroupRole)
+class StaffGroupRoleAdmin(admin.ModelAdmin):
+    """The mapping from the organisation's login groups to roles (helhed.core.oidc.staff_access)."""
+
+    list_display = ["group", "role", "organisation"]
+    list_filter = ["role"]
+    search_fields = ["group", "organisation"]
+    filter_horizontal = ()

@@ -1,7 +1,8 @@
-"""System checks: helhed refuses to run with demo users outside demo mode."""
+"""System checks: helhed refuses to run with demo users outside demo mode, and ``check --deploy``
+says how people log in (OpenID Connect, with local passwords for a break-glass administrator)."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Info, Tags, Warning, register
 from django.db import DatabaseError
 
 
@@ -40,3 +41,33 @@ def refuse_demo_users_outside_demo_mode() -> None:
             f"helhed will not start: the database holds {count} demo users but HELHED_MODE is "
             "not 'demo'. Use a fresh database, or run the demo with 'helhed demo'."
         )
+
+
+@register(Tags.security, deploy=True)
+def check_login_providers(app_configs, **kwargs):
+    """How people log in outside demo mode (helhed.core.oidc, helhed.core.auth): citizens with
+    MitID, staff through their organisation's provider, local passwords only for a superuser."""
+    if settings.DEMO_MODE:
+        return []
+    notes = []
+    if not settings.HELHED_OIDC_STAFF["issuer"]:
+        notes.append(Warning(
+            "Staff log in with local passwords: no organisation provider is configured.",
+            hint="Set HELHED_OIDC_STAFF_ISSUER, _CLIENT_ID and _CLIENT_SECRET; local passwords then "
+            "stay for a break-glass administrator (a superuser) only.",
+            id="helhed.W002",
+        ))
+    else:
+        notes.append(Info(
+            "Local passwords open helhed only for a superuser (break-glass administrator); everyone "
+            "else logs in through the organisation's provider.",
+            hint="Keep the break-glass administrator's password sealed, and review its use.",
+            id="helhed.I003",
+        ))
+    if not settings.HELHED_OIDC_CITIZEN["issuer"]:
+        notes.append(Warning(
+            "Citizens cannot log in: MitID through NemLog-in is not configured.",
+            hint="Set HELHED_OIDC_CITIZEN_ISSUER, _CLIENT_ID and _CLIENT_SECRET.",
+            id="helhed.W004",
+        ))
+    return notes

@@ -189,3 +189,30 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {kortdato_klokken(self.scheduled_for)}: {self.get_outcome_display()}"
+
+
+class StaffGroupRole(models.Model):
+    """What a group from the organisation's identity provider gives its members in helhed: a
+    role, and for municipal roles the municipalities they serve. An administrator keeps these
+    in the admin; a staff member's role and municipalities are set from them at every login
+    through the organisation's provider (``helhed.core.oidc.staff_user``). A user whose groups
+    match none gets no access."""
+
+    group = models.CharField(
+        "gruppe", max_length=200, unique=True,
+        help_text="Gruppens navn nøjagtigt som organisationens login sender det.",
+    )
+    role = models.CharField("rolle", max_length=32, choices=[c for c in Role.choices if c[0] != Role.CITIZEN])
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="+", verbose_name="kommuner",
+        help_text="Kommunale roller ser kun borgere i disse kommuner.",
+    )
+    organisation = models.CharField("organisation", max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name = "gruppe fra organisationens login"
+        verbose_name_plural = "grupper fra organisationens login"
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.get_role_display()}"

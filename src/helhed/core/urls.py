@@ -1,7 +1,7 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from helhed.core import views
+from helhed.core.oidc import CITIZEN, STAFF
 
 app_name = "core"
 
@@ -10,5 +10,9 @@ urlpatterns = [
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("was", views.was, name="was"),
-    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("log-ind/mitid/", views.oidc_login, {"provider": CITIZEN}, name="oidc_login_citizen"),
+    path("log-ind/mitid/svar/", views.oidc_callback, {"provider": CITIZEN}, name="oidc_callback_citizen"),
+    path("log-ind/organisation/", views.oidc_login, {"provider": STAFF}, name="oidc_login_staff"),
+    path("log-ind/organisation/svar/", views.oidc_callback, {"provider": STAFF}, name="oidc_callback_staff"),
+    path("log-ud/", views.logout_view, name="logout"),
 ]

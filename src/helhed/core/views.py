@@ -1,19 +1,25 @@
+import logging
 from functools import wraps
 
 import rules
 from django.conf import settings
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from helhed.core import oidc
 from helhed.core.forms import LoginForm
 from helhed.core.roles import Role
+
+logger = logging.getLogger("helhed.security")
 
 
 def permission_required(perm: str):
@@ -68,6 +74,86 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "mitid": oidc.configured(oidc.CITIZEN),
+                "organisation_login": oidc.configured(oidc.STAFF)}
+
+
+# What a refused login through OpenID Connect shows (helhed.core.oidc.LoginRefused.reason).
+LOGIN_REFUSALS = {
+    "failed": ("Du blev ikke logget ind",
+               "Svaret fra login-tjenesten kunne ikke godkendes, så du er ikke logget ind. Det kan ske, "
+               "hvis du har brugt tilbage-knappen, eller hvis der gik for lang tid. Prøv at logge ind igen."),
+    "loa": ("Dit login er ikke sikkert nok",
+            "Du har logget ind på et sikringsniveau, der er for lavt til at se personoplysninger. helhed "
+            "kræver sikringsniveau betydelig eller høj. Log ind igen med MitID, og godkend med MitID-appen, "
+            "en kodeviser, en kodeoplæser eller en chip."),
+    "unknown_citizen": ("Vi kan ikke finde dig i helhed",
+                        "Du er logget ind med MitID, men du er ikke registreret som borger i helhed. Der er "
+                        "derfor ingen oplysninger om dig her, og der er ikke oprettet noget om dig. Kontakt "
+                        "Borgerservice i din kommune, hvis du mener, at du burde være registreret."),
+    "blocked": ("Dit login er spærret",
+                "Du kan ikke logge ind i helhed lige nu. Kontakt Borgerservice i din kommune eller din "
+                "administrator, hvis du har brug for adgang."),
+    "no_role": ("Du har ikke adgang til helhed",
+                "Du er logget ind med din organisations login, men ingen af dine grupper giver adgang til "
+                "helhed. Bed din administrator om at give dig en rolle."),
+    "many_roles": ("Din adgang er ikke entydig",
+                   "Dine grupper i din organisations login giver forskellige roller i helhed, og man kan kun "
+                   "have én rolle. Bed din administrator om at rette dine grupper."),
+}
+
+
+def _oidc_provider(provider: str) -> str:
+    if not oidc.configured(provider):
+        raise Http404("Dette login er ikke sat op.")
+    return provider
+
+
+@require_GET
+@never_cache
+def oidc_login(request, provider: str):
+    """Send the browser to the provider's login (authorisation code flow with PKCE)."""
+    _oidc_provider(provider)
+    callback = request.build_absolute_uri(reverse(f"core:oidc_callback_{provider}"))
+    return oidc.client(provider).authorize_redirect(request, callback)
+
+
+@require_GET
+@never_cache
+def oidc_callback(request, provider: str):
+    """The provider's answer: a session for the citizen or staff member the verified claims
+    name, or a Danish page saying why not. A citizen who holds a power of attorney in force
+    chooses next whom to act for."""
+    _oidc_provider(provider)
+    session_data = None
+    try:
+        claims, id_token = oidc.verified_claims(request, provider)
+        session_data = {"provider": provider, "id_token": id_token}
+        user = oidc.citizen_user(claims) if provider == oidc.CITIZEN else oidc.staff_user(claims)
+    except oidc.LoginRefused as refused:
+        # The provider's session goes on; a link ends it, so that another person can log in.
+        title, message = LOGIN_REFUSALS[refused.reason]
+        provider_logout = oidc.logout_url(request, session_data, request.build_absolute_uri(reverse("core:login")))
+        return render(request, "core/error.html", {"title": title, "message": message,
+                                                   "provider_logout": provider_logout}, status=403)
+    login(request, user, backend=oidc.BACKEND)
+    request.session[oidc.SESSION_KEY] = session_data
+    logger.info("Login through OpenID Connect (%s): user %s", provider, user.uuid)
+    if provider == oidc.CITIZEN and oidc.represents_anyone(user):
+        return redirect("intake:act_for")
+    return redirect("core:home")
+
+
+@require_POST
+def logout_view(request):
+    """Log out of helhed, and, for a session that came from a provider, of the provider too
+    (RP-initiated logout): the browser is sent to its end-session endpoint and back."""
+    back = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
+    provider_logout = oidc.logout_url(request, request.session.get(oidc.SESSION_KEY), back)
+    logout(request)
+    return redirect(provider_logout or settings.LOGOUT_REDIRECT_URL)
 
 
 @require_GET

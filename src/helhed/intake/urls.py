@@ -13,6 +13,7 @@ urlpatterns = [
     path("fuldmagt/", views.my_representations, name="my_representations"),
     path("fuldmagt/<uuid:representation_id>/tilbagekald/", views.revoke_representation, name="revoke"),
     path("jeg-hjaelper/", views.helping, name="helping"),
+    path("handl-for/", views.act_for, name="act_for"),
     path("jeg-hjaelper/<uuid:citizen_id>/", views.helping_citizen, name="helping_citizen"),
     path("jeg-hjaelper/<uuid:citizen_id>/ny/", views.new_application, name="new_for"),
     path("borgere/<uuid:citizen_id>/ny/", views.register, name="register"),

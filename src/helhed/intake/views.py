@@ -7,6 +7,8 @@ ever posted, never put in a URL."""
 from __future__ import annotations
 
 import datetime
+import logging
+import uuid
 
 import rules
 from django.contrib import messages
@@ -44,6 +46,9 @@ from helhed.registry.selectors import own_citizen
 
 STAFF_PURPOSE = "Betjening af borgeren: ansøgning og hjælp"
 STATISTICS_MONTHS = 24
+
+
+logger = logging.getLogger("helhed.security")
 
 
 def _today():
@@ -221,6 +226,32 @@ def revoke_representation(request, representation_id):
 def helping(request):
     helped = selectors.helped_citizens(user=request.user, today=_today(), channel="web")
     return render(request, "intake/helping.html", {"helped": helped})
+
+
+@never_cache
+@permission_required("intake.help_others")
+@require_http_methods(["GET", "POST"])
+def act_for(request):
+    """Whom a citizen who holds a power of attorney acts for now, chosen after logging in as
+    themself: themself (their own pages) or one of the citizens they represent ("Jeg hjælper"
+    for that citizen, where everything done is registered as done on their behalf). The choice
+    is audited as a read of the chosen citizen and logged as a security event."""
+    today = _today()
+    if request.method == "POST":
+        chosen = request.POST.get("for", "")
+        if chosen == "self":
+            logger.info("Acts for: user %s chose themself", request.user.uuid)
+            return redirect("registry:my_data")
+        try:
+            citizen_id = uuid.UUID(chosen)
+        except ValueError:
+            raise Http404(selectors.NOT_FOUND) from None
+        citizen, _ = selectors.represented_citizen(user=request.user, citizen_id=citizen_id, today=today,
+                                                   audit_what="Valgt at handle for borgeren med fuldmagt")
+        logger.info("Acts for: user %s chose to act for citizen %s", request.user.uuid, citizen.pk)
+        return redirect("intake:helping_citizen", citizen.pk)
+    helped = selectors.helped_citizens(user=request.user, today=today, channel="web")
+    return render(request, "intake/act_for.html", {"helped": helped})
 
 
 @never_cache
