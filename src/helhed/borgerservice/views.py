@@ -45,6 +45,7 @@ from helhed.borgerservice.slots import COPENHAGEN
 from helhed.core import lockout, next_steps
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import perform, submit_form
 from helhed.registry.selectors import own_citizen
 
 SHOWN_DAYS = 7
@@ -94,14 +95,12 @@ def point_new(request):
     if not municipalities:
         raise PermissionDenied
     form = ServicePointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.create_service_point(municipality_id=municipalities[0], **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Servicestedet er oprettet. Tilføj ydelser og åbningstider.")
-            return redirect("borgerservice:point", point_id=point.pk)
+    done = submit_form(request, form,
+                       lambda data: services.create_service_point(municipality_id=municipalities[0], **data),
+                       success="Servicestedet er oprettet. Tilføj ydelser og åbningstider.",
+                       then=lambda point: reverse("borgerservice:point", args=[point.pk]))
+    if done:
+        return done
     return render(request, "borgerservice/point_new.html", {"form": form})
 
 
@@ -132,24 +131,28 @@ def point(request, point_id):
 
 
 def _point_post(form_name, make_form, act, success):
+    """A form on the service point's page, written through ``act(point, data)``."""
     @require_POST
     @never_cache
     @permission_required("borgerservice.serve_counter")
-    def view(request, point_id, **kwargs):
+    def view(request, point_id):
         point = selectors.point_for_staff(user=request.user, point_id=point_id)
         form = make_form(request, point)
-        if form is None or form.is_valid():
-            try:
-                result = act(request, point, form.cleaned_data if form is not None else None, **kwargs)
-            except ValidationError as error:
-                if form is None:
-                    messages.error(request, " ".join(error.messages))
-                    return redirect("borgerservice:point", point_id=point.pk)
-                add_service_errors(form, error)
-            else:
-                messages.success(request, success(result) if callable(success) else success)
-                return redirect("borgerservice:point", point_id=point.pk)
-        return _point_page(request, point, status=400, **{form_name: form})
+        done = submit_form(request, form, lambda data: act(point, data), success=success,
+                           then=reverse("borgerservice:point", args=[point.pk]))
+        return done or _point_page(request, point, status=400, **{form_name: form})
+    return view
+
+
+def _point_remove(remove, success):
+    """A button on the service point's page that removes one of its lines by the id in the URL."""
+    @require_POST
+    @never_cache
+    @permission_required("borgerservice.serve_counter")
+    def view(request, point_id, **line):
+        point = selectors.point_for_staff(user=request.user, point_id=point_id)
+        return perform(request, lambda: remove(point=point, **line), success=success,
+                       then=reverse("borgerservice:point", args=[point.pk]))
     return view
 
 
@@ -186,33 +189,24 @@ def point_restricted_bookings(request, point_id):
 
 point_edit = _point_post(
     "edit_form", lambda r, p: ServicePointForm(r.POST, instance=p),
-    lambda r, p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
+    lambda p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
 point_mode = _point_post(
     "mode_form", lambda r, p: ModeForm(r.POST),
-    lambda r, p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
-                                            reason=data["reason"], mode_from=data["mode_from"],
-                                            mode_until=data["mode_until"], now=timezone.now()),
+    lambda p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
+                                         reason=data["reason"], mode_from=data["mode_from"],
+                                         mode_until=data["mode_until"], now=timezone.now()),
     _mode_success)
 point_offer = _point_post(
     "offer_form",
     lambda r, p: OfferForm(r.POST, services=selectors.services_available(municipality_id=p.municipality_id)),
-    lambda r, p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
-point_offer_remove = _point_post(
-    "offer_form", lambda r, p: None,
-    lambda r, p, data, offer_id: services.remove_offer(point=p, offer_id=offer_id), "Ydelsen er fjernet.")
-point_hours = _point_post(
-    "hours_form", lambda r, p: HoursForm(r.POST),
-    lambda r, p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
-point_hours_remove = _point_post(
-    "hours_form", lambda r, p: None,
-    lambda r, p, data, hours_id: services.remove_opening_hours(point=p, hours_id=hours_id), "Åbningstiden er fjernet.")
-point_closed = _point_post(
-    "closed_form", lambda r, p: ClosedDayForm(r.POST),
-    lambda r, p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
-point_closed_remove = _point_post(
-    "closed_form", lambda r, p: None,
-    lambda r, p, data, closed_day_id: services.remove_closed_day(point=p, closed_day_id=closed_day_id),
-    "Lukkedagen er fjernet.")
+    lambda p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
+point_hours = _point_post("hours_form", lambda r, p: HoursForm(r.POST),
+                          lambda p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
+point_closed = _point_post("closed_form", lambda r, p: ClosedDayForm(r.POST),
+                           lambda p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
+point_offer_remove = _point_remove(services.remove_offer, "Ydelsen er fjernet.")
+point_hours_remove = _point_remove(services.remove_opening_hours, "Åbningstiden er fjernet.")
+point_closed_remove = _point_remove(services.remove_closed_day, "Lukkedagen er fjernet.")
 
 
 # --- Staff: the counter --------------------------------------------------------------------
@@ -261,17 +255,13 @@ def approve(request, appointment_id):
     slots = selectors.free_slots(point=a.service_point, service=a.service, from_day=_today(), days=SHOWN_DAYS,
                                  now=timezone.now(), include_restricted=True)
     form = ApproveForm(request.POST, slots=slots)
-    if form.is_valid():
-        try:
-            services.approve_request(appointment=a, starts_at=form.cleaned_data["starts_at"], actor=request.user,
-                                     now=timezone.now(), version=form.cleaned_data["version"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Anmodningen er godkendt, og {a.who} får besked.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Vælg en tid til borgeren.")
-    return redirect("borgerservice:triage")
+        return redirect("borgerservice:triage")
+    return perform(request, lambda: services.approve_request(
+        appointment=a, starts_at=form.cleaned_data["starts_at"], actor=request.user, now=timezone.now(),
+        version=form.cleaned_data["version"]),
+        success=f"Anmodningen er godkendt, og {a.who} får besked.", then="borgerservice:triage")
 
 
 @require_POST
@@ -280,16 +270,12 @@ def approve(request, appointment_id):
 def decline(request, appointment_id):
     a = _staff_appointment(request, appointment_id, "Borgerservice: vurdering af akut anmodning")
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_request(appointment=a, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Anmodningen er afvist, og {a.who} får besked med begrundelse og råd.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Skriv en begrundelse og hvor borgeren kan få hjælp i stedet.")
-    return redirect("borgerservice:triage")
+        return redirect("borgerservice:triage")
+    return perform(request, lambda: services.decline_request(appointment=a, actor=request.user, **form.cleaned_data),
+                   success=f"Anmodningen er afvist, og {a.who} får besked med begrundelse og råd.",
+                   then="borgerservice:triage")
 
 
 def _appointment_page(request, a, help_form=None, status=200):
@@ -305,23 +291,23 @@ def appointment(request, appointment_id):
     return _appointment_page(request, _staff_appointment(request, appointment_id))
 
 
+def _help_recorded(result) -> str:
+    _, created = result
+    return ("Hjælpen er registreret." if created
+            else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
+
+
 def _counter_action(act, success):
     @require_POST
     @never_cache
     @permission_required("borgerservice.serve_counter")
     def view(request, appointment_id):
         a = _staff_appointment(request, appointment_id)
-        try:
-            act(a, request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, success)
-        target = request.POST.get("next", "")
-        if target == "agenda" and a.starts_at:
+        then = reverse("borgerservice:appointment", args=[a.pk])
+        if request.POST.get("next", "") == "agenda" and a.starts_at:
             day = a.starts_at.astimezone(COPENHAGEN).date().isoformat()
-            return redirect(reverse("borgerservice:agenda", args=[a.service_point_id]) + f"?dato={day}")
-        return redirect("borgerservice:appointment", appointment_id=a.pk)
+            then = reverse("borgerservice:agenda", args=[a.service_point_id]) + f"?dato={day}"
+        return perform(request, lambda: act(a, request.user), success=success, then=then)
     return view
 
 
@@ -341,17 +327,10 @@ def help_record(request, appointment_id):
     if a.citizen_id is None or not rules.has_perm("borgerservice.book_for_citizen", request.user, a.citizen):
         raise Http404
     form = HelpForm(request.POST)
-    if form.is_valid():
-        try:
-            _, created = services.record_help(point=a.service_point, citizen=a.citizen, staff=request.user,
-                                              appointment=a, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Hjælpen er registreret." if created
-                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("borgerservice:appointment", appointment_id=a.pk)
-    return _appointment_page(request, a, help_form=form, status=400)
+    done = submit_form(request, form, lambda data: services.record_help(
+        point=a.service_point, citizen=a.citizen, staff=request.user, appointment=a, **data),
+        success=_help_recorded, then=reverse("borgerservice:appointment", args=[a.pk]))
+    return done or _appointment_page(request, a, help_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,19 +342,23 @@ def citizen_book(request, citizen_id):
     citizen = selectors.citizen_for_booking(user=request.user, citizen_id=citizen_id, channel="web")
     points_qs = selectors.points_visible_to(request.user).order_by("name")
     form = WalkInHelpForm(request.POST or None, points=points_qs, initial={"given_on": _today()})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            _, created = services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user,
-                                              **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Hjælpen er registreret." if created
-                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("registry:overview", citizen_id=citizen.pk)
+
+    def record(data):
+        data = dict(data)
+        return services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user, **data)
+
+    done = submit_form(request, form, record, success=_help_recorded,
+                       then=reverse("registry:overview", args=[citizen.pk]))
+    if done:
+        return done
     return render(request, "borgerservice/citizen_book.html", {"citizen": citizen, "points": points_qs, "form": form},
                   status=400 if form.errors else 200)
+
+
+def _staff_booked(result) -> str:
+    _, created, reference = result
+    text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
+    return text + (f" Giv borgeren referencen {reference} til at aflyse med." if reference else "")
 
 
 @sensitive_post_parameters("contact_name", "contact_phone")
@@ -399,21 +382,15 @@ def staff_book(request, point_id):
         slots = selectors.free_slots(point=point, service=service, from_day=_from_day(request), days=SHOWN_DAYS,
                                      now=timezone.now(), include_restricted=True)
         form = StaffBookForm(request.POST or None, slots=slots)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                a, created, reference = services.book(
-                    point=point, service=service, starts_at=data["starts_at"], channel=Channel.PHONE,
-                    idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
-                    contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
-                if reference:
-                    text += f" Giv borgeren referencen {reference} til at aflyse med."
-                messages.success(request, text)
-                return redirect("borgerservice:appointment", appointment_id=a.pk)
+        done = submit_form(
+            request, form,
+            lambda data: services.book(
+                point=point, service=service, starts_at=data["starts_at"], channel=Channel.PHONE,
+                idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user),
+            success=_staff_booked, then=lambda booked: reverse("borgerservice:appointment", args=[booked[0].pk]))
+        if done:
+            return done
     return render(request, "borgerservice/staff_book.html", {
         "point": point, "citizen": citizen, "service": service, "form": form, "slot_days": slots,
     }, status=400 if form is not None and form.errors else 200)
@@ -578,15 +555,11 @@ def my_appointment(request, appointment_id):
         days = selectors.free_slots(point=a.service_point, service=a.service, from_day=_from_day(request),
                                     days=SHOWN_DAYS, now=timezone.now())
         form = MoveForm(request.POST or None, slots=days, initial={"version": a.version})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.move(appointment=a, starts_at=form.cleaned_data["starts_at"], now=timezone.now(),
-                              version=form.cleaned_data["version"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")
-                return redirect("borgerservice:my_appointments")
+        done = submit_form(request, form, lambda data: services.move(
+            appointment=a, starts_at=data["starts_at"], now=timezone.now(), version=data["version"]),
+            success="Din tid er flyttet. Du får en bekræftelse.", then="borgerservice:my_appointments")
+        if done:
+            return done
     elif request.method == "POST":
         raise Http404
     return render(request, "borgerservice/my_appointment.html", {**_receipt_context(a), "form": form, "days": days},
@@ -601,13 +574,8 @@ def my_cancel(request, appointment_id):
     if a.status == Status.CANCELLED:  # the form sent twice: a double click, a reload
         messages.info(request, "Din tid er aflyst.")
         return redirect("borgerservice:my_appointments")
-    try:
-        services.cancel(appointment=a, now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Din tid er aflyst.")
-    return redirect("borgerservice:my_appointments")
+    return perform(request, lambda: services.cancel(appointment=a, now=timezone.now()),
+                   success="Din tid er aflyst.", then="borgerservice:my_appointments")
 
 
 # --- Without login -------------------------------------------------------------------------
