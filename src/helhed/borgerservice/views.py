@@ -45,7 +45,7 @@ from helhed.borgerservice.slots import COPENHAGEN
 from helhed.core import lockout, next_steps
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.core.views_support import perform, submit_form
+from helhed.core.views_support import page_forms, perform, submit_form
 from helhed.registry.selectors import own_citizen
 
 SHOWN_DAYS = 7
@@ -130,18 +130,11 @@ def point(request, point_id):
     return _point_page(request, selectors.point_for_staff(user=request.user, point_id=point_id))
 
 
-def _point_post(form_name, make_form, act, success):
-    """A form on the service point's page, written through ``act(point, data)``."""
-    @require_POST
-    @never_cache
-    @permission_required("borgerservice.serve_counter")
-    def view(request, point_id):
-        point = selectors.point_for_staff(user=request.user, point_id=point_id)
-        form = make_form(request, point)
-        done = submit_form(request, form, lambda data: act(point, data), success=success,
-                           then=reverse("borgerservice:point", args=[point.pk]))
-        return done or _point_page(request, point, status=400, **{form_name: form})
-    return view
+_point_form = page_forms(
+    perm="borgerservice.serve_counter",
+    load=lambda request, point_id: selectors.point_for_staff(user=request.user, point_id=point_id),
+    page=lambda request, point, **forms: _point_page(request, point, status=400, **forms),
+    url=lambda point: reverse("borgerservice:point", args=[point.pk]))
 
 
 def _point_remove(remove, success):
@@ -187,23 +180,23 @@ def point_restricted_bookings(request, point_id):
     return redirect("borgerservice:point", point_id=point.pk)
 
 
-point_edit = _point_post(
+point_edit = _point_form(
     "edit_form", lambda r, p: ServicePointForm(r.POST, instance=p),
-    lambda p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
-point_mode = _point_post(
+    lambda r, p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
+point_mode = _point_form(
     "mode_form", lambda r, p: ModeForm(r.POST),
-    lambda p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
+    lambda r, p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
                                          reason=data["reason"], mode_from=data["mode_from"],
                                          mode_until=data["mode_until"], now=timezone.now()),
     _mode_success)
-point_offer = _point_post(
+point_offer = _point_form(
     "offer_form",
     lambda r, p: OfferForm(r.POST, services=selectors.services_available(municipality_id=p.municipality_id)),
-    lambda p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
-point_hours = _point_post("hours_form", lambda r, p: HoursForm(r.POST),
-                          lambda p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
-point_closed = _point_post("closed_form", lambda r, p: ClosedDayForm(r.POST),
-                           lambda p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
+    lambda r, p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
+point_hours = _point_form("hours_form", lambda r, p: HoursForm(r.POST),
+                          lambda r, p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
+point_closed = _point_form("closed_form", lambda r, p: ClosedDayForm(r.POST),
+                           lambda r, p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
 point_offer_remove = _point_remove(services.remove_offer, "Ydelsen er fjernet.")
 point_hours_remove = _point_remove(services.remove_opening_hours, "Åbningstiden er fjernet.")
 point_closed_remove = _point_remove(services.remove_closed_day, "Lukkedagen er fjernet.")

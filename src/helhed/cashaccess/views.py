@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from helhed.cashaccess import charts, selectors, services
 from helhed.cashaccess.forms import (
@@ -28,7 +28,7 @@ from helhed.cashaccess.forms import (
 )
 from helhed.core import pdf
 from helhed.core.views import permission_required
-from helhed.core.views_support import submit_form
+from helhed.core.views_support import page_forms, submit_form
 from helhed.registry.forms import CitizenSearchForm
 
 DETAIL_PURPOSE = "Kontantadgang: ordning og udleveringer"
@@ -124,38 +124,29 @@ def arrangement(request, arrangement_id):
     return _detail(request, arrangement_id)
 
 
-def _arrangement_post(request, arrangement_id, form_name, make_form, action, success):
-    """A form on the arrangement's page: read the arrangement (audited), write through the
-    service, or show the page again with the form's errors."""
-    detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
-                                          purpose=DETAIL_PURPOSE, channel="web")
-    form = make_form(detail)
-    done = submit_form(request, form, lambda data: action(detail, data), success=success,
-                       then=reverse("cashaccess:arrangement", args=[arrangement_id]))
-    return done or _detail(request, arrangement_id, **{form_name: form})
+_arrangement_form = page_forms(
+    perm="cashaccess.serve_arrangements",
+    load=lambda request, arrangement_id: selectors.arrangement_detail(
+        user=request.user, arrangement_id=arrangement_id, purpose=DETAIL_PURPOSE, channel="web"),
+    page=lambda request, detail, **forms: _detail(request, detail.arrangement.pk, **forms),
+    url=lambda detail: reverse("cashaccess:arrangement", args=[detail.arrangement.pk]))
 
 
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def handout_create(request, arrangement_id):
-    return _arrangement_post(
-        request, arrangement_id, "handout_form", lambda d: HandoutForm(request.POST, expected=d.expected),
-        lambda d, data: services.log_handout(arrangement=d.arrangement, staff=request.user,
-                                             today=timezone.localdate(), **data),
-        lambda logged: "Udleveringen er registreret." if logged[1]
-        else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
-
-
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def handout_reverse(request, arrangement_id):
-    """Correct a mistake: an appended reversal with a reason, never an edit."""
-    return _arrangement_post(
-        request, arrangement_id, "reversal_form", lambda d: ReversalForm(request.POST, handouts=d.reversible),
-        lambda d, data: services.reverse_handout(staff=request.user, today=timezone.localdate(), **data),
-        "Udleveringen er tilbageført. Registrér den rigtige udlevering, hvis der blev udleveret noget.")
+handout_create = _arrangement_form(
+    "handout_form", lambda request, d: HandoutForm(request.POST, expected=d.expected),
+    lambda request, d, data: services.log_handout(arrangement=d.arrangement, staff=request.user,
+                                                  today=timezone.localdate(), **data),
+    lambda logged: "Udleveringen er registreret." if logged[1]
+    else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
+# Correct a mistake: an appended reversal with a reason, never an edit.
+handout_reverse = _arrangement_form(
+    "reversal_form", lambda request, d: ReversalForm(request.POST, handouts=d.reversible),
+    lambda request, d, data: services.reverse_handout(staff=request.user, today=timezone.localdate(), **data),
+    "Udleveringen er tilbageført. Registrér den rigtige udlevering, hvis der blev udleveret noget.")
+status_change = _arrangement_form(
+    "status_form", lambda request, d: StatusForm(request.POST),
+    lambda request, d, data: services.change_arrangement_status(arrangement=d.arrangement, **data),
+    "Ordningens status er ændret.")
 
 
 def _last_month(today: datetime.date) -> datetime.date:
@@ -186,16 +177,6 @@ def reconciliation(request):
                 return done
         rows = selectors.reconciliation(user=request.user, month=month, channel="web")
     return render(request, "cashaccess/reconciliation.html", {"form": form, "rows": rows})
-
-
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def status_change(request, arrangement_id):
-    return _arrangement_post(
-        request, arrangement_id, "status_form", lambda d: StatusForm(request.POST),
-        lambda d, data: services.change_arrangement_status(arrangement=d.arrangement, **data),
-        "Ordningens status er ændret.")
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

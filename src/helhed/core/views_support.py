@@ -3,6 +3,9 @@ user's scope and audited), builds its form, and hands the write to a service thr
 these two functions. A service's ValidationError becomes the form's errors (or an error
 message), success becomes a message and a redirect, so every page answers alike.
 
+Where one page holds several forms that each post to their own address (a case with its
+note, status and effort forms), ``page_forms`` makes those views from one line each.
+
 Usage, in a view::
 
     form = NoteForm(request.POST, prefix="notat")
@@ -21,8 +24,11 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from helhed.core.forms import add_service_errors
+from helhed.core.views import permission_required
 
 T = TypeVar("T")
 Said = str | Callable[[Any], str]
@@ -66,3 +72,25 @@ def stale_error(form: Form) -> ValidationError | None:
             if error.code == "stale":
                 return error
     return None
+
+
+def page_forms(*, perm: str, load: Callable, page: Callable, url: Callable) -> Callable:
+    """Views for the forms of one page. ``load(request, **url_kwargs)`` reads the page's object
+    (in the user's scope, audited), ``page(request, obj, **forms)`` renders the page with a form
+    that failed, ``url(obj)`` is where success leads. The returned function makes one POST-only
+    view a form: ``view = forms("note_form", make_form, act, "Saved.")``, with
+    ``make_form(request, obj)`` and ``act(request, obj, data)`` calling the service."""
+
+    def form_view(form_name: str, make_form: Callable, act: Callable, success: Said) -> Callable:
+        @require_POST
+        @never_cache
+        @permission_required(perm)
+        def view(request, **kwargs):
+            obj = load(request, **kwargs)
+            form = make_form(request, obj)
+            done = submit_form(request, form, lambda data: act(request, obj, data), success=success, then=url(obj))
+            return done or page(request, obj, **{form_name: form})
+
+        return view
+
+    return form_view

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.core.models import User
 from helhed.core.views import permission_required
-from helhed.core.views_support import stale_error, submit_form
+from helhed.core.views_support import page_forms, stale_error, submit_form
 from helhed.register.models import TargetGroupResult
 from helhed.review import measures, selectors, services
 from helhed.review.forms import (
@@ -143,68 +143,38 @@ def _posted_case(request, case_id):
     return selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web").case
 
 
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_save(request, case_id):
-    c = _posted_case(request, case_id)
-    form = CaseForm(request.POST, prefix="gennemgang")
-    done = submit_form(request, form,
-                       lambda data: services.save_case(case=c, actor=request.user, on=timezone.localdate(), **data),
-                       success="Gennemgangen er gemt.", then=reverse("review:case", args=[case_id]))
-    return done or _case_page(request, case_id, case_form=form)
+_case_form = page_forms(perm="review.view_programmes", load=_posted_case,
+                        page=lambda request, c, **forms: _case_page(request, c.pk, **forms),
+                        url=lambda c: reverse("review:case", args=[c.pk]))
 
 
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_status(request, case_id):
-    c = _posted_case(request, case_id)
-    form = StatusForm(request.POST, status=c.status, prefix="status")
-    done = submit_form(request, form, lambda data: services.change_status(case=c, actor=request.user, **data),
-                       success="Sagens status er ændret.", then=reverse("review:case", args=[case_id]))
-    return done or _case_page(request, case_id, status_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def effort_create(request, case_id):
-    c = _posted_case(request, case_id)
-    form = EffortForm(request.POST, prefix="indsats")
-    done = submit_form(request, form, lambda data: services.add_effort(case=c, actor=request.user, **data),
-                       success=lambda added: "Indsatsen er registreret." if added[1]
-                       else "Indsatsen var allerede registreret. Den er ikke registreret igen.",
-                       then=reverse("review:case", args=[case_id]))
-    return done or _case_page(request, case_id, effort_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def benefit_create(request, case_id):
-    c = _posted_case(request, case_id)
-    form = BenefitForm(request.POST, prefix="ydelse")
-    done = submit_form(request, form, lambda data: services.add_benefit_period(case=c, actor=request.user, **data),
-                       success="Rettelsen er registreret. Den tæller, når en kollega har godkendt den.",
-                       then=reverse("review:case", args=[case_id]))
-    return done or _case_page(request, case_id, benefit_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_assign(request, case_id):
-    c = _posted_case(request, case_id)
+def _assign_form(request, c):
     if not rules.has_perm("review.assign_cases", request.user, c.programme):
         raise PermissionDenied
-    form = AssignForm(request.POST, caseworkers=selectors.assignable_caseworkers(c.programme), prefix="fordel")
-    done = submit_form(
-        request, form,
-        lambda data: services.assign_case(case=c, caseworker=User.objects.get(pk=data["caseworker"]),
-                                          actor=request.user, on=timezone.localdate()),
-        success="Sagen er fordelt.", then=reverse("review:case", args=[case_id]))
-    return done or _case_page(request, case_id, assign_form=form)
+    return AssignForm(request.POST, caseworkers=selectors.assignable_caseworkers(c.programme), prefix="fordel")
+
+
+case_save = _case_form(
+    "case_form", lambda request, c: CaseForm(request.POST, prefix="gennemgang"),
+    lambda request, c, data: services.save_case(case=c, actor=request.user, on=timezone.localdate(), **data),
+    "Gennemgangen er gemt.")
+case_status = _case_form(
+    "status_form", lambda request, c: StatusForm(request.POST, status=c.status, prefix="status"),
+    lambda request, c, data: services.change_status(case=c, actor=request.user, **data), "Sagens status er ændret.")
+effort_create = _case_form(
+    "effort_form", lambda request, c: EffortForm(request.POST, prefix="indsats"),
+    lambda request, c, data: services.add_effort(case=c, actor=request.user, **data),
+    lambda added: "Indsatsen er registreret." if added[1]
+    else "Indsatsen var allerede registreret. Den er ikke registreret igen.")
+benefit_create = _case_form(
+    "benefit_form", lambda request, c: BenefitForm(request.POST, prefix="ydelse"),
+    lambda request, c, data: services.add_benefit_period(case=c, actor=request.user, **data),
+    "Rettelsen er registreret. Den tæller, når en kollega har godkendt den.")
+case_assign = _case_form(
+    "assign_form", _assign_form,
+    lambda request, c, data: services.assign_case(case=c, caseworker=User.objects.get(pk=data["caseworker"]),
+                                                  actor=request.user, on=timezone.localdate()),
+    "Sagen er fordelt.")
 
 
 @require_http_methods(["GET", "POST"])
