@@ -40,7 +40,7 @@ from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, Complaint
 from helhed.core import next_steps
 from helhed.core.formats import kortdato
 from helhed.core.views import permission_required
-from helhed.core.views_support import perform, stale_error, submit_form
+from helhed.core.views_support import perform, permitted, stale_error, submit_form
 
 PURPOSE = "Sagsbehandling: arbejde med borgerens sag"
 
@@ -135,9 +135,7 @@ def case(request, case_id):
 
 
 def _workable_case(request, case_id) -> Case:
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.work_case", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.work_case", selectors.get_case(user=request.user, case_id=case_id))
     return c
 
 
@@ -164,9 +162,7 @@ def case_action(request, case_id, action):
 @never_cache
 @permission_required("casework.view_cases")
 def complaint_create(request, case_id):
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.record_complaint", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.record_complaint", selectors.get_case(user=request.user, case_id=case_id))
     form = ComplaintForm(request.POST, prefix="klage")
     done = submit_form(request, form, lambda data: services.record_complaint(case=c, actor=request.user, **data),
                        success="Klagen er registreret.", then=_case_url(case_id))
@@ -178,9 +174,7 @@ def complaint_create(request, case_id):
 @permission_required("casework.view_cases")
 def case_note(request, case_id):
     """The contact person (or a caseworker on the case) adds a note to the timeline."""
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.add_note", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.add_note", selectors.get_case(user=request.user, case_id=case_id))
     form = NoteForm(request.POST, prefix="notat")
     done = submit_form(
         request, form, lambda data: services.add_note(case=c, actor=request.user, on=timezone.localdate(),
@@ -196,9 +190,7 @@ def case_question(request, case_id):
     """The contact person asks Udbetaling Danmark about the case (its Kvik-linje queue)."""
     from helhed.fasttrack.services import ask_about_case
 
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.ask_udk", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.ask_udk", selectors.get_case(user=request.user, case_id=case_id))
     form = QuestionForm(request.POST, prefix="spoergsmaal")
     done = submit_form(request, form, lambda data: ask_about_case(actor=request.user, case=c, **data),
                        success=lambda q: f"Spørgsmålet er sendt til Udbetaling Danmark. De svarer senest "

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import rules
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -94,3 +95,11 @@ def page_forms(*, perm: str, load: Callable, page: Callable, url: Callable) -> C
         return view
 
     return form_view
+
+
+def permitted(request: HttpRequest, perm: str, obj: T, *, refused: type[Exception] = PermissionDenied) -> T:
+    """``obj`` when the user may ``perm`` on it (a ``rules`` object permission), else raise
+    ``refused``: Http404 where even the object's existence is not to be shown."""
+    if not rules.has_perm(perm, request.user, obj):
+        raise refused
+    return obj

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.core.models import User
 from helhed.core.views import permission_required
-from helhed.core.views_support import page_forms, stale_error, submit_form
+from helhed.core.views_support import page_forms, permitted, stale_error, submit_form
 from helhed.register.models import TargetGroupResult
 from helhed.review import measures, selectors, services
 from helhed.review.forms import (
@@ -65,6 +65,12 @@ def index(request):
                                                  "has_results": bool(results)})
 
 
+def _programme(request, programme_id, perm: str, refused: type[Exception] = Http404):
+    """The programme in the user's scope, when the user may ``perm`` on it."""
+    return permitted(request, perm, selectors.get_programme(user=request.user, programme_id=programme_id),
+                     refused=refused)
+
+
 @never_cache
 @permission_required("review.view_programmes")
 def programme(request, programme_id):
@@ -85,9 +91,7 @@ def programme(request, programme_id):
 @never_cache
 @permission_required("review.view_programmes")
 def cases(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.view_cases", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.view_cases")
     can_assign = rules.has_perm("review.assign_cases", request.user, p)
     caseworkers = selectors.assignable_caseworkers(p) if can_assign else []
     bulk = BulkAssignForm(request.POST or None, caseworkers=caseworkers) if can_assign else None
@@ -181,9 +185,7 @@ case_assign = _case_form(
 @never_cache
 @permission_required("review.view_programmes")
 def effort_import(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.import_efforts", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.import_efforts")
     form = ImportForm(request.POST or None, request.FILES or None)
     done = submit_form(
         request, form,
@@ -201,9 +203,7 @@ def effort_import(request, programme_id):
 @never_cache
 @permission_required("review.view_programmes")
 def record_measurements(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.record_measurement", request.user, p):
-        raise PermissionDenied
+    p = _programme(request, programme_id, "review.record_measurement", refused=PermissionDenied)
     today = timezone.localdate()
     services.record_measurement(programme=p, measure=measures.all_afklaret_og_visiteret(p, on=today),
                                 actor=request.user)
@@ -217,9 +217,7 @@ def record_measurements(request, programme_id):
 @permission_required("review.view_programmes")
 def approvals(request, programme_id):
     """The programme's facts waiting for a colleague: backdated facts and typed corrections."""
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.view_cases", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.view_cases")
     failed = {}
     if request.method == "POST":
         kind, pk = request.POST.get("kind", ""), request.POST.get("pk", "")
@@ -247,9 +245,7 @@ def approvals(request, programme_id):
 @permission_required("review.view_programmes")
 def register_import(request, programme_id):
     """Import a newer register extract of benefit periods into the programme."""
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.import_register", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.import_register")
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     done = submit_form(
         request, form,
