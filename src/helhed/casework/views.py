@@ -11,7 +11,7 @@ import uuid
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,7 @@ from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, Complaint
 from helhed.core import next_steps
 from helhed.core.formats import kortdato
 from helhed.core.views import permission_required
-from helhed.core.views_support import perform, permitted, stale_error, submit_form
+from helhed.core.views_support import attachment, perform, permitted, stale_error, submit_form
 
 PURPOSE = "Sagsbehandling: arbejde med borgerens sag"
 
@@ -239,9 +239,7 @@ def letter_pdf(request, letter_id):
         return redirect_to_login(request.get_full_path())
     letter = selectors.letter_for_download(user=request.user, letter_id=letter_id, today=timezone.localdate(),
                                            channel="web")
-    response = HttpResponse(outbox.pdf_for(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="brev-{letter.case.reference}-{letter.kind}.pdf"'
-    return response
+    return attachment(outbox.pdf_for(letter), f"brev-{letter.case.reference}-{letter.kind}.pdf")
 
 
 # --- Self-service --------------------------------------------------------------------------------------------

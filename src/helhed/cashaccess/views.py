@@ -8,7 +8,6 @@ import time
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from helhed.cashaccess.forms import (
 )
 from helhed.core import pdf
 from helhed.core.views import permission_required
-from helhed.core.views_support import page_forms, submit_form
+from helhed.core.views_support import attachment, page_forms, submit_form
 from helhed.registry.forms import CitizenSearchForm
 
 DETAIL_PURPOSE = "Kontantadgang: ordning og udleveringer"
@@ -208,8 +207,6 @@ def follow_up_pdf(request):
     started = time.perf_counter()
     document = pdf.render("cashaccess/report_pdf.html",
                           {"r": report, "charts": chart, "generated": timezone.localtime()}, request=request)
-    response = HttpResponse(document, content_type="application/pdf")
-    name = f"kontantadgang-{report.current.period_start}-{report.current.period_end}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment(document, f"kontantadgang-{report.current.period_start}-{report.current.period_end}.pdf")
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
     return response

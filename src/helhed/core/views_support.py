@@ -103,3 +103,10 @@ def permitted(request: HttpRequest, perm: str, obj: T, *, refused: type[Exceptio
     if not rules.has_perm(perm, request.user, obj):
         raise refused
     return obj
+
+
+def attachment(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
+    """A file the browser saves under ``filename`` (a PDF unless said otherwise)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

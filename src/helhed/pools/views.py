@@ -8,7 +8,7 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helhed.core.formats import kroner
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
-from helhed.core.views_support import perform, submit_form
+from helhed.core.views_support import attachment, perform, submit_form
 from helhed.pools import export, outcomes, payout_selectors, reports, selectors, services
 from helhed.pools.forms import (
     ApplicationForm,
@@ -291,10 +291,8 @@ def answer_hearing(request, hearing_id):
 @permission_required("pools.view_pools")
 def forfeiture_pdf(request, forfeiture_id):
     f = payout_selectors.get_forfeiture(user=request.user, forfeiture_id=forfeiture_id)
-    response = HttpResponse(reports.forfeiture_letter_pdf(f), content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="afgoerelse-bortfald-{f.municipality_id}-'
-                                       f'rate-{f.tranche.number}.pdf"')
-    return response
+    return attachment(reports.forfeiture_letter_pdf(f),
+                      f"afgoerelse-bortfald-{f.municipality_id}-rate-{f.tranche.number}.pdf")
 
 
 @require_GET
@@ -302,10 +300,8 @@ def forfeiture_pdf(request, forfeiture_id):
 @permission_required("pools.view_pools")
 def payout_pdf(request, payout_id):
     payout = payout_selectors.get_payout(user=request.user, payout_id=payout_id)
-    response = HttpResponse(reports.payment_order_pdf(payout), content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="udbetalingsordre-{payout.municipality_id}-'
-                                       f'rate-{payout.tranche.number}.pdf"')
-    return response
+    return attachment(reports.payment_order_pdf(payout),
+                      f"udbetalingsordre-{payout.municipality_id}-rate-{payout.tranche.number}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -365,9 +361,7 @@ def dashboard(request, pool_id, code):
 def dashboard_pdf(request, pool_id, code):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
-    response = HttpResponse(reports.dashboard_pdf(d), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="fremdrift-{code}-{d.today.isoformat()}.pdf"'
-    return response
+    return attachment(reports.dashboard_pdf(d), f"fremdrift-{code}-{d.today.isoformat()}.pdf")
 
 
 @require_GET
@@ -375,9 +369,7 @@ def dashboard_pdf(request, pool_id, code):
 @permission_required("pools.view_pools")
 def report_pdf(request, report_id):
     r = selectors.get_report(user=request.user, report_id=report_id)
-    response = HttpResponse(bytes(r.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="maanedsrapport-{r.municipality_id}-{r.month:%Y-%m}.pdf"'
-    return response
+    return attachment(bytes(r.pdf), f"maanedsrapport-{r.municipality_id}-{r.month:%Y-%m}.pdf")
 
 
 @require_GET
@@ -397,9 +389,7 @@ def export_file(request, pool_id, kind):
         content, media, name = export.summary_bytes(data), "text/csv; charset=utf-8", "opsummering.csv"
     else:
         content, media, name = export.points_bytes(data), "text/csv; charset=utf-8", "maalepunkter.csv"
-    response = HttpResponse(content, content_type=media)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, name, media)
 
 
 @require_http_methods(["GET", "POST"])
