@@ -32,7 +32,6 @@ from helhed.borgerservice.forms import (
     ModeForm,
     MoveForm,
     OfferForm,
-    PeriodForm,
     PublicAcuteForm,
     PublicBookForm,
     ServicePointForm,
@@ -43,7 +42,7 @@ from helhed.borgerservice.models import Channel, Mode, ServiceType, Status
 from helhed.borgerservice.receipts import what_to_bring
 from helhed.borgerservice.slots import COPENHAGEN
 from helhed.core import lockout, next_steps
-from helhed.core.forms import add_service_errors
+from helhed.core.forms import PeriodForm, add_service_errors
 from helhed.core.views import permission_required
 from helhed.core.views_support import page_forms, perform, submit_form
 from helhed.registry.selectors import own_citizen

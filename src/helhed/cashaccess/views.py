@@ -19,13 +19,13 @@ from helhed.cashaccess import charts, selectors, services
 from helhed.cashaccess.forms import (
     ArrangementForm,
     HandoutForm,
-    PeriodForm,
     ReconcileForm,
     ReversalForm,
     SolutionForm,
     StatusForm,
 )
 from helhed.core import pdf
+from helhed.core.forms import PeriodForm
 from helhed.core.views import permission_required
 from helhed.core.views_support import attachment, page_forms, submit_form
 from helhed.registry.forms import CitizenSearchForm
