@@ -417,6 +417,13 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         if sent is not None:
             return _booked(request, public=public, appointment=sent, reference="", created=False,
                            acute=sent.status == Status.REQUESTED)
+
+    def who(data):  # who books and how, the same for a time and an acute request
+        return {"idempotency_key": data["idempotency_key"], "citizen": citizen,
+                "contact_name": data.get("contact_name", ""), "contact_phone": data.get("contact_phone", ""),
+                "channel": Channel.PUBLIC if public else Channel.SELF_SERVICE,
+                "actor": None if public else request.user}
+
     mode_today = services.effective_mode(point=point, day=today)
     context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
     if mode_today == Mode.CLOSED:
@@ -426,44 +433,41 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         reasons = selectors.acute_reasons(municipality_id=point.municipality_id)
         form_class = PublicAcuteForm if public else AcuteForm
         form = form_class(request.POST or None, reasons=reasons)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                appointment, created, reference = services.request_acute(
-                    point=point, service=service, acute_reason=data["acute_reason"],
-                    acute_description=data["acute_description"], travel_date=data["travel_date"],
-                    idempotency_key=data["idempotency_key"], today=today, citizen=citizen,
-                    contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
-                    channel=Channel.PUBLIC if public else Channel.SELF_SERVICE, actor=None if public else request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return _booked(request, public=public, appointment=appointment, reference=reference,
-                               created=created, acute=True)
+        sent = _send_booking(request, form, lambda data: services.request_acute(
+            point=point, service=service, acute_reason=data["acute_reason"],
+            acute_description=data["acute_description"], travel_date=data["travel_date"], today=today, **who(data)),
+            public=public, acute=True)
+        if sent:
+            return sent
         context.update(form=form, acute=True)
         return context
     days = selectors.free_slots(point=point, service=service, from_day=context["from_day"], days=SHOWN_DAYS,
                                 now=timezone.now())
     form_class = PublicBookForm if public else BookForm
     form = form_class(request.POST or None, slots=days)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment, created, reference = services.book(
-                point=point, service=service, starts_at=data["starts_at"],
-                channel=Channel.PUBLIC if public else Channel.SELF_SERVICE,
-                idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
-                contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
-                actor=None if public else request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _booked(request, public=public, appointment=appointment, reference=reference,
-                           created=created, acute=False)
+    sent = _send_booking(request, form, lambda data: services.book(
+        point=point, service=service, starts_at=data["starts_at"], now=timezone.now(), **who(data)),
+        public=public, acute=False)
+    if sent:
+        return sent
     later = context["from_day"] + datetime.timedelta(days=SHOWN_DAYS)
     context.update(form=form, days=days, acute=False,
                    later=later if later <= today + datetime.timedelta(days=selectors.WAITING_HORIZON_DAYS) else None)
     return context
+
+
+def _send_booking(request, form, send, *, public, acute):
+    """Send a posted booking or acute request through ``send(data)``: the receipt, or None
+    with the service's refusal on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        appointment, created, reference = send(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return _booked(request, public=public, appointment=appointment, reference=reference, created=created,
+                   acute=acute)
 
 
 def _booked(request, *, public, appointment, reference, created, acute):
