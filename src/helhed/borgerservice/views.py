@@ -456,6 +456,28 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
     return context
 
 
+def _book_page(request, *, public: bool, points, citizen=None):
+    """Booking with login and without: choose a service point (``points()``), then its
+    service (``?sted=&ydelse=``), then a time or an acute request."""
+    point_id = request.GET.get("sted")
+    if not point_id:
+        return render(request, "borgerservice/choose.html", {
+            "points": points(), "url": reverse("borgerservice:public_book" if public else "borgerservice:my_book"),
+            "public": public})
+    try:
+        point = selectors.public_point(point_id)
+    except ValidationError as error:
+        raise Http404 from error
+    service = _service(point, request.GET.get("ydelse"))
+    if service is None:
+        raise Http404("Servicestedet tilbyder ikke den ydelse.")
+    result = _booking_step(request, point=point, service=service, public=public, citizen=citizen)
+    if not isinstance(result, dict):
+        return result
+    return render(request, "borgerservice/book.html", {**result, "public": public},
+                  status=400 if result["form"].errors else 200)
+
+
 def _send_booking(request, form, send, *, public, acute):
     """Send a posted booking or acute request through ``send(data)``: the receipt, or None
     with the service's refusal on the form."""
@@ -505,23 +527,8 @@ def my_appointments(request):
 @permission_required("borgerservice.book_own")
 def my_book(request):
     citizen = own_citizen(request.user)
-    point_id = request.GET.get("sted")
-    if not point_id:
-        return render(request, "borgerservice/choose.html", {
-            "points": selectors.bookable_points(municipality_id=citizen.home_municipality_id),
-            "url": reverse("borgerservice:my_book"), "public": False})
-    try:
-        point = selectors.public_point(point_id)
-    except ValidationError as error:
-        raise Http404 from error
-    service = _service(point, request.GET.get("ydelse"))
-    if service is None:
-        raise Http404("Servicestedet tilbyder ikke den ydelse.")
-    result = _booking_step(request, point=point, service=service, public=False, citizen=citizen)
-    if not isinstance(result, dict):
-        return result
-    return render(request, "borgerservice/book.html", {**result, "public": False},
-                  status=400 if result["form"].errors else 200)
+    return _book_page(request, public=False, citizen=citizen,
+                      points=lambda: selectors.bookable_points(municipality_id=citizen.home_municipality_id))
 
 
 def _own(request, appointment_id):
@@ -582,22 +589,7 @@ def my_cancel(request, appointment_id):
 def public_book(request):
     """Booking for a citizen without a CPR-based login: name and phone number. Shows no one
     else's data: only service points and free slots."""
-    point_id = request.GET.get("sted")
-    if not point_id:
-        return render(request, "borgerservice/choose.html", {
-            "points": selectors.bookable_points(), "url": reverse("borgerservice:public_book"), "public": True})
-    try:
-        point = selectors.public_point(point_id)
-    except ValidationError as error:
-        raise Http404 from error
-    service = _service(point, request.GET.get("ydelse"))
-    if service is None:
-        raise Http404("Servicestedet tilbyder ikke den ydelse.")
-    result = _booking_step(request, point=point, service=service, public=True)
-    if not isinstance(result, dict):
-        return result
-    return render(request, "borgerservice/book.html", {**result, "public": True},
-                  status=400 if result["form"].errors else 200)
+    return _book_page(request, public=True, points=selectors.bookable_points)
 
 
 def _receipt_context(appointment, *, reference: str = "", again: bool = False) -> dict:
