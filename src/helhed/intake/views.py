@@ -165,16 +165,20 @@ def detail(request, application_id):
 @never_cache
 @permission_required("intake.grant_representation_self")
 def my_representations(request):
-    citizen = own_citizen(request.user)
+    return _representations_page(request, own_citizen(request.user), purpose="Selvbetjening: egne fuldmagter",
+                                 template="intake/my_representations.html", then="intake:my_representations")
+
+
+def _representations_page(request, citizen, *, purpose: str, template: str, then: str):
+    """The citizen's fuldmagter and the form that grants one (the citizen's own page and the
+    counter's)."""
     today = _today()
     form = GrantRepresentationForm(request.POST or None, initial={"valid_from": today})
-    done = _grant(request, form, citizen=citizen, then="intake:my_representations")
+    done = _grant(request, form, citizen=citizen, then=then)
     if done:
         return done
-    reps = selectors.representations_shown(user=request.user, citizen=citizen,
-                                           purpose="Selvbetjening: egne fuldmagter", channel="web")
-    return render(request, "intake/my_representations.html", {
-        "citizen": citizen, "form": form, "reps": reps, "today": today})
+    reps = selectors.representations_shown(user=request.user, citizen=citizen, purpose=purpose, channel="web")
+    return render(request, template, {"citizen": citizen, "form": form, "reps": reps, "today": today})
 
 
 def _grant(request, form, *, citizen, then):
@@ -346,17 +350,11 @@ def assessment(request, assessment_id):
 @never_cache
 @permission_required("intake.manage_representations")
 def staff_representations(request, citizen_id):
-    today = _today()
     citizen = selectors.citizen_for_staff(user=request.user, citizen_id=citizen_id, what="Navn og fuldmagter",
                                           purpose="Fuldmagt ved skranken", channel="web")
-    form = GrantRepresentationForm(request.POST or None, initial={"valid_from": today})
-    done = _grant(request, form, citizen=citizen, then=reverse("intake:staff_representations", args=[citizen.pk]))
-    if done:
-        return done
-    reps = selectors.representations_shown(user=request.user, citizen=citizen,
-                                           purpose="Fuldmagt ved skranken", channel="web")
-    return render(request, "intake/staff_representations.html", {
-        "citizen": citizen, "form": form, "reps": reps, "today": today})
+    return _representations_page(request, citizen, purpose="Fuldmagt ved skranken",
+                                 template="intake/staff_representations.html",
+                                 then=reverse("intake:staff_representations", args=[citizen.pk]))
 
 
 @require_http_methods(["GET", "POST"])
