@@ -200,17 +200,6 @@ class FindByReferenceForm(CancelByReferenceForm):
                                     error_messages={"required": "Skriv dit telefonnummer."})
 
 
-class PeriodForm(forms.Form):
-    fra = date_field("Fra")
-    til = date_field("Til")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("fra") and data.get("til") and data["til"] < data["fra"]:
-            self.add_error("til", "Slutdatoen ligger før startdatoen.")
-        return data
-
-
 class WalkInHelpForm(HelpForm):
     """Help given without an appointment (a walk-in at the library or on a housing facility)."""
 

@@ -1,37 +1,43 @@
-from django.urls import path
+from django.urls import include, path
 
 from helhed.borgerservice import views
 
 app_name = "borgerservice"
 
+# The pages and forms of one service point (staff).
+point_patterns = [
+    path("", views.point, name="point"),
+    path("ret/", views.point_edit, name="point_edit"),
+    path("tilstand/", views.point_mode, name="point_mode"),
+    path("tider-i-perioden/", views.point_restricted_bookings, name="point_restricted_bookings"),
+    path("ydelser/", views.point_offer, name="point_offer"),
+    path("ydelser/<int:offer_id>/fjern/", views.point_offer_remove, name="point_offer_remove"),
+    path("aabningstider/", views.point_hours, name="point_hours"),
+    path("aabningstider/<int:hours_id>/fjern/", views.point_hours_remove, name="point_hours_remove"),
+    path("lukkedage/", views.point_closed, name="point_closed"),
+    path("lukkedage/<int:closed_day_id>/fjern/", views.point_closed_remove, name="point_closed_remove"),
+    path("dagsplan/", views.agenda, name="agenda"),
+    path("book/", views.staff_book, name="staff_book"),
+]
+
+# One appointment at the counter (staff).
+appointment_patterns = [
+    path("", views.appointment, name="appointment"),
+    path("godkend/", views.approve, name="approve"),
+    path("afvis/", views.decline, name="decline"),
+    path("tjek-ind/", views.check_in, name="check_in"),
+    path("udeblevet/", views.no_show, name="no_show"),
+    path("aflys/", views.staff_cancel, name="staff_cancel"),
+    path("hjaelp/", views.help_record, name="help_record"),
+]
+
 urlpatterns = [
     # Staff
     path("", views.points, name="points"),
     path("servicesteder/ny/", views.point_new, name="point_new"),
-    path("servicesteder/<uuid:point_id>/", views.point, name="point"),
-    path("servicesteder/<uuid:point_id>/ret/", views.point_edit, name="point_edit"),
-    path("servicesteder/<uuid:point_id>/tilstand/", views.point_mode, name="point_mode"),
-    path("servicesteder/<uuid:point_id>/tider-i-perioden/", views.point_restricted_bookings,
-         name="point_restricted_bookings"),
-    path("servicesteder/<uuid:point_id>/ydelser/", views.point_offer, name="point_offer"),
-    path("servicesteder/<uuid:point_id>/ydelser/<int:offer_id>/fjern/", views.point_offer_remove,
-         name="point_offer_remove"),
-    path("servicesteder/<uuid:point_id>/aabningstider/", views.point_hours, name="point_hours"),
-    path("servicesteder/<uuid:point_id>/aabningstider/<int:hours_id>/fjern/", views.point_hours_remove,
-         name="point_hours_remove"),
-    path("servicesteder/<uuid:point_id>/lukkedage/", views.point_closed, name="point_closed"),
-    path("servicesteder/<uuid:point_id>/lukkedage/<int:closed_day_id>/fjern/", views.point_closed_remove,
-         name="point_closed_remove"),
-    path("servicesteder/<uuid:point_id>/dagsplan/", views.agenda, name="agenda"),
-    path("servicesteder/<uuid:point_id>/book/", views.staff_book, name="staff_book"),
+    path("servicesteder/<uuid:point_id>/", include(point_patterns)),
     path("akutte/", views.triage, name="triage"),
-    path("aftaler/<uuid:appointment_id>/", views.appointment, name="appointment"),
-    path("aftaler/<uuid:appointment_id>/godkend/", views.approve, name="approve"),
-    path("aftaler/<uuid:appointment_id>/afvis/", views.decline, name="decline"),
-    path("aftaler/<uuid:appointment_id>/tjek-ind/", views.check_in, name="check_in"),
-    path("aftaler/<uuid:appointment_id>/udeblevet/", views.no_show, name="no_show"),
-    path("aftaler/<uuid:appointment_id>/aflys/", views.staff_cancel, name="staff_cancel"),
-    path("aftaler/<uuid:appointment_id>/hjaelp/", views.help_record, name="help_record"),
+    path("aftaler/<uuid:appointment_id>/", include(appointment_patterns)),
     path("borgere/<uuid:citizen_id>/", views.citizen_book, name="citizen_book"),
     path("statistik/", views.statistics, name="statistics"),
     # Citizens with login

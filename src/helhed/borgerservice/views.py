@@ -32,7 +32,6 @@ from helhed.borgerservice.forms import (
     ModeForm,
     MoveForm,
     OfferForm,
-    PeriodForm,
     PublicAcuteForm,
     PublicBookForm,
     ServicePointForm,
@@ -43,8 +42,9 @@ from helhed.borgerservice.models import Channel, Mode, ServiceType, Status
 from helhed.borgerservice.receipts import what_to_bring
 from helhed.borgerservice.slots import COPENHAGEN
 from helhed.core import lockout, next_steps
-from helhed.core.forms import add_service_errors
+from helhed.core.forms import PeriodForm, add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import page_forms, perform, submit_form
 from helhed.registry.selectors import own_citizen
 
 SHOWN_DAYS = 7
@@ -94,14 +94,12 @@ def point_new(request):
     if not municipalities:
         raise PermissionDenied
     form = ServicePointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.create_service_point(municipality_id=municipalities[0], **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Servicestedet er oprettet. Tilføj ydelser og åbningstider.")
-            return redirect("borgerservice:point", point_id=point.pk)
+    done = submit_form(request, form,
+                       lambda data: services.create_service_point(municipality_id=municipalities[0], **data),
+                       success="Servicestedet er oprettet. Tilføj ydelser og åbningstider.",
+                       then=lambda point: reverse("borgerservice:point", args=[point.pk]))
+    if done:
+        return done
     return render(request, "borgerservice/point_new.html", {"form": form})
 
 
@@ -131,25 +129,22 @@ def point(request, point_id):
     return _point_page(request, selectors.point_for_staff(user=request.user, point_id=point_id))
 
 
-def _point_post(form_name, make_form, act, success):
+_point_form = page_forms(
+    perm="borgerservice.serve_counter",
+    load=lambda request, point_id: selectors.point_for_staff(user=request.user, point_id=point_id),
+    page=lambda request, point, **forms: _point_page(request, point, status=400, **forms),
+    url=lambda point: reverse("borgerservice:point", args=[point.pk]))
+
+
+def _point_remove(remove, success):
+    """A button on the service point's page that removes one of its lines by the id in the URL."""
     @require_POST
     @never_cache
     @permission_required("borgerservice.serve_counter")
-    def view(request, point_id, **kwargs):
+    def view(request, point_id, **line):
         point = selectors.point_for_staff(user=request.user, point_id=point_id)
-        form = make_form(request, point)
-        if form is None or form.is_valid():
-            try:
-                result = act(request, point, form.cleaned_data if form is not None else None, **kwargs)
-            except ValidationError as error:
-                if form is None:
-                    messages.error(request, " ".join(error.messages))
-                    return redirect("borgerservice:point", point_id=point.pk)
-                add_service_errors(form, error)
-            else:
-                messages.success(request, success(result) if callable(success) else success)
-                return redirect("borgerservice:point", point_id=point.pk)
-        return _point_page(request, point, status=400, **{form_name: form})
+        return perform(request, lambda: remove(point=point, **line), success=success,
+                       then=reverse("borgerservice:point", args=[point.pk]))
     return view
 
 
@@ -184,35 +179,26 @@ def point_restricted_bookings(request, point_id):
     return redirect("borgerservice:point", point_id=point.pk)
 
 
-point_edit = _point_post(
+point_edit = _point_form(
     "edit_form", lambda r, p: ServicePointForm(r.POST, instance=p),
     lambda r, p, data: services.change_service_point(point=p, version=p.version, **data), "Servicestedet er ændret.")
-point_mode = _point_post(
+point_mode = _point_form(
     "mode_form", lambda r, p: ModeForm(r.POST),
     lambda r, p, data: services.switch_mode(point=p, mode=data["mode"], version=data["version"],
-                                            reason=data["reason"], mode_from=data["mode_from"],
-                                            mode_until=data["mode_until"], now=timezone.now()),
+                                         reason=data["reason"], mode_from=data["mode_from"],
+                                         mode_until=data["mode_until"], now=timezone.now()),
     _mode_success)
-point_offer = _point_post(
+point_offer = _point_form(
     "offer_form",
     lambda r, p: OfferForm(r.POST, services=selectors.services_available(municipality_id=p.municipality_id)),
     lambda r, p, data: services.set_offer(point=p, **data), "Ydelsen er gemt.")
-point_offer_remove = _point_post(
-    "offer_form", lambda r, p: None,
-    lambda r, p, data, offer_id: services.remove_offer(point=p, offer_id=offer_id), "Ydelsen er fjernet.")
-point_hours = _point_post(
-    "hours_form", lambda r, p: HoursForm(r.POST),
-    lambda r, p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
-point_hours_remove = _point_post(
-    "hours_form", lambda r, p: None,
-    lambda r, p, data, hours_id: services.remove_opening_hours(point=p, hours_id=hours_id), "Åbningstiden er fjernet.")
-point_closed = _point_post(
-    "closed_form", lambda r, p: ClosedDayForm(r.POST),
-    lambda r, p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
-point_closed_remove = _point_post(
-    "closed_form", lambda r, p: None,
-    lambda r, p, data, closed_day_id: services.remove_closed_day(point=p, closed_day_id=closed_day_id),
-    "Lukkedagen er fjernet.")
+point_hours = _point_form("hours_form", lambda r, p: HoursForm(r.POST),
+                          lambda r, p, data: services.add_opening_hours(point=p, **data), "Åbningstiden er tilføjet.")
+point_closed = _point_form("closed_form", lambda r, p: ClosedDayForm(r.POST),
+                           lambda r, p, data: services.add_closed_day(point=p, **data), "Lukkedagen er tilføjet.")
+point_offer_remove = _point_remove(services.remove_offer, "Ydelsen er fjernet.")
+point_hours_remove = _point_remove(services.remove_opening_hours, "Åbningstiden er fjernet.")
+point_closed_remove = _point_remove(services.remove_closed_day, "Lukkedagen er fjernet.")
 
 
 # --- Staff: the counter --------------------------------------------------------------------
@@ -261,17 +247,13 @@ def approve(request, appointment_id):
     slots = selectors.free_slots(point=a.service_point, service=a.service, from_day=_today(), days=SHOWN_DAYS,
                                  now=timezone.now(), include_restricted=True)
     form = ApproveForm(request.POST, slots=slots)
-    if form.is_valid():
-        try:
-            services.approve_request(appointment=a, starts_at=form.cleaned_data["starts_at"], actor=request.user,
-                                     now=timezone.now(), version=form.cleaned_data["version"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Anmodningen er godkendt, og {a.who} får besked.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Vælg en tid til borgeren.")
-    return redirect("borgerservice:triage")
+        return redirect("borgerservice:triage")
+    return perform(request, lambda: services.approve_request(
+        appointment=a, starts_at=form.cleaned_data["starts_at"], actor=request.user, now=timezone.now(),
+        version=form.cleaned_data["version"]),
+        success=f"Anmodningen er godkendt, og {a.who} får besked.", then="borgerservice:triage")
 
 
 @require_POST
@@ -280,16 +262,12 @@ def approve(request, appointment_id):
 def decline(request, appointment_id):
     a = _staff_appointment(request, appointment_id, "Borgerservice: vurdering af akut anmodning")
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_request(appointment=a, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Anmodningen er afvist, og {a.who} får besked med begrundelse og råd.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Skriv en begrundelse og hvor borgeren kan få hjælp i stedet.")
-    return redirect("borgerservice:triage")
+        return redirect("borgerservice:triage")
+    return perform(request, lambda: services.decline_request(appointment=a, actor=request.user, **form.cleaned_data),
+                   success=f"Anmodningen er afvist, og {a.who} får besked med begrundelse og råd.",
+                   then="borgerservice:triage")
 
 
 def _appointment_page(request, a, help_form=None, status=200):
@@ -305,23 +283,23 @@ def appointment(request, appointment_id):
     return _appointment_page(request, _staff_appointment(request, appointment_id))
 
 
+def _help_recorded(result) -> str:
+    _, created = result
+    return ("Hjælpen er registreret." if created
+            else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
+
+
 def _counter_action(act, success):
     @require_POST
     @never_cache
     @permission_required("borgerservice.serve_counter")
     def view(request, appointment_id):
         a = _staff_appointment(request, appointment_id)
-        try:
-            act(a, request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, success)
-        target = request.POST.get("next", "")
-        if target == "agenda" and a.starts_at:
+        then = reverse("borgerservice:appointment", args=[a.pk])
+        if request.POST.get("next", "") == "agenda" and a.starts_at:
             day = a.starts_at.astimezone(COPENHAGEN).date().isoformat()
-            return redirect(reverse("borgerservice:agenda", args=[a.service_point_id]) + f"?dato={day}")
-        return redirect("borgerservice:appointment", appointment_id=a.pk)
+            then = reverse("borgerservice:agenda", args=[a.service_point_id]) + f"?dato={day}"
+        return perform(request, lambda: act(a, request.user), success=success, then=then)
     return view
 
 
@@ -341,17 +319,10 @@ def help_record(request, appointment_id):
     if a.citizen_id is None or not rules.has_perm("borgerservice.book_for_citizen", request.user, a.citizen):
         raise Http404
     form = HelpForm(request.POST)
-    if form.is_valid():
-        try:
-            _, created = services.record_help(point=a.service_point, citizen=a.citizen, staff=request.user,
-                                              appointment=a, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Hjælpen er registreret." if created
-                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("borgerservice:appointment", appointment_id=a.pk)
-    return _appointment_page(request, a, help_form=form, status=400)
+    done = submit_form(request, form, lambda data: services.record_help(
+        point=a.service_point, citizen=a.citizen, staff=request.user, appointment=a, **data),
+        success=_help_recorded, then=reverse("borgerservice:appointment", args=[a.pk]))
+    return done or _appointment_page(request, a, help_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,19 +334,23 @@ def citizen_book(request, citizen_id):
     citizen = selectors.citizen_for_booking(user=request.user, citizen_id=citizen_id, channel="web")
     points_qs = selectors.points_visible_to(request.user).order_by("name")
     form = WalkInHelpForm(request.POST or None, points=points_qs, initial={"given_on": _today()})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            _, created = services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user,
-                                              **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Hjælpen er registreret." if created
-                             else "Hjælpen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("registry:overview", citizen_id=citizen.pk)
+
+    def record(data):
+        data = dict(data)
+        return services.record_help(point=data.pop("service_point"), citizen=citizen, staff=request.user, **data)
+
+    done = submit_form(request, form, record, success=_help_recorded,
+                       then=reverse("registry:overview", args=[citizen.pk]))
+    if done:
+        return done
     return render(request, "borgerservice/citizen_book.html", {"citizen": citizen, "points": points_qs, "form": form},
                   status=400 if form.errors else 200)
+
+
+def _staff_booked(result) -> str:
+    _, created, reference = result
+    text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
+    return text + (f" Giv borgeren referencen {reference} til at aflyse med." if reference else "")
 
 
 @sensitive_post_parameters("contact_name", "contact_phone")
@@ -399,21 +374,15 @@ def staff_book(request, point_id):
         slots = selectors.free_slots(point=point, service=service, from_day=_from_day(request), days=SHOWN_DAYS,
                                      now=timezone.now(), include_restricted=True)
         form = StaffBookForm(request.POST or None, slots=slots)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                a, created, reference = services.book(
-                    point=point, service=service, starts_at=data["starts_at"], channel=Channel.PHONE,
-                    idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
-                    contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                text = "Tiden er booket, og borgeren får en bekræftelse." if created else "Tiden var allerede booket."
-                if reference:
-                    text += f" Giv borgeren referencen {reference} til at aflyse med."
-                messages.success(request, text)
-                return redirect("borgerservice:appointment", appointment_id=a.pk)
+        done = submit_form(
+            request, form,
+            lambda data: services.book(
+                point=point, service=service, starts_at=data["starts_at"], channel=Channel.PHONE,
+                idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"], actor=request.user),
+            success=_staff_booked, then=lambda booked: reverse("borgerservice:appointment", args=[booked[0].pk]))
+        if done:
+            return done
     return render(request, "borgerservice/staff_book.html", {
         "point": point, "citizen": citizen, "service": service, "form": form, "slot_days": slots,
     }, status=400 if form is not None and form.errors else 200)
@@ -448,6 +417,13 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         if sent is not None:
             return _booked(request, public=public, appointment=sent, reference="", created=False,
                            acute=sent.status == Status.REQUESTED)
+
+    def who(data):  # who books and how, the same for a time and an acute request
+        return {"idempotency_key": data["idempotency_key"], "citizen": citizen,
+                "contact_name": data.get("contact_name", ""), "contact_phone": data.get("contact_phone", ""),
+                "channel": Channel.PUBLIC if public else Channel.SELF_SERVICE,
+                "actor": None if public else request.user}
+
     mode_today = services.effective_mode(point=point, day=today)
     context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
     if mode_today == Mode.CLOSED:
@@ -457,44 +433,63 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
         reasons = selectors.acute_reasons(municipality_id=point.municipality_id)
         form_class = PublicAcuteForm if public else AcuteForm
         form = form_class(request.POST or None, reasons=reasons)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                appointment, created, reference = services.request_acute(
-                    point=point, service=service, acute_reason=data["acute_reason"],
-                    acute_description=data["acute_description"], travel_date=data["travel_date"],
-                    idempotency_key=data["idempotency_key"], today=today, citizen=citizen,
-                    contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
-                    channel=Channel.PUBLIC if public else Channel.SELF_SERVICE, actor=None if public else request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return _booked(request, public=public, appointment=appointment, reference=reference,
-                               created=created, acute=True)
+        sent = _send_booking(request, form, lambda data: services.request_acute(
+            point=point, service=service, acute_reason=data["acute_reason"],
+            acute_description=data["acute_description"], travel_date=data["travel_date"], today=today, **who(data)),
+            public=public, acute=True)
+        if sent:
+            return sent
         context.update(form=form, acute=True)
         return context
     days = selectors.free_slots(point=point, service=service, from_day=context["from_day"], days=SHOWN_DAYS,
                                 now=timezone.now())
     form_class = PublicBookForm if public else BookForm
     form = form_class(request.POST or None, slots=days)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment, created, reference = services.book(
-                point=point, service=service, starts_at=data["starts_at"],
-                channel=Channel.PUBLIC if public else Channel.SELF_SERVICE,
-                idempotency_key=data["idempotency_key"], now=timezone.now(), citizen=citizen,
-                contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
-                actor=None if public else request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _booked(request, public=public, appointment=appointment, reference=reference,
-                           created=created, acute=False)
+    sent = _send_booking(request, form, lambda data: services.book(
+        point=point, service=service, starts_at=data["starts_at"], now=timezone.now(), **who(data)),
+        public=public, acute=False)
+    if sent:
+        return sent
     later = context["from_day"] + datetime.timedelta(days=SHOWN_DAYS)
     context.update(form=form, days=days, acute=False,
                    later=later if later <= today + datetime.timedelta(days=selectors.WAITING_HORIZON_DAYS) else None)
     return context
+
+
+def _book_page(request, *, public: bool, points, citizen=None):
+    """Booking with login and without: choose a service point (``points()``), then its
+    service (``?sted=&ydelse=``), then a time or an acute request."""
+    point_id = request.GET.get("sted")
+    if not point_id:
+        return render(request, "borgerservice/choose.html", {
+            "points": points(), "url": reverse("borgerservice:public_book" if public else "borgerservice:my_book"),
+            "public": public})
+    try:
+        point = selectors.public_point(point_id)
+    except ValidationError as error:
+        raise Http404 from error
+    service = _service(point, request.GET.get("ydelse"))
+    if service is None:
+        raise Http404("Servicestedet tilbyder ikke den ydelse.")
+    result = _booking_step(request, point=point, service=service, public=public, citizen=citizen)
+    if not isinstance(result, dict):
+        return result
+    return render(request, "borgerservice/book.html", {**result, "public": public},
+                  status=400 if result["form"].errors else 200)
+
+
+def _send_booking(request, form, send, *, public, acute):
+    """Send a posted booking or acute request through ``send(data)``: the receipt, or None
+    with the service's refusal on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        appointment, created, reference = send(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return _booked(request, public=public, appointment=appointment, reference=reference, created=created,
+                   acute=acute)
 
 
 def _booked(request, *, public, appointment, reference, created, acute):
@@ -532,23 +527,8 @@ def my_appointments(request):
 @permission_required("borgerservice.book_own")
 def my_book(request):
     citizen = own_citizen(request.user)
-    point_id = request.GET.get("sted")
-    if not point_id:
-        return render(request, "borgerservice/choose.html", {
-            "points": selectors.bookable_points(municipality_id=citizen.home_municipality_id),
-            "url": reverse("borgerservice:my_book"), "public": False})
-    try:
-        point = selectors.public_point(point_id)
-    except ValidationError as error:
-        raise Http404 from error
-    service = _service(point, request.GET.get("ydelse"))
-    if service is None:
-        raise Http404("Servicestedet tilbyder ikke den ydelse.")
-    result = _booking_step(request, point=point, service=service, public=False, citizen=citizen)
-    if not isinstance(result, dict):
-        return result
-    return render(request, "borgerservice/book.html", {**result, "public": False},
-                  status=400 if result["form"].errors else 200)
+    return _book_page(request, public=False, citizen=citizen,
+                      points=lambda: selectors.bookable_points(municipality_id=citizen.home_municipality_id))
 
 
 def _own(request, appointment_id):
@@ -578,15 +558,11 @@ def my_appointment(request, appointment_id):
         days = selectors.free_slots(point=a.service_point, service=a.service, from_day=_from_day(request),
                                     days=SHOWN_DAYS, now=timezone.now())
         form = MoveForm(request.POST or None, slots=days, initial={"version": a.version})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.move(appointment=a, starts_at=form.cleaned_data["starts_at"], now=timezone.now(),
-                              version=form.cleaned_data["version"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Din tid er flyttet. Du får en bekræftelse.")
-                return redirect("borgerservice:my_appointments")
+        done = submit_form(request, form, lambda data: services.move(
+            appointment=a, starts_at=data["starts_at"], now=timezone.now(), version=data["version"]),
+            success="Din tid er flyttet. Du får en bekræftelse.", then="borgerservice:my_appointments")
+        if done:
+            return done
     elif request.method == "POST":
         raise Http404
     return render(request, "borgerservice/my_appointment.html", {**_receipt_context(a), "form": form, "days": days},
@@ -601,13 +577,8 @@ def my_cancel(request, appointment_id):
     if a.status == Status.CANCELLED:  # the form sent twice: a double click, a reload
         messages.info(request, "Din tid er aflyst.")
         return redirect("borgerservice:my_appointments")
-    try:
-        services.cancel(appointment=a, now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Din tid er aflyst.")
-    return redirect("borgerservice:my_appointments")
+    return perform(request, lambda: services.cancel(appointment=a, now=timezone.now()),
+                   success="Din tid er aflyst.", then="borgerservice:my_appointments")
 
 
 # --- Without login -------------------------------------------------------------------------
@@ -618,22 +589,7 @@ def my_cancel(request, appointment_id):
 def public_book(request):
     """Booking for a citizen without a CPR-based login: name and phone number. Shows no one
     else's data: only service points and free slots."""
-    point_id = request.GET.get("sted")
-    if not point_id:
-        return render(request, "borgerservice/choose.html", {
-            "points": selectors.bookable_points(), "url": reverse("borgerservice:public_book"), "public": True})
-    try:
-        point = selectors.public_point(point_id)
-    except ValidationError as error:
-        raise Http404 from error
-    service = _service(point, request.GET.get("ydelse"))
-    if service is None:
-        raise Http404("Servicestedet tilbyder ikke den ydelse.")
-    result = _booking_step(request, point=point, service=service, public=True)
-    if not isinstance(result, dict):
-        return result
-    return render(request, "borgerservice/book.html", {**result, "public": True},
-                  status=400 if result["form"].errors else 200)
+    return _book_page(request, public=True, points=selectors.bookable_points)
 
 
 def _receipt_context(appointment, *, reference: str = "", again: bool = False) -> dict:

@@ -24,7 +24,7 @@ from helhed.casework.models import (
     TaskKind,
     TaskStatus,
 )
-from helhed.core.api import ErrorOut
+from helhed.core.api import ErrorOut, api_user
 
 router = Router(tags=["Sagsbehandling"])
 
@@ -294,8 +294,7 @@ def _event(e) -> EventOut:
 def add_note(request, case_id: UUID, payload: NoteIn):
     _require(request)
     c = selectors.get_case(user=request.auth, case_id=case_id)
-    if not rules.has_perm("casework.add_note", request.auth, c):
-        raise HttpError(403, "Du kan se sagen, men ikke skrive notater i den.")
+    api_user(request, "casework.add_note", "Du kan se sagen, men ikke skrive notater i den.", c)
     return _event(services.add_note(case=c, actor=request.auth, on=timezone.localdate(), text=payload.text))
 
 
@@ -307,8 +306,7 @@ def ask_udk(request, case_id: UUID, payload: QuestionIn):
 
     _require(request)
     c = selectors.get_case(user=request.auth, case_id=case_id)
-    if not rules.has_perm("casework.ask_udk", request.auth, c):
-        raise HttpError(403, "Kun borgerens kontaktperson kan spørge Udbetaling Danmark om sagen.")
+    api_user(request, "casework.ask_udk", "Kun borgerens kontaktperson kan spørge Udbetaling Danmark om sagen.", c)
     q = ask_about_case(actor=request.auth, case=c, subject=payload.subject, body=payload.body)
     return QuestionOut(id=q.pk, case_id=q.case_id, subject=q.subject, status=q.status, due_on=q.due_on)
 @router.get("/casework/cases/{case_id}/hearings", response={200: list[HearingOut], 403: ErrorOut, 404: ErrorOut},
@@ -355,8 +353,7 @@ def complaint_step(request, complaint_id: UUID, payload: ComplaintStepIn):
     _require(request)
     complaint = selectors.get_complaint(user=request.auth, complaint_id=complaint_id)
     c = _detail(request, complaint.case_id, "Sagsbehandling: klage via API").case
-    if not rules.has_perm("casework.work_case", request.auth, c):
-        raise HttpError(403, "Du kan se sagen, men ikke ændre den.")
+    api_user(request, "casework.work_case", "Du kan se sagen, men ikke ændre den.", c)
     if payload.step not in _COMPLAINT_STEP_FIELDS:
         raise HttpError(422, "Ukendt trin.")
     if not 2000 <= payload.on.year <= 2100 or (payload.starts_on and not 2000 <= payload.starts_on.year <= 2100):

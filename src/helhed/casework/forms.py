@@ -2,14 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from helhed.casework.models import (
-    BenefitArea,
-    CaseStatus,
-    ComplaintOutcome,
-    RespondedBy,
-    ResponseChannel,
-    TaskKind,
-)
+from helhed.casework.models import BenefitArea, CaseStatus, ComplaintOutcome, RespondedBy, ResponseChannel, TaskKind
 from helhed.casework.policy import HEARING_ANSWER_DAYS, HEARING_NOT_REQUIRED_GROUNDS
 from helhed.core.forms import DanishDecimalField, DanishIntegerField, date_field
 

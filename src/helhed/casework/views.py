@@ -10,9 +10,10 @@ import uuid
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -38,8 +39,8 @@ from helhed.casework.forms import (
 from helhed.casework.models import Case, CaseStatus, ComplaintOutcome, ComplaintStage
 from helhed.core import next_steps
 from helhed.core.formats import kortdato
-from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import attachment, perform, permitted, stale_error, submit_form
 
 PURPOSE = "Sagsbehandling: arbejde med borgerens sag"
 
@@ -49,10 +50,6 @@ _RESPONSE_ACTIONS = ("svar", "afkald")
 _HEARING_ACTIONS = ("svar", "afkald", "forlaeng")
 # Decisions to the citizen's disadvantage: held against today's date as well (policy.hearing_hold).
 _HELD_ACTIONS = ("afslag", "tilbagebetaling")
-
-
-def _stale(error: ValidationError):
-    return error if getattr(error, "code", None) == "stale" else None
 
 
 @never_cache
@@ -66,7 +63,11 @@ def case_list(request):
                                                    "limit": selectors.LIST_LIMIT})
 
 
-def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None, status=200, note_form=None,
+def _case_url(case_id) -> str:
+    return reverse("casework:case", args=[case_id])
+
+
+def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None, note_form=None,
                question_form=None):
     d = selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web")
     c = d.case
@@ -124,7 +125,7 @@ def _case_page(request, case_id, *, forms=None, complaint_forms=None, stale=None
         "stale": stale,
         "note_form": (note_form or NoteForm(prefix="notat")) if d.can_note else None,
         "question_form": (question_form or QuestionForm(prefix="spoergsmaal")) if d.can_ask_udk else None,
-    }, status=status)
+    }, status=409 if stale else 200)
 
 
 @never_cache
@@ -134,9 +135,7 @@ def case(request, case_id):
 
 
 def _workable_case(request, case_id) -> Case:
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.work_case", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.work_case", selectors.get_case(user=request.user, case_id=case_id))
     return c
 
 
@@ -153,36 +152,21 @@ def case_action(request, case_id, action):
     else:
         c = _workable_case(request, case_id)
     form = ACTIONS[action](request.POST, prefix=action)
-    if form.is_valid():
-        extra = {"today": timezone.localdate()} if action in _HELD_ACTIONS else {}
-        try:
-            _SERVICES[action](case=c, actor=request.user, **form.cleaned_data, **extra)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _case_page(request, case_id, forms={action: form}, stale=_stale(error),
-                              status=409 if _stale(error) else 200)
-        messages.success(request, f"{ACTION_TITLES[action]}: gjort.")
-        return redirect("casework:case", case_id=case_id)
-    return _case_page(request, case_id, forms={action: form})
+    extra = {"today": timezone.localdate()} if action in _HELD_ACTIONS else {}
+    done = submit_form(request, form, lambda data: _SERVICES[action](case=c, actor=request.user, **data, **extra),
+                       success=f"{ACTION_TITLES[action]}: gjort.", then=_case_url(case_id))
+    return done or _case_page(request, case_id, forms={action: form}, stale=stale_error(form))
 
 
 @require_POST
 @never_cache
 @permission_required("casework.view_cases")
 def complaint_create(request, case_id):
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.record_complaint", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.record_complaint", selectors.get_case(user=request.user, case_id=case_id))
     form = ComplaintForm(request.POST, prefix="klage")
-    if form.is_valid():
-        try:
-            services.record_complaint(case=c, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Klagen er registreret.")
-            return redirect("casework:case", case_id=case_id)
-    return _case_page(request, case_id, complaint_forms={"new": form})
+    done = submit_form(request, form, lambda data: services.record_complaint(case=c, actor=request.user, **data),
+                       success="Klagen er registreret.", then=_case_url(case_id))
+    return done or _case_page(request, case_id, complaint_forms={"new": form})
 
 
 @require_POST
@@ -190,19 +174,13 @@ def complaint_create(request, case_id):
 @permission_required("casework.view_cases")
 def case_note(request, case_id):
     """The contact person (or a caseworker on the case) adds a note to the timeline."""
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.add_note", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.add_note", selectors.get_case(user=request.user, case_id=case_id))
     form = NoteForm(request.POST, prefix="notat")
-    if form.is_valid():
-        try:
-            services.add_note(case=c, actor=request.user, on=timezone.localdate(), text=form.cleaned_data["text"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Notatet er gemt i sagens tidslinje.")
-            return redirect("casework:case", case_id=case_id)
-    return _case_page(request, case_id, note_form=form)
+    done = submit_form(
+        request, form, lambda data: services.add_note(case=c, actor=request.user, on=timezone.localdate(),
+                                                      text=data["text"]),
+        success="Notatet er gemt i sagens tidslinje.", then=_case_url(case_id))
+    return done or _case_page(request, case_id, note_form=form)
 
 
 @require_POST
@@ -212,20 +190,13 @@ def case_question(request, case_id):
     """The contact person asks Udbetaling Danmark about the case (its Kvik-linje queue)."""
     from helhed.fasttrack.services import ask_about_case
 
-    c = selectors.get_case(user=request.user, case_id=case_id)
-    if not rules.has_perm("casework.ask_udk", request.user, c):
-        raise PermissionDenied
+    c = permitted(request, "casework.ask_udk", selectors.get_case(user=request.user, case_id=case_id))
     form = QuestionForm(request.POST, prefix="spoergsmaal")
-    if form.is_valid():
-        try:
-            q = ask_about_case(actor=request.user, case=c, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Spørgsmålet er sendt til Udbetaling Danmark. De svarer senest "
-                                      f"{kortdato(q.due_on)}. Svaret kommer her på sagen.")
-            return redirect("casework:case", case_id=case_id)
-    return _case_page(request, case_id, question_form=form)
+    done = submit_form(request, form, lambda data: ask_about_case(actor=request.user, case=c, **data),
+                       success=lambda q: f"Spørgsmålet er sendt til Udbetaling Danmark. De svarer senest "
+                                         f"{kortdato(q.due_on)}. Svaret kommer her på sagen.",
+                       then=_case_url(case_id))
+    return done or _case_page(request, case_id, question_form=form)
 
 
 _COMPLAINT_STEPS = {
@@ -248,19 +219,15 @@ def complaint_step(request, complaint_id, step):
         raise Http404
     complaint = selectors.get_complaint(user=request.user, complaint_id=complaint_id)
     _workable_case(request, complaint.case_id)
-    form_class, service, done = _COMPLAINT_STEPS[step]
+    form_class, service, said = _COMPLAINT_STEPS[step]
     form = form_class(request.POST, prefix=f"{step}-{complaint.pk}")
-    if form.is_valid():
-        try:
-            service(complaint=complaint, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if step == "outcome" and form.cleaned_data["outcome"] == ComplaintOutcome.MISGUIDED:
-                done += " Skriv nu datoen, borgeren skulle have fået ydelsen fra."
-            messages.success(request, done)
-            return redirect("casework:case", case_id=complaint.case_id)
-    return _case_page(request, complaint.case_id, complaint_forms={(step, complaint.pk): form})
+    done = submit_form(
+        request, form, lambda data: service(complaint=complaint, actor=request.user, **data),
+        success=lambda _: said + (" Skriv nu datoen, borgeren skulle have fået ydelsen fra."
+                                  if step == "outcome" and form.cleaned_data["outcome"] == ComplaintOutcome.MISGUIDED
+                                  else ""),
+        then=_case_url(complaint.case_id))
+    return done or _case_page(request, complaint.case_id, complaint_forms={(step, complaint.pk): form})
 
 
 @require_GET
@@ -272,9 +239,7 @@ def letter_pdf(request, letter_id):
         return redirect_to_login(request.get_full_path())
     letter = selectors.letter_for_download(user=request.user, letter_id=letter_id, today=timezone.localdate(),
                                            channel="web")
-    response = HttpResponse(outbox.pdf_for(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="brev-{letter.case.reference}-{letter.kind}.pdf"'
-    return response
+    return attachment(outbox.pdf_for(letter), f"brev-{letter.case.reference}-{letter.kind}.pdf")
 
 
 # --- Self-service --------------------------------------------------------------------------------------------
@@ -338,17 +303,13 @@ def citizen_hearing_answer(request, case_id):
         messages.info(request, HEARING_ANSWERED)
         return redirect("casework:self_service_case", case_id=case_id)
     form = CitizenHearingForm(request.POST, prefix="svar")
-    if form.is_valid():
-        try:
-            services.respond_to_hearing(case=d.case, version=d.case.version, actor=request.user,
-                                        on=timezone.localdate(), response=form.cleaned_data["response"],
-                                        answer=form.cleaned_data["answer"], representative=d.representative)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, HEARING_ANSWERED)
-            return redirect("casework:self_service_case", case_id=case_id)
-    return _self_service_page(request, case_id, hearing_form=form, d=d)
+    done = submit_form(
+        request, form,
+        lambda data: services.respond_to_hearing(case=d.case, version=d.case.version, actor=request.user,
+                                                 on=timezone.localdate(), response=data["response"],
+                                                 answer=data["answer"], representative=d.representative),
+        success=HEARING_ANSWERED, then=reverse("casework:self_service_case", args=[case_id]))
+    return done or _self_service_page(request, case_id, hearing_form=form, d=d)
 
 
 @require_POST
@@ -359,18 +320,15 @@ def citizen_complaint(request, case_id):
                                     action="act")
     c = d.case
     form = CitizenComplaintForm(request.POST, prefix=f"klage-{c.pk}")
-    if form.is_valid():
-        try:
-            services.record_complaint(case=c, actor=request.user, received_on=timezone.localdate(),
-                                      text=form.cleaned_data["text"], representative=d.representative,
-                                      key=f"citizen-{form.cleaned_data['key']}")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Vi har fået klagen. " + " ".join(
-                next_steps.after_complaint(received_on=timezone.localdate())))
-            return redirect("casework:self_service_case", case_id=case_id) if d.representation else redirect(
-                "casework:mailbox")
+    done = submit_form(
+        request, form,
+        lambda data: services.record_complaint(case=c, actor=request.user, received_on=timezone.localdate(),
+                                               text=data["text"], representative=d.representative,
+                                               key=f"citizen-{data['key']}"),
+        success="Vi har fået klagen. " + " ".join(next_steps.after_complaint(received_on=timezone.localdate())),
+        then=reverse("casework:self_service_case", args=[case_id]) if d.representation else "casework:mailbox")
+    if done:
+        return done
     if d.representation:
         return _self_service_page(request, case_id, complaint_form=form, d=d)
     return mailbox(request, complaint_form=form, complaint_case=c.pk)
@@ -390,13 +348,8 @@ def print_queue(request):
 @permission_required("casework.view_print_queue")
 def letter_printed(request, letter_id):
     letter = selectors.get_print_letter(user=request.user, letter_id=letter_id)
-    try:
-        services.mark_printed(letter=letter, actor=request.user, now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Brevet »{letter.subject}« er markeret som udskrevet.")
-    return redirect("casework:print_queue")
+    return perform(request, lambda: services.mark_printed(letter=letter, actor=request.user, now=timezone.now()),
+                   success=f"Brevet »{letter.subject}« er markeret som udskrevet.", then="casework:print_queue")
 
 
 @require_POST
@@ -425,13 +378,8 @@ def work_queue(request):
 @permission_required("casework.view_work_queue")
 def task_take(request, task_id):
     task = selectors.get_task(user=request.user, task_id=task_id)
-    try:
-        services.take_task(task=task, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Du har taget opgaven »{task.title}«.")
-    return redirect("casework:work_queue")
+    return perform(request, lambda: services.take_task(task=task, actor=request.user),
+                   success=f"Du har taget opgaven »{task.title}«.", then="casework:work_queue")
 
 
 @require_POST

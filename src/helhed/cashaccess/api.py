@@ -8,14 +8,13 @@ import datetime
 from decimal import Decimal
 from uuid import UUID
 
-import rules
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from helhed.cashaccess import selectors, services
 from helhed.cashaccess.models import Acknowledgement, HandoutKind, SolutionType
-from helhed.core.api import ErrorOut
+from helhed.core.api import ErrorOut, api_user
 
 router = Router(tags=["Kontantadgang"])
 
@@ -144,17 +143,14 @@ def _arrangement(detail) -> ArrangementOut:
 @router.get("/cashaccess/solutions", response={200: list[SolutionOut], 403: ErrorOut},
             summary="Kommunens kontantløsninger")
 def list_solutions(request):
-    if not rules.has_perm("cashaccess.view_solutions", request.auth):
-        raise HttpError(403, "Kun kommunale medarbejdere ser kommunens løsninger.")
+    api_user(request, "cashaccess.view_solutions", "Kun kommunale medarbejdere ser kommunens løsninger.")
     return [_solution(s) for s in selectors.solutions_visible_to(request.auth)]
 
 
 @router.post("/cashaccess/solutions", response={201: SolutionOut, 403: ErrorOut, 422: ErrorOut},
              summary="Registrér en kontantløsning for din kommune")
 def create_solution(request, payload: SolutionIn):
-    user = request.auth
-    if not rules.has_perm("cashaccess.record_solutions", user):
-        raise HttpError(403, "Din rolle kan ikke registrere løsninger.")
+    user = api_user(request, "cashaccess.record_solutions", "Din rolle kan ikke registrere løsninger.")
     municipalities = sorted(user.municipalities.values_list("code", flat=True))
     if not municipalities:
         raise HttpError(403, "Du er ikke knyttet til en kommune.")
@@ -167,8 +163,7 @@ def create_solution(request, payload: SolutionIn):
 @router.get("/cashaccess/arrangements/{arrangement_id}", response={200: ArrangementOut, 403: ErrorOut, 404: ErrorOut},
             summary="En borgers kontantordning og udleveringslog")
 def get_arrangement(request, arrangement_id: UUID):
-    if not rules.has_perm("cashaccess.serve_arrangements", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til kontantordninger.")
+    api_user(request, "cashaccess.serve_arrangements", "Din rolle giver ikke adgang til kontantordninger.")
     detail = selectors.arrangement_detail(user=request.auth, arrangement_id=arrangement_id,
                                           purpose="Kontantadgang: opslag via API", channel="api")
     return _arrangement(detail)
@@ -178,8 +173,7 @@ def get_arrangement(request, arrangement_id: UUID):
              response={200: HandoutOut, 201: HandoutOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Registrér en udlevering (samme idempotency_key to gange giver én udlevering)")
 def create_handout(request, arrangement_id: UUID, payload: HandoutIn):
-    if not rules.has_perm("cashaccess.serve_arrangements", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til kontantordninger.")
+    api_user(request, "cashaccess.serve_arrangements", "Din rolle giver ikke adgang til kontantordninger.")
     detail = selectors.arrangement_detail(user=request.auth, arrangement_id=arrangement_id,
                                           purpose="Kontantadgang: udlevering via API", channel="api")
     handout, created = services.log_handout(arrangement=detail.arrangement, staff=request.auth,
@@ -197,8 +191,7 @@ class PeriodIn(Schema):
 @router.get("/cashaccess/indicators", response={200: IndicatorsOut, 403: ErrorOut, 422: ErrorOut},
             summary="Partnerskabets indikatorer (kun samlede tal; tal under 5 er `null`)")
 def get_indicators(request, period: Query[PeriodIn]):
-    if not rules.has_perm("cashaccess.view_indicators", request.auth):
-        raise HttpError(403, "Kun for partnerskabet om kontantadgang.")
+    api_user(request, "cashaccess.view_indicators", "Kun for partnerskabet om kontantadgang.")
     today = timezone.localdate()
     start, end = period.fra or today.replace(month=1, day=1), period.til or today
     if end < start:

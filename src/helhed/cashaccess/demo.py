@@ -52,6 +52,22 @@ def _paid_in_cash(*, case, amount: Decimal, paid_on: datetime.date, actor: User,
                  key=f"demo-cash-{n}", explanation="Løbende kontanthjælp.")
 
 
+def _cash_months(*, arrangement, citizen, actor, days, amount, n, today) -> int:
+    """The citizen's benefit paid in cash and handed out on each of ``days`` (one case, closed
+    after the last); returns the last idempotency number used."""
+    case = _cash_case(citizen=citizen, actor=actor, on=days[0], amount=amount)
+    for on in days:
+        n += 1
+        if on != days[0]:
+            _paid_in_cash(case=case, amount=amount, paid_on=on, actor=actor, n=n)
+        services.log_handout(
+            arrangement=arrangement, staff=actor, handed_out_on=on, kind=HandoutKind.CASH, amount=amount,
+            acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n), today=today,
+        )
+    _close(case, actor, days[-1])
+    return n
+
+
 def _close(case, actor: User, on: datetime.date) -> None:
     """The demo's earlier period of kontanthjælp ends, so a new application is no duplicate."""
     from helhed.casework import services as casework
@@ -101,24 +117,14 @@ def build_cashaccess_demo(*, today: datetime.date, personas: dict[str, Citizen])
         payout_route=PayoutRoute.CASH, schedule=Schedule.TWICE_MONTHLY,
         handed_out_by="Gadeplansmedarbejderen følger med i banken", starts_on=start,
     )
-    n = 0
     days = []
     for months_back in range(5, -1, -1):
         for day in (1, 15):
             on = (today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=day)
             if start <= on <= today:
                 days.append(on)
-    case = _cash_case(citizen=jan, actor=kbh_worker, on=days[0], amount=Decimal("2650.00"))
-    for on in days:
-        n += 1
-        if on != days[0]:
-            _paid_in_cash(case=case, amount=Decimal("2650.00"), paid_on=on, actor=kbh_worker, n=n)
-        services.log_handout(
-            arrangement=arrangement, staff=kbh_worker, handed_out_on=on, kind=HandoutKind.CASH,
-            amount=Decimal("2650.00"), acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n),
-            today=today,
-        )
-    _close(case, kbh_worker, days[-1])
+    n = _cash_months(arrangement=arrangement, citizen=jan, actor=kbh_worker, days=days, amount=Decimal("2650.00"),
+                     n=0, today=today)
 
     # One generated citizen per service-point municipality gets an arrangement and monthly cash.
     creator = kbh_worker
@@ -133,13 +139,5 @@ def build_cashaccess_demo(*, today: datetime.date, personas: dict[str, Citizen])
         )
         days = [d for d in ((today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=2)
                             for months_back in range(2, -1, -1)) if d <= today]
-        case = _cash_case(citizen=citizen, actor=creator, on=days[0], amount=Decimal("1800.00"))
-        for on in days:
-            n += 1
-            if on != days[0]:
-                _paid_in_cash(case=case, amount=Decimal("1800.00"), paid_on=on, actor=creator, n=n)
-            services.log_handout(
-                arrangement=a, staff=creator, handed_out_on=on, kind=HandoutKind.CASH, amount=Decimal("1800.00"),
-                acknowledgement=Acknowledgement.SIGNED, idempotency_key=_key(n), today=today,
-            )
-        _close(case, creator, days[-1])
+        n = _cash_months(arrangement=a, citizen=citizen, actor=creator, days=days, amount=Decimal("1800.00"),
+                         n=n, today=today)

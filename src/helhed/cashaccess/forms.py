@@ -130,12 +130,3 @@ class ReconcileForm(forms.Form):
                             error_messages={"required": "Vælg en måned.", "invalid": "Skriv måneden som ÅÅÅÅ-MM."})
 
 
-class PeriodForm(forms.Form):
-    fra = date_field("Fra")
-    til = date_field("Til")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("fra") and data.get("til") and data["til"] < data["fra"]:
-            self.add_error("til", "Slutdatoen ligger før startdatoen.")
-        return data

@@ -7,28 +7,27 @@ import datetime
 import time
 
 import rules
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from helhed.cashaccess import charts, selectors, services
 from helhed.cashaccess.forms import (
     ArrangementForm,
     HandoutForm,
-    PeriodForm,
     ReconcileForm,
     ReversalForm,
     SolutionForm,
     StatusForm,
 )
 from helhed.core import pdf
-from helhed.core.forms import add_service_errors
+from helhed.core.forms import PeriodForm
 from helhed.core.views import permission_required
+from helhed.core.views_support import attachment, page_forms, submit_form
 from helhed.registry.forms import CitizenSearchForm
 
 DETAIL_PURPOSE = "Kontantadgang: ordning og udleveringer"
@@ -55,17 +54,15 @@ def solution_form(request, solution_id=None):
     if not municipalities:
         raise PermissionDenied
     form = SolutionForm(request.POST or None, instance=solution)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if solution is None:
-                services.record_solution(municipality_id=municipalities[0], actor=request.user, **form.cleaned_data)
-                messages.success(request, "Løsningen er registreret.")
-            else:
-                services.change_solution(solution=solution, **form.cleaned_data)
-                messages.success(request, "Løsningen er ændret.")
-            return redirect("cashaccess:solutions")
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if solution is None:
+        done = submit_form(request, form, lambda data: services.record_solution(
+            municipality_id=municipalities[0], actor=request.user, **data),
+            success="Løsningen er registreret.", then="cashaccess:solutions")
+    else:
+        done = submit_form(request, form, lambda data: services.change_solution(solution=solution, **data),
+                           success="Løsningen er ændret.", then="cashaccess:solutions")
+    if done:
+        return done
     return render(request, "cashaccess/solution_form.html", {"form": form, "solution": solution})
 
 
@@ -98,14 +95,12 @@ def arrangement_new(request, citizen_id):
     today = timezone.localdate()
     form = ArrangementForm(request.POST or None, initial={"starts_on": today},
                            solutions=selectors.solutions_for_citizen(citizen=citizen, on=today))
-    if request.method == "POST" and form.is_valid():
-        try:
-            arrangement = services.set_up_arrangement(citizen=citizen, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Kontantordningen er oprettet.")
-            return redirect("cashaccess:arrangement", arrangement_id=arrangement.pk)
+    done = submit_form(request, form,
+                       lambda data: services.set_up_arrangement(citizen=citizen, actor=request.user, **data),
+                       success="Kontantordningen er oprettet.",
+                       then=lambda arrangement: reverse("cashaccess:arrangement", args=[arrangement.pk]))
+    if done:
+        return done
     return render(request, "cashaccess/arrangement_form.html", {"form": form, "citizen": citizen})
 
 
@@ -128,44 +123,29 @@ def arrangement(request, arrangement_id):
     return _detail(request, arrangement_id)
 
 
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def handout_create(request, arrangement_id):
-    detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
-                                          purpose=DETAIL_PURPOSE, channel="web")
-    form = HandoutForm(request.POST, expected=detail.expected)
-    if form.is_valid():
-        try:
-            _, created = services.log_handout(arrangement=detail.arrangement, staff=request.user,
-                                              today=timezone.localdate(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Udleveringen er registreret." if created
-                             else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)
-    return _detail(request, arrangement_id, handout_form=form)
+_arrangement_form = page_forms(
+    perm="cashaccess.serve_arrangements",
+    load=lambda request, arrangement_id: selectors.arrangement_detail(
+        user=request.user, arrangement_id=arrangement_id, purpose=DETAIL_PURPOSE, channel="web"),
+    page=lambda request, detail, **forms: _detail(request, detail.arrangement.pk, **forms),
+    url=lambda detail: reverse("cashaccess:arrangement", args=[detail.arrangement.pk]))
 
 
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def handout_reverse(request, arrangement_id):
-    """Correct a mistake: an appended reversal with a reason, never an edit."""
-    detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
-                                          purpose=DETAIL_PURPOSE, channel="web")
-    form = ReversalForm(request.POST, handouts=detail.reversible)
-    if form.is_valid():
-        try:
-            services.reverse_handout(staff=request.user, today=timezone.localdate(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Udleveringen er tilbageført. Registrér den rigtige udlevering, hvis der "
-                                      "blev udleveret noget.")
-            return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)
-    return _detail(request, arrangement_id, reversal_form=form)
+handout_create = _arrangement_form(
+    "handout_form", lambda request, d: HandoutForm(request.POST, expected=d.expected),
+    lambda request, d, data: services.log_handout(arrangement=d.arrangement, staff=request.user,
+                                                  today=timezone.localdate(), **data),
+    lambda logged: "Udleveringen er registreret." if logged[1]
+    else "Udleveringen var allerede registreret. Den er ikke registreret igen.")
+# Correct a mistake: an appended reversal with a reason, never an edit.
+handout_reverse = _arrangement_form(
+    "reversal_form", lambda request, d: ReversalForm(request.POST, handouts=d.reversible),
+    lambda request, d, data: services.reverse_handout(staff=request.user, today=timezone.localdate(), **data),
+    "Udleveringen er tilbageført. Registrér den rigtige udlevering, hvis der blev udleveret noget.")
+status_change = _arrangement_form(
+    "status_form", lambda request, d: StatusForm(request.POST),
+    lambda request, d, data: services.change_arrangement_status(arrangement=d.arrangement, **data),
+    "Ordningens status er ændret.")
 
 
 def _last_month(today: datetime.date) -> datetime.date:
@@ -185,35 +165,17 @@ def reconciliation(request):
     if form.is_valid():
         month = form.cleaned_data["month"]
         if request.method == "POST":
-            try:
-                found = [row for code in sorted(request.user.municipalities.values_list("code", flat=True))
-                         for row in services.reconcile_month(municipality_id=code, month=month, today=today)]
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Afstemningen er gemt. {len(found)} borger(e) har fået en opgave."
-                                 if found else "Afstemningen er gemt. Alt stemmer.")
-                return redirect(f"{request.path}?month={month:%Y-%m}")
+            done = submit_form(
+                request, form,
+                lambda data: [row for code in sorted(request.user.municipalities.values_list("code", flat=True))
+                              for row in services.reconcile_month(municipality_id=code, month=month, today=today)],
+                success=lambda found: f"Afstemningen er gemt. {len(found)} borger(e) har fået en opgave."
+                if found else "Afstemningen er gemt. Alt stemmer.",
+                then=f"{request.path}?month={month:%Y-%m}")
+            if done:
+                return done
         rows = selectors.reconciliation(user=request.user, month=month, channel="web")
     return render(request, "cashaccess/reconciliation.html", {"form": form, "rows": rows})
-
-
-@require_POST
-@never_cache
-@permission_required("cashaccess.serve_arrangements")
-def status_change(request, arrangement_id):
-    detail = selectors.arrangement_detail(user=request.user, arrangement_id=arrangement_id,
-                                          purpose=DETAIL_PURPOSE, channel="web")
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_arrangement_status(arrangement=detail.arrangement, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Ordningens status er ændret.")
-            return redirect("cashaccess:arrangement", arrangement_id=arrangement_id)
-    return _detail(request, arrangement_id, status_form=form)
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -245,8 +207,6 @@ def follow_up_pdf(request):
     started = time.perf_counter()
     document = pdf.render("cashaccess/report_pdf.html",
                           {"r": report, "charts": chart, "generated": timezone.localtime()}, request=request)
-    response = HttpResponse(document, content_type="application/pdf")
-    name = f"kontantadgang-{report.current.period_start}-{report.current.period_end}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment(document, f"kontantadgang-{report.current.period_start}-{report.current.period_end}.pdf")
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
     return response

@@ -6,13 +6,23 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
+import rules
 from django.conf import settings
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from helhed.core.lockout import record_api_key_failure, refuse_locked_api_caller
 from helhed.core.services import authenticate_api_token
+
+
+def api_user(request, perm: str, refusal: str, obj=None):
+    """The API caller, when their role gives ``perm`` (on ``obj``, where given); otherwise a
+    403 with ``refusal``, the Danish reason."""
+    if not rules.has_perm(perm, request.auth, obj):
+        raise HttpError(403, refusal)
+    return request.auth
 
 
 class BearerToken(HttpBearer):

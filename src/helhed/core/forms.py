@@ -29,6 +29,19 @@ def date_field(label: str, required: bool = True, help_text: str = "") -> forms.
     )
 
 
+class PeriodForm(forms.Form):
+    """A period of days for a report or statistics page, read from the address (``?fra=&til=``)."""
+
+    fra = date_field("Fra")
+    til = date_field("Til")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fra") and data.get("til") and data["til"] < data["fra"]:
+            self.add_error("til", "Slutdatoen ligger før startdatoen.")
+        return data
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its fields where it names them,
     otherwise above the form."""

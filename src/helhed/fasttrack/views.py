@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helhed.core.audit import record_read
-from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import perform, submit_form
 from helhed.fasttrack import selectors, services
 from helhed.fasttrack.forms import AnswerForm, ConsentForm, GiveConsentForm, KvikQuestionForm, LookupForm
 from helhed.fasttrack.models import Consent, QuestionStatus
@@ -62,16 +63,13 @@ def citizen(request, citizen_id):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.ask_on_web(actor=request.user, access=page.access, citizen=page.citizen,
-                                    case=form.chosen_case(), subject=data["subject"], body=data["body"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Spørgsmålet er sendt til Udbetaling Danmark.")
-                return redirect("fasttrack:citizen", citizen_id=page.citizen.pk)
+        done = submit_form(request, form, lambda data: services.ask_on_web(
+            actor=request.user, access=page.access, citizen=page.citizen, case=form.chosen_case(),
+            subject=data["subject"], body=data["body"]),
+            success="Spørgsmålet er sendt til Udbetaling Danmark.",
+            then=reverse("fasttrack:citizen", args=[page.citizen.pk]))
+        if done:
+            return done
     return render(request, "fasttrack/citizen.html", {"page": page, "form": form, "today": timezone.localdate()})
 
 
@@ -83,16 +81,12 @@ def my_consents(request):
     citizen = own_citizen(request.user)
     today = timezone.localdate()
     form = GiveConsentForm(request.POST or None, initial={"valid_until": today + datetime.timedelta(days=365)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.give_consent(citizen=citizen, organisation=data["organisation"], scopes=data["scopes"].split(),
-                                  valid_until=data["valid_until"], actor=request.user, today=today)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Du har givet {data['organisation']} samtykke.")
-            return redirect("fasttrack:my_consents")
+    done = submit_form(request, form, lambda data: services.give_consent(
+        citizen=citizen, organisation=data["organisation"], scopes=data["scopes"].split(),
+        valid_until=data["valid_until"], actor=request.user, today=today),
+        success=lambda _: f"Du har givet {form.cleaned_data['organisation']} samtykke.", then="fasttrack:my_consents")
+    if done:
+        return done
     consents = selectors.consents_for_citizen(citizen=citizen)
     return render(request, "fasttrack/my_consents.html", {
         "form": form, "consents": [(c, c.is_active(today)) for c in consents]})
@@ -117,14 +111,11 @@ def question(request, question_id):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.answer_question(question=q, answer=form.cleaned_data["answer"], actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Svaret er sendt til organisationen.")
-                return redirect("fasttrack:queue")
+        done = submit_form(request, form, lambda data: services.answer_question(
+            question=q, answer=data["answer"], actor=request.user),
+            success="Svaret er sendt til organisationen.", then="fasttrack:queue")
+        if done:
+            return done
     return render(request, "fasttrack/question.html", {
         "q": q, "form": form, "is_udk": rules.has_perm("fasttrack.answer_questions", request.user),
         "overdue": q.status == QuestionStatus.OPEN and q.due_on < timezone.localdate()})
@@ -142,17 +133,13 @@ def consent_create(request, citizen_id):
     today = timezone.localdate()
     form = ConsentForm(request.POST or None,
                        initial={"valid_from": today, "valid_until": today + datetime.timedelta(days=365)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.register_consent(citizen=citizen, organisation=data["organisation"], kind=data["kind"],
-                                      scopes=data["scopes"].split(), valid_from=data["valid_from"],
-                                      valid_until=data["valid_until"], actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Samtykket til {data['organisation']} er registreret.")
-            return redirect("fasttrack:consent_create", citizen_id=citizen.pk)
+    done = submit_form(request, form, lambda data: services.register_consent(
+        citizen=citizen, organisation=data["organisation"], kind=data["kind"], scopes=data["scopes"].split(),
+        valid_from=data["valid_from"], valid_until=data["valid_until"], actor=request.user),
+        success=lambda _: f"Samtykket til {form.cleaned_data['organisation']} er registreret.",
+        then=reverse("fasttrack:consent_create", args=[citizen.pk]))
+    if done:
+        return done
     consents = selectors.consents_for_citizen(citizen=citizen)
     return render(request, "fasttrack/consent_form.html", {
         "citizen": citizen, "form": form, "consents": [(c, c.is_active(today)) for c in consents]})
@@ -165,15 +152,10 @@ def consent_revoke(request, consent_id):
     own = rules.has_perm("fasttrack.revoke_consent", request.user, consent)
     if not own and not rules.has_perm("fasttrack.register_consent", request.user, consent.citizen):
         raise Http404
+    then = (reverse("fasttrack:my_consents") if own
+            else reverse("fasttrack:consent_create", args=[consent.citizen_id]))
     if consent.revoked_at is not None:  # sent twice (a double click): the first revocation stands
         messages.info(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
-    else:
-        try:
-            services.revoke_consent(consent=consent, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Samtykket til {consent.organisation} er tilbagekaldt.")
-    if own:
-        return redirect("fasttrack:my_consents")
-    return redirect("fasttrack:consent_create", citizen_id=consent.citizen_id)
+        return redirect(then)
+    return perform(request, lambda: services.revoke_consent(consent=consent, actor=request.user),
+                   success=f"Samtykket til {consent.organisation} er tilbagekaldt.", then=then)

@@ -14,7 +14,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from helhed.casework.models import BenefitArea
-from helhed.core.api import ErrorOut
+from helhed.core.api import ErrorOut, api_user
 from helhed.core.roles import Role
 from helhed.intake import selectors, services
 from helhed.intake.models import Application, GuidanceChannel, GuidanceContact, HelpKind, Referral, SubmittedBy
@@ -170,9 +170,7 @@ def _assessment_out(a: SpecialNeedsAssessment) -> AssessmentOut:
 @router.get("/citizens/{citizen_id}/assessments", response={200: list[AssessmentOut], 403: ErrorOut, 404: ErrorOut},
             summary="En borgers helhedsvurderinger")
 def list_assessments(request, citizen_id: UUID):
-    user = request.auth
-    if not rules.has_perm("intake.view_applications", user):
-        raise HttpError(403, "Din rolle giver ikke adgang til helhedsvurderinger.")
+    user = api_user(request, "intake.view_applications", "Din rolle giver ikke adgang til helhedsvurderinger.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=citizen_id, what="Helhedsvurderinger",
                                           purpose="Særlige behov via API", channel="api")
     return [_assessment_out(a) for a in citizen.needs_assessments.select_related("contact_person")]
@@ -182,9 +180,7 @@ def list_assessments(request, citizen_id: UUID):
                                                              422: ErrorOut},
              summary="Registrér en helhedsvurdering")
 def create_assessment(request, payload: AssessmentIn):
-    user = request.auth
-    if not rules.has_perm("intake.assess_needs", user):
-        raise HttpError(403, "Kun kommunens medarbejdere laver helhedsvurderinger.")
+    user = api_user(request, "intake.assess_needs", "Kun kommunens medarbejdere laver helhedsvurderinger.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og helhedsvurdering",
                                           purpose="Særlige behov via API", channel="api")
     colleagues = {u.pk: u for u in selectors.municipal_colleagues(citizen.home_municipality_id)}
@@ -307,8 +303,7 @@ def _referral_out(r: Referral) -> ReferralOut:
 
 @router.get("/referrals", response={200: list[ReferralOut], 403: ErrorOut}, summary="Henvisninger")
 def list_referrals(request):
-    if not rules.has_perm("intake.view_referrals", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til henvisninger.")
+    api_user(request, "intake.view_referrals", "Din rolle giver ikke adgang til henvisninger.")
     return [_referral_out(r) for r in selectors.referrals_for(user=request.auth, channel="api")]
 
 
@@ -316,9 +311,7 @@ def list_referrals(request):
                                      422: ErrorOut},
              summary="Henvis en borger med særlige behov til kommunen (Udbetaling Danmark)")
 def create_referral(request, payload: ReferralIn, idempotency_key: str = Header(None, alias="Idempotency-Key")):
-    user = request.auth
-    if not rules.has_perm("intake.refer", user):
-        raise HttpError(403, "Kun Udbetaling Danmark henviser borgere til kommunen.")
+    user = api_user(request, "intake.refer", "Kun Udbetaling Danmark henviser borgere til kommunen.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og bopælskommune",
                                           purpose="Henvisning via API", channel="api")
     r, created = services.refer_to_municipality(actor=user, citizen=citizen, reason=payload.reason,
@@ -330,9 +323,7 @@ def create_referral(request, payload: ReferralIn, idempotency_key: str = Header(
                                                           422: ErrorOut},
              summary="Kommunens svar på en henvisning")
 def answer_referral(request, referral_id: UUID, payload: ReferralAnswerIn):
-    user = request.auth
-    if not rules.has_perm("intake.view_referrals", user):
-        raise HttpError(403, "Din rolle giver ikke adgang til henvisninger.")
+    user = api_user(request, "intake.view_referrals", "Din rolle giver ikke adgang til henvisninger.")
     r = selectors.get_referral(user=user, referral_id=referral_id, channel="api")
     if not rules.has_perm("intake.answer_referral", user, r):
         raise HttpError(403, "Kun kommunens medarbejdere svarer på henvisninger.")
@@ -377,8 +368,7 @@ def _guidance_out(g: GuidanceContact) -> GuidanceOut:
 @router.get("/citizens/{citizen_id}/guidance", response={200: list[GuidanceOut], 403: ErrorOut, 404: ErrorOut},
             summary="Udbetaling Danmarks vejledning af en borger (dokumentation ved klage)")
 def list_guidance(request, citizen_id: UUID):
-    if not rules.has_perm("intake.view_applications", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til vejledning.")
+    api_user(request, "intake.view_applications", "Din rolle giver ikke adgang til vejledning.")
     _, contacts = selectors.guidance_for(user=request.auth, citizen_id=citizen_id, channel="api",
                                          purpose="Vejledning fra Udbetaling Danmark via API")
     return [_guidance_out(g) for g in contacts]
@@ -387,9 +377,7 @@ def list_guidance(request, citizen_id: UUID):
 @router.post("/guidance", response={201: GuidanceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Registrér en vejledning af en borger (Udbetaling Danmark)")
 def create_guidance(request, payload: GuidanceIn):
-    user = request.auth
-    if not rules.has_perm("intake.record_guidance", user):
-        raise HttpError(403, "Kun Udbetaling Danmark registrerer sin vejledning af borgeren.")
+    user = api_user(request, "intake.record_guidance", "Kun Udbetaling Danmark registrerer sin vejledning af borgeren.")
     citizen = selectors.citizen_for_staff(user=user, citizen_id=payload.citizen_id, what="Navn og bopælskommune",
                                           purpose="Vejledning via API", channel="api")
     g = services.record_guidance(

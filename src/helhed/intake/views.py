@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required as login_required_any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,6 +27,7 @@ from helhed.core import next_steps
 from helhed.core.formats import kortdato
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import submit_form
 from helhed.intake import selectors, services
 from helhed.intake.forms import (
     AssessmentForm,
@@ -168,34 +170,42 @@ def detail(request, application_id):
 @never_cache
 @permission_required("intake.grant_representation_self")
 def my_representations(request):
-    citizen = own_citizen(request.user)
+    return _representations_page(request, own_citizen(request.user), purpose="Selvbetjening: egne fuldmagter",
+                                 template="intake/my_representations.html", then="intake:my_representations")
+
+
+def _representations_page(request, citizen, *, purpose: str, template: str, then: str):
+    """The citizen's fuldmagter and the form that grants one (the citizen's own page and the
+    counter's)."""
     today = _today()
     form = GrantRepresentationForm(request.POST or None, initial={"valid_from": today})
-    if request.method == "POST" and form.is_valid():
-        granted = _grant(form, citizen=citizen, actor=request.user)
-        if granted:
-            messages.success(request, f"{granted.representative.full_name} har nu fuldmagt.")
-            return redirect("intake:my_representations")
-    reps = selectors.representations_shown(user=request.user, citizen=citizen,
-                                           purpose="Selvbetjening: egne fuldmagter", channel="web")
-    return render(request, "intake/my_representations.html", {
-        "citizen": citizen, "form": form, "reps": reps, "today": today})
+    done = _grant(request, form, citizen=citizen, then=then)
+    if done:
+        return done
+    reps = selectors.representations_shown(user=request.user, citizen=citizen, purpose=purpose, channel="web")
+    return render(request, template, {"citizen": citizen, "form": form, "reps": reps, "today": today})
 
 
-def _grant(form, *, citizen, actor):
+def _grant(request, form, *, citizen, then):
+    """Grant the fuldmagt the form describes (the citizen's own page and the counter's). A
+    refusal that is not about one field (an unknown CPR number, the citizen's own) is shown
+    at the CPR number."""
+    if not form.is_valid():
+        return None
     data = form.cleaned_data
     try:
-        representative = registry.find_citizen_by_cpr(data["representative_cpr"])
-        return registry.grant_representation(
-            citizen=citizen, representative=representative, valid_from=data["valid_from"],
-            valid_until=data["valid_until"], scope_kind=data["scope_kind"], benefit_areas=data["benefit_areas"],
-            actor=actor)
+        granted = registry.grant_representation(
+            citizen=citizen, representative=registry.find_citizen_by_cpr(data["representative_cpr"]),
+            valid_from=data["valid_from"], valid_until=data["valid_until"], scope_kind=data["scope_kind"],
+            benefit_areas=data["benefit_areas"], actor=request.user)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             add_service_errors(form, error)
         else:
             form.add_error("representative_cpr" if error.code in (None, "unknown", "self") else None, error)
-    return None
+        return None
+    messages.success(request, f"{granted.representative.full_name} har nu fuldmagt.")
+    return redirect(then)
 
 
 @require_POST
@@ -347,20 +357,14 @@ def assess(request, citizen_id):
         "assessed_on": today, "review_on": today.replace(year=today.year + 1) if not (
             today.month == 2 and today.day == 29) else today + datetime.timedelta(days=365),
         "contact_person": str(request.user.pk)})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        contact = next((u for u in colleagues if str(u.pk) == d["contact_person"]), None)
-        try:
-            a = registry.record_needs_assessment(
-                citizen=citizen, actor=request.user, factors=d["factors"], factors_note=d["factors_note"],
-                citizen_description=d["citizen_description"], conclusion=d["conclusion"],
-                reasoning=d["reasoning"], contact_person=contact, assessed_on=d["assessed_on"],
-                review_on=d["review_on"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Helhedsvurderingen er gemt.")
-            return redirect("intake:assessment", assessment_id=a.pk)
+    done = submit_form(request, form, lambda d: registry.record_needs_assessment(
+        citizen=citizen, actor=request.user, factors=d["factors"], factors_note=d["factors_note"],
+        citizen_description=d["citizen_description"], conclusion=d["conclusion"], reasoning=d["reasoning"],
+        contact_person=next((u for u in colleagues if str(u.pk) == d["contact_person"]), None),
+        assessed_on=d["assessed_on"], review_on=d["review_on"]),
+        success="Helhedsvurderingen er gemt.", then=lambda a: reverse("intake:assessment", args=[a.pk]))
+    if done:
+        return done
     return render(request, "intake/assess.html", {"citizen": citizen, "form": form})
 
 
@@ -377,19 +381,11 @@ def assessment(request, assessment_id):
 @never_cache
 @permission_required("intake.manage_representations")
 def staff_representations(request, citizen_id):
-    today = _today()
     citizen = selectors.citizen_for_staff(user=request.user, citizen_id=citizen_id, what="Navn og fuldmagter",
                                           purpose="Fuldmagt ved skranken", channel="web")
-    form = GrantRepresentationForm(request.POST or None, initial={"valid_from": today})
-    if request.method == "POST" and form.is_valid():
-        granted = _grant(form, citizen=citizen, actor=request.user)
-        if granted:
-            messages.success(request, f"{granted.representative.full_name} har nu fuldmagt.")
-            return redirect("intake:staff_representations", citizen_id=citizen.pk)
-    reps = selectors.representations_shown(user=request.user, citizen=citizen,
-                                           purpose="Fuldmagt ved skranken", channel="web")
-    return render(request, "intake/staff_representations.html", {
-        "citizen": citizen, "form": form, "reps": reps, "today": today})
+    return _representations_page(request, citizen, purpose="Fuldmagt ved skranken",
+                                 template="intake/staff_representations.html",
+                                 then=reverse("intake:staff_representations", args=[citizen.pk]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,17 +410,15 @@ def exemption(request, citizen_id):
             if d["who_came"] == "representative" and rep is None:
                 form.add_error("representation", "Vælg den fuldmagt, repræsentanten kom med.")
             else:
-                try:
-                    e = registry.register_digital_post_exemption(
-                        citizen=citizen, ground=d["ground"], registered_on=d["registered_on"],
-                        expires_on=d["expires_on"], declaration=d["declaration"],
-                        representation=rep if d["who_came"] == "representative" else None, actor=request.user)
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, f"Fritagelsen er registreret til {kortdato(e.expires_on)}. "
-                                              "Breve sendes nu på papir.")
-                    return redirect("registry:overview", citizen_id=citizen.pk)
+                done = submit_form(request, form, lambda d: registry.register_digital_post_exemption(
+                    citizen=citizen, ground=d["ground"], registered_on=d["registered_on"],
+                    expires_on=d["expires_on"], declaration=d["declaration"],
+                    representation=rep if d["who_came"] == "representative" else None, actor=request.user),
+                    success=lambda e: f"Fritagelsen er registreret til {kortdato(e.expires_on)}. "
+                                      "Breve sendes nu på papir.",
+                    then=reverse("registry:overview", args=[citizen.pk]))
+                if done:
+                    return done
     return render(request, "intake/exemption.html", {
         "citizen": citizen, "form": form,
         "default_end": registry.digital_post_exemption_expiry(today)})
@@ -437,17 +431,13 @@ def refer(request, citizen_id):
     citizen = selectors.citizen_for_staff(user=request.user, citizen_id=citizen_id, what="Navn og bopælskommune",
                                           purpose="Henvisning til kommunen", channel="web")
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral, created = services.refer_to_municipality(
-                actor=request.user, citizen=citizen, reason=form.cleaned_data["reason"], today=_today(),
-                idempotency_key=form.cleaned_data["idempotency_key"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Borgeren er henvist til {referral.municipality}. "
-                                      f"Kommunen svarer senest {kortdato(referral.due_on)}.")
-            return redirect("intake:referral", referral_id=referral.pk)
+    done = submit_form(request, form, lambda d: services.refer_to_municipality(
+        actor=request.user, citizen=citizen, reason=d["reason"], today=_today(), idempotency_key=d["idempotency_key"]),
+        success=lambda referred: f"Borgeren er henvist til {referred[0].municipality}. "
+                                 f"Kommunen svarer senest {kortdato(referred[0].due_on)}.",
+        then=lambda referred: reverse("intake:referral", args=[referred[0].pk]))
+    if done:
+        return done
     return render(request, "intake/refer.html", {
         "citizen": citizen, "form": form, "days": services.REFERRAL_RESPONSE_BUSINESS_DAYS})
 
@@ -469,16 +459,11 @@ def referral(request, referral_id):
     if request.method == "POST":
         if not can_answer:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.answer_referral(referral=r, actor=request.user,
-                                         accept=form.cleaned_data["outcome"] == "accept",
-                                         answer=form.cleaned_data["answer"], now=timezone.now())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Svaret er gemt, og opgaven er løst.")
-                return redirect("intake:referral", referral_id=r.pk)
+        done = submit_form(request, form, lambda d: services.answer_referral(
+            referral=r, actor=request.user, accept=d["outcome"] == "accept", answer=d["answer"], now=timezone.now()),
+            success="Svaret er gemt, og opgaven er løst.", then=reverse("intake:referral", args=[r.pk]))
+        if done:
+            return done
     return render(request, "intake/referral.html", {"r": r, "form": form, "today": _today()})
 
 
@@ -514,21 +499,15 @@ def guidance_new(request, citizen_id):
                                           purpose="Vejledning: registrere en kontakt", channel="web")
     today = _today()
     form = GuidanceForm(request.POST or None, initial={"contacted_on": today})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contact = services.record_guidance(
-                actor=request.user, citizen=citizen, contacted_on=data["contacted_on"], channel=data["channel"],
-                benefit_area=data["benefit_area"], topic=data["topic"], advice=data["advice"],
-                refer=data["refer"] == "ja", referral_reason=data["referral_reason"], today=today)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            text = "Vejledningen er registreret."
-            if contact.referral is not None:
-                text += f" Borgeren er henvist til {contact.referral.municipality}."
-            messages.success(request, text)
-            return redirect("registry:overview", citizen_id=citizen.pk)
+    done = submit_form(request, form, lambda data: services.record_guidance(
+        actor=request.user, citizen=citizen, contacted_on=data["contacted_on"], channel=data["channel"],
+        benefit_area=data["benefit_area"], topic=data["topic"], advice=data["advice"],
+        refer=data["refer"] == "ja", referral_reason=data["referral_reason"], today=today),
+        success=lambda contact: "Vejledningen er registreret." + (
+            f" Borgeren er henvist til {contact.referral.municipality}." if contact.referral is not None else ""),
+        then=reverse("registry:overview", args=[citizen.pk]))
+    if done:
+        return done
     return render(request, "intake/guidance_new.html", {"citizen": citizen, "form": form})
 
 

@@ -12,9 +12,8 @@ from uuid import UUID
 import rules
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from helhed.core.api import ErrorOut
+from helhed.core.api import ErrorOut, api_user
 from helhed.core.rules import municipality_scope
 from helhed.pools import selectors
 from helhed.pools.models import Forfeiture, Payout
@@ -148,8 +147,7 @@ class DashboardOut(Schema):
 
 
 def _require(request):
-    if not rules.has_perm("pools.view_pools", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til puljer.")
+    api_user(request, "pools.view_pools", "Din rolle giver ikke adgang til puljer.")
 
 
 def _pool(p, user) -> PoolOut:
@@ -225,8 +223,7 @@ def list_payouts(request, pool_id: UUID):
             summary="Forslag til udbetalinger og bortfald, med dokumentation (kun puljeansvarlige)")
 def list_batches(request, pool_id: UUID):
     _require(request)
-    if not rules.has_perm("pools.manage_pools", request.auth):
-        raise HttpError(403, "Kun puljeansvarlige ser forslag til udbetalinger.")
+    api_user(request, "pools.manage_pools", "Kun puljeansvarlige ser forslag til udbetalinger.")
     p = selectors.get_pool(user=request.auth, pool_id=pool_id)
     return [BatchOut(id=b.pk, as_of=b.as_of, status=b.status, proposed_at=b.proposed_at,
                      recommended_at=b.recommended_at, decided_at=b.decided_at, reason=b.reason,
@@ -279,8 +276,7 @@ class AmbassadorOut(Schema):
 def list_ambassadors(request):
     from helhed.pools.ambassadors import ambassadors_visible_to
 
-    if not rules.has_perm("pools.view_ambassadors", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til ambassadørkorpset.")
+    api_user(request, "pools.view_ambassadors", "Din rolle giver ikke adgang til ambassadørkorpset.")
     return [AmbassadorOut(id=a.pk, municipality=a.municipality_id, municipality_name=a.municipality.name,
                           name=a.name, title=a.title, email=a.email, phone=a.phone, results=a.results,
                           added_at=a.added_at) for a in ambassadors_visible_to(request.auth)]
@@ -301,8 +297,7 @@ class OutcomePointOut(Schema):
 @router.get("/pools/{pool_id}/outcomes", response={200: list[OutcomePointOut], 403: ErrorOut, 404: ErrorOut},
             summary="Udfald efter 6, 12 og 24 måneder med det udtræk, hvert er målt på (puljeansvarlige)")
 def list_outcomes(request, pool_id: UUID):
-    if not rules.has_perm("pools.export", request.auth):
-        raise HttpError(403, "Kun puljeansvarlige ser evalueringens udfald.")
+    api_user(request, "pools.export", "Kun puljeansvarlige ser evalueringens udfald.")
     p = selectors.get_pool(user=request.auth, pool_id=pool_id)
     e = selectors.evaluation_overview(pool=p, today=timezone.localdate())
     out = []

@@ -8,8 +8,9 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helhed.core.formats import kroner
 from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import attachment, perform, submit_form
 from helhed.pools import export, outcomes, payout_selectors, reports, selectors, services
 from helhed.pools.forms import (
     ApplicationForm,
@@ -42,6 +44,10 @@ def _results():
     return list(TargetGroupResult.objects.order_by("-created_at")[:50])
 
 
+def _pool_url(pool) -> str:
+    return reverse("pools:pool", args=[pool.pk])
+
+
 @require_GET
 @never_cache
 @permission_required("pools.view_pools")
@@ -57,6 +63,18 @@ def _tranche_specs(forms):
     return [spec for f in forms if (spec := f.spec()) is not None]
 
 
+def _pool_terms(d: dict, tranches) -> dict:
+    """The terms a new pool and a follow-up pool both take from the pool form."""
+    return {
+        "name": d["name"], "legal_basis": d["legal_basis"], "total": d["total"], "period_start": d["period_start"],
+        "period_end": d["period_end"], "opens_on": d["opens_on"], "deadline": d["deadline"],
+        "tranches": _tranche_specs(tranches), "tranches_in_order": d["tranches_in_order"], "open_to": d["open_to"],
+        "eligible_codes": d["eligible_codes"], "allocation_key": d["allocation_key"],
+        "notice_days": 30 if d["notice_days"] is None else d["notice_days"],
+        "hearing_business_days": d["hearing_business_days"] or 10,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 @permission_required("pools.manage_pools")
@@ -64,23 +82,14 @@ def create(request):
     results = _results()
     form = PoolForm(request.POST or None, results=results)
     tranches = tranche_forms(request.POST or None, initial=SEED_002_SCHEDULE)
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in tranches):
-        d = form.cleaned_data
-        result = next(r for r in results if str(r.pk) == d["target_result"])
-        try:
-            pool = services.create_pool(
-                actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"], unit=d["unit"],
-                period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], target_result=result, tranches=_tranche_specs(tranches),
-                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
-                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
-                notice_days=30 if d["notice_days"] is None else d["notice_days"],
-                hearing_business_days=d["hearing_business_days"] or 10)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Puljen {pool.name} er oprettet.")
-            return redirect("pools:pool", pool_id=pool.pk)
+    if form.is_valid() and all(f.is_valid() for f in tranches):
+        done = submit_form(request, form, lambda d: services.create_pool(
+            actor=request.user, unit=d["unit"],
+            target_result=next(r for r in results if str(r.pk) == d["target_result"]),
+            **_pool_terms(d, tranches)),
+            success=lambda pool: f"Puljen {pool.name} er oprettet.", then=_pool_url)
+        if done:
+            return done
     return render(request, "pools/pool_form.html", {"form": form, "tranches": tranches, "follow_up": None})
 
 
@@ -154,16 +163,12 @@ def application(request, application_id):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.decide_application(application=a, approve=form.cleaned_data["decision"] == "approve",
-                                            reason=form.cleaned_data["reason"], actor=request.user,
-                                            now=timezone.now())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Ansøgningen er afgjort.")
-                return redirect("pools:pool", pool_id=a.pool_id)
+        done = submit_form(request, form, lambda d: services.decide_application(
+            application=a, approve=d["decision"] == "approve", reason=d["reason"], actor=request.user,
+            now=timezone.now()),
+            success="Ansøgningen er afgjort.", then=reverse("pools:pool", args=[a.pool_id]))
+        if done:
+            return done
     return render(request, "pools/application.html", {"a": a, "form": form})
 
 
@@ -286,10 +291,8 @@ def answer_hearing(request, hearing_id):
 @permission_required("pools.view_pools")
 def forfeiture_pdf(request, forfeiture_id):
     f = payout_selectors.get_forfeiture(user=request.user, forfeiture_id=forfeiture_id)
-    response = HttpResponse(reports.forfeiture_letter_pdf(f), content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="afgoerelse-bortfald-{f.municipality_id}-'
-                                       f'rate-{f.tranche.number}.pdf"')
-    return response
+    return attachment(reports.forfeiture_letter_pdf(f),
+                      f"afgoerelse-bortfald-{f.municipality_id}-rate-{f.tranche.number}.pdf")
 
 
 @require_GET
@@ -297,10 +300,8 @@ def forfeiture_pdf(request, forfeiture_id):
 @permission_required("pools.view_pools")
 def payout_pdf(request, payout_id):
     payout = payout_selectors.get_payout(user=request.user, payout_id=payout_id)
-    response = HttpResponse(reports.payment_order_pdf(payout), content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="udbetalingsordre-{payout.municipality_id}-'
-                                       f'rate-{payout.tranche.number}.pdf"')
-    return response
+    return attachment(reports.payment_order_pdf(payout),
+                      f"udbetalingsordre-{payout.municipality_id}-rate-{payout.tranche.number}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -314,23 +315,14 @@ def follow_up(request, pool_id):
                     initial={"name": f"{parent.name} – restpulje", "legal_basis": parent.legal_basis,
                              "total": available})
     tranches = tranche_forms(request.POST or None, initial=SEED_002_SCHEDULE)
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in tranches):
-        d = form.cleaned_data
-        result = next((r for r in results if str(r.pk) == d.get("target_result")), None)
-        try:
-            pool = services.create_follow_up(
-                parent=parent, actor=request.user, name=d["name"], legal_basis=d["legal_basis"], total=d["total"],
-                period_start=d["period_start"], period_end=d["period_end"], opens_on=d["opens_on"],
-                deadline=d["deadline"], tranches=_tranche_specs(tranches), target_result=result,
-                tranches_in_order=d["tranches_in_order"], open_to=d["open_to"],
-                eligible_codes=d["eligible_codes"], allocation_key=d["allocation_key"],
-                notice_days=30 if d["notice_days"] is None else d["notice_days"],
-                hearing_business_days=d["hearing_business_days"] or 10)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Puljen {pool.name} er oprettet af de uforbrugte midler.")
-            return redirect("pools:pool", pool_id=pool.pk)
+    if form.is_valid() and all(f.is_valid() for f in tranches):
+        done = submit_form(request, form, lambda d: services.create_follow_up(
+            parent=parent, actor=request.user,
+            target_result=next((r for r in results if str(r.pk) == d.get("target_result")), None),
+            **_pool_terms(d, tranches)),
+            success=lambda pool: f"Puljen {pool.name} er oprettet af de uforbrugte midler.", then=_pool_url)
+        if done:
+            return done
     return render(request, "pools/pool_form.html", {"form": form, "tranches": tranches, "follow_up": parent,
                                                     "available": kroner(available)})
 
@@ -369,9 +361,7 @@ def dashboard(request, pool_id, code):
 def dashboard_pdf(request, pool_id, code):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     d = selectors.dashboard(user=request.user, pool=p, code=code, today=timezone.localdate())
-    response = HttpResponse(reports.dashboard_pdf(d), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="fremdrift-{code}-{d.today.isoformat()}.pdf"'
-    return response
+    return attachment(reports.dashboard_pdf(d), f"fremdrift-{code}-{d.today.isoformat()}.pdf")
 
 
 @require_GET
@@ -379,9 +369,7 @@ def dashboard_pdf(request, pool_id, code):
 @permission_required("pools.view_pools")
 def report_pdf(request, report_id):
     r = selectors.get_report(user=request.user, report_id=report_id)
-    response = HttpResponse(bytes(r.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="maanedsrapport-{r.municipality_id}-{r.month:%Y-%m}.pdf"'
-    return response
+    return attachment(bytes(r.pdf), f"maanedsrapport-{r.municipality_id}-{r.month:%Y-%m}.pdf")
 
 
 @require_GET
@@ -401,9 +389,7 @@ def export_file(request, pool_id, kind):
         content, media, name = export.summary_bytes(data), "text/csv; charset=utf-8", "opsummering.csv"
     else:
         content, media, name = export.points_bytes(data), "text/csv; charset=utf-8", "maalepunkter.csv"
-    response = HttpResponse(content, content_type=media)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, name, media)
 
 
 @require_http_methods(["GET", "POST"])
@@ -418,16 +404,12 @@ def evaluation(request, pool_id):
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     extracts = list(RegisterExtract.objects.order_by("-uploaded_at")[:50])
     form = EvaluationExtractForm(request.POST or None, extracts=extracts)
-    if request.method == "POST" and form.is_valid():
-        chosen = next(e for e in extracts if str(e.pk) == form.cleaned_data["extract"])
-        try:
-            outcomes.register_extract(pool=p, extract=chosen, data_as_of=form.cleaned_data["data_as_of"],
-                                      actor=request.user, today=timezone.localdate())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Udtrækket er tilknyttet evalueringen.")
-            return redirect("pools:evaluation", pool_id=p.pk)
+    done = submit_form(request, form, lambda d: outcomes.register_extract(
+        pool=p, extract=next(e for e in extracts if str(e.pk) == d["extract"]), data_as_of=d["data_as_of"],
+        actor=request.user, today=timezone.localdate()),
+        success="Udtrækket er tilknyttet evalueringen.", then=reverse("pools:evaluation", args=[p.pk]))
+    if done:
+        return done
     e = selectors.evaluation_overview(pool=p, today=timezone.localdate())
     return render(request, "pools/evaluation.html", {"p": p, "e": e, "form": form})
 
@@ -454,17 +436,12 @@ def ambassadors(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                a = corps.add_ambassador(actor=user, municipality_id=d["municipality"], name=d["name"],
-                                         title=d["title"], email=d["email"], phone=d["phone"], results=d["results"],
-                                         now=timezone.now())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{a.name} er optaget i ambassadørkorpset.")
-                return redirect("pools:ambassadors")
+        done = submit_form(request, form, lambda d: corps.add_ambassador(
+            actor=user, municipality_id=d["municipality"], name=d["name"], title=d["title"], email=d["email"],
+            phone=d["phone"], results=d["results"], now=timezone.now()),
+            success=lambda a: f"{a.name} er optaget i ambassadørkorpset.", then="pools:ambassadors")
+        if done:
+            return done
     listed = list(corps.ambassadors_visible_to(user))
     can_withdraw = {a.pk for a in listed if rules.has_perm("pools.manage_ambassadors", user, a.municipality_id)}
     return render(request, "pools/ambassadors.html", {"ambassadors": listed, "form": form,
@@ -486,11 +463,6 @@ def ambassador_withdraw(request, ambassador_id):
     if not form.is_valid():
         messages.error(request, "Skriv en begrundelse for, at ambassadøren udtræder.")
         return redirect("pools:ambassadors")
-    try:
-        corps.withdraw_ambassador(actor=request.user, ambassador=a, reason=form.cleaned_data["reason"],
-                                  now=timezone.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{a.name} er udtrådt af ambassadørkorpset.")
-    return redirect("pools:ambassadors")
+    return perform(request, lambda: corps.withdraw_ambassador(
+        actor=request.user, ambassador=a, reason=form.cleaned_data["reason"], now=timezone.now()),
+        success=f"{a.name} er udtrådt af ambassadørkorpset.", then="pools:ambassadors")

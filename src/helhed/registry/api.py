@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from helhed.core.api import AuditRecordOut, ErrorOut
+from helhed.core.api import AuditRecordOut, ErrorOut, api_user
 from helhed.core.selectors import audit_log_for_citizen
 from helhed.registry import selectors
 
@@ -90,8 +90,7 @@ def _representation(r, other, today) -> CitizenRepresentationOut:
 @router.post("/citizens/search", response={200: list[CitizenSummaryOut], 403: ErrorOut, 422: ErrorOut},
              summary="Søg borger på CPR-nummer eller navn")
 def search_citizens(request, payload: SearchIn):
-    if not rules.has_perm("registry.search_citizens", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til at søge borgere.")
+    api_user(request, "registry.search_citizens", "Din rolle giver ikke adgang til at søge borgere.")
     found = selectors.search_citizens(user=request.auth, query=payload.q, channel="api")
     return [_summary(c) for c in found]
 
@@ -127,7 +126,6 @@ def get_citizen(request, citizen_id: UUID):
 @router.get("/me/audit-log", response={200: list[AuditRecordOut], 403: ErrorOut},
             summary="Hvem har set mine oplysninger (for borgere)")
 def my_audit_log(request):
-    if not rules.has_perm("core.view_own_audit_log", request.auth):
-        raise HttpError(403, "Kun borgere har en læselog.")
+    api_user(request, "core.view_own_audit_log", "Kun borgere har en læselog.")
     citizen = selectors.own_citizen(request.auth)
     return list(audit_log_for_citizen(citizen_uuid=citizen.pk)[:500])

@@ -2,16 +2,16 @@
 self-service pages. Searches are posted, so a CPR number never lands in a URL."""
 
 import rules
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from helhed.core.forms import add_service_errors
 from helhed.core.views import permission_required
+from helhed.core.views_support import submit_form
 from helhed.registry import selectors, services
 from helhed.registry.forms import AccountOpenedForm, CitizenSearchForm
 
@@ -59,16 +59,13 @@ def nemkonto(request, citizen_id):
     citizen = selectors.citizen_for_nemkonto(user=request.user, citizen_id=citizen_id, channel="web")
     today = timezone.localdate()
     form = AccountOpenedForm(request.POST or None, initial={"opened_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_account_opened(citizen=citizen, actor=request.user, today=today, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"NemKonto er registreret: {citizen.get_nemkonto_display().lower()}. "
-                                      "Opgaven om NemKonto er lukket.")
-            return redirect("registry:overview", citizen_id=citizen.pk)
-    return render(request, "registry/nemkonto.html", {"citizen": citizen, "form": form})
+    done = submit_form(
+        request, form, lambda data: services.record_account_opened(citizen=citizen, actor=request.user, today=today,
+                                                                   **data),
+        success=lambda _: f"NemKonto er registreret: {citizen.get_nemkonto_display().lower()}. "
+                          "Opgaven om NemKonto er lukket.",
+        then=reverse("registry:overview", args=[citizen.pk]))
+    return done or render(request, "registry/nemkonto.html", {"citizen": citizen, "form": form})
 
 
 @never_cache

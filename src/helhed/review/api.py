@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from helhed.core.api import ErrorOut
+from helhed.core.api import ErrorOut, api_user
 from helhed.review import selectors, services
 from helhed.review.models import Approval, EffortKind
 from helhed.review.models import Status as CaseStatus
@@ -194,8 +194,7 @@ def _case(detail) -> ReviewCaseOut:
 
 
 def _require(request):
-    if not rules.has_perm("review.view_programmes", request.auth):
-        raise HttpError(403, "Din rolle giver ikke adgang til gennemgange.")
+    api_user(request, "review.view_programmes", "Din rolle giver ikke adgang til gennemgange.")
 
 
 @router.get("/review/programmes", response={200: list[ProgrammeOut], 403: ErrorOut},

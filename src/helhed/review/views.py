@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helhed.core.forms import add_service_errors
 from helhed.core.models import User
 from helhed.core.views import permission_required
+from helhed.core.views_support import page_forms, permitted, stale_error, submit_form
 from helhed.register.models import TargetGroupResult
 from helhed.review import measures, selectors, services
 from helhed.review.forms import (
@@ -48,23 +49,26 @@ def index(request):
         today = timezone.localdate()
         form = ProgrammeForm(request.POST or None, results=results,
                              initial={"started_on": today, "name": f"Gennemgang {today.year}"})
-        if request.method == "POST" and form.is_valid():
-            result = TargetGroupResult.objects.get(pk=form.cleaned_data["result"])
-            code = min(user.municipalities.values_list("code", flat=True))
-            try:
-                programme = services.create_programme(
-                    actor=user, result=result, municipality_id=code, name=form.cleaned_data["name"],
-                    started_on=form.cleaned_data["started_on"], review_days=form.cleaned_data["review_days"],
-                    denominator=form.cleaned_data["denominator"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Programmet er oprettet med {programme.gross_target_group} sager.")
-                return redirect("review:programme", programme_id=programme.pk)
+        done = submit_form(
+            request, form,
+            lambda data: services.create_programme(
+                actor=user, result=TargetGroupResult.objects.get(pk=data["result"]),
+                municipality_id=min(user.municipalities.values_list("code", flat=True)), name=data["name"],
+                started_on=data["started_on"], review_days=data["review_days"], denominator=data["denominator"]),
+            success=lambda programme: f"Programmet er oprettet med {programme.gross_target_group} sager.",
+            then=lambda programme: reverse("review:programme", args=[programme.pk]))
+        if done:
+            return done
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "review/index.html", {"rows": selectors.programme_rows(user), "form": form,
                                                  "has_results": bool(results)})
+
+
+def _programme(request, programme_id, perm: str, refused: type[Exception] = Http404):
+    """The programme in the user's scope, when the user may ``perm`` on it."""
+    return permitted(request, perm, selectors.get_programme(user=request.user, programme_id=programme_id),
+                     refused=refused)
 
 
 @never_cache
@@ -87,24 +91,20 @@ def programme(request, programme_id):
 @never_cache
 @permission_required("review.view_programmes")
 def cases(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.view_cases", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.view_cases")
     can_assign = rules.has_perm("review.assign_cases", request.user, p)
     caseworkers = selectors.assignable_caseworkers(p) if can_assign else []
     bulk = BulkAssignForm(request.POST or None, caseworkers=caseworkers) if can_assign else None
     if request.method == "POST":
         if bulk is None:
             raise PermissionDenied
-        if bulk.is_valid():
-            chosen = list(User.objects.filter(pk__in=bulk.cleaned_data["caseworkers"]))
-            try:
-                n = services.assign_in_bulk(programme=p, caseworkers=chosen, actor=request.user)
-            except ValidationError as error:
-                add_service_errors(bulk, error)
-            else:
-                messages.success(request, f"{n} sager er fordelt.")
-                return redirect("review:cases", programme_id=p.pk)
+        done = submit_form(
+            request, bulk,
+            lambda data: services.assign_in_bulk(
+                programme=p, caseworkers=list(User.objects.filter(pk__in=data["caseworkers"])), actor=request.user),
+            success=lambda n: f"{n} sager er fordelt.", then=reverse("review:cases", args=[p.pk]))
+        if done:
+            return done
     status = request.GET.get("status", "")
     mine = request.GET.get("mine") == "1"
     found = selectors.case_list(user=request.user, programme=p, channel="web", status=status, mine=mine)
@@ -114,7 +114,9 @@ def cases(request, programme_id):
 
 
 def _case_page(request, case_id, *, case_form=None, status_form=None, effort_form=None, benefit_form=None,
-               assign_form=None, stale=None, status=200):
+               assign_form=None):
+    posted = next((f for f in (case_form, status_form) if f is not None), None)
+    stale = stale_error(posted) if posted is not None else None
     d = selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web")
     c = d.case
     today = timezone.localdate()
@@ -130,7 +132,7 @@ def _case_page(request, case_id, *, case_form=None, status_form=None, effort_for
                                                   initial={"caseworker": c.caseworker_id})
                                        if d.caseworkers else None),
         "resolved": c.is_resolved,
-    }, status=status)
+    }, status=409 if stale else 200)
 
 
 @never_cache
@@ -145,122 +147,54 @@ def _posted_case(request, case_id):
     return selectors.case_detail(user=request.user, case_id=case_id, purpose=PURPOSE, channel="web").case
 
 
-def _stale(error: ValidationError):
-    return error if getattr(error, "code", None) == "stale" else None
+_case_form = page_forms(perm="review.view_programmes", load=_posted_case,
+                        page=lambda request, c, **forms: _case_page(request, c.pk, **forms),
+                        url=lambda c: reverse("review:case", args=[c.pk]))
 
 
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_save(request, case_id):
-    c = _posted_case(request, case_id)
-    form = CaseForm(request.POST, prefix="gennemgang")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.save_case(case=c, version=version, actor=request.user, on=timezone.localdate(), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _case_page(request, case_id, case_form=form, stale=_stale(error), status=409 if _stale(error)
-                              else 200)
-        messages.success(request, "Gennemgangen er gemt.")
-        return redirect("review:case", case_id=case_id)
-    return _case_page(request, case_id, case_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_status(request, case_id):
-    c = _posted_case(request, case_id)
-    form = StatusForm(request.POST, status=c.status, prefix="status")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.change_status(case=c, actor=request.user, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _case_page(request, case_id, status_form=form, stale=_stale(error),
-                              status=409 if _stale(error) else 200)
-        messages.success(request, "Sagens status er ændret.")
-        return redirect("review:case", case_id=case_id)
-    return _case_page(request, case_id, status_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def effort_create(request, case_id):
-    c = _posted_case(request, case_id)
-    form = EffortForm(request.POST, prefix="indsats")
-    if form.is_valid():
-        try:
-            _, created = services.add_effort(case=c, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Indsatsen er registreret." if created
-                             else "Indsatsen var allerede registreret. Den er ikke registreret igen.")
-            return redirect("review:case", case_id=case_id)
-    return _case_page(request, case_id, effort_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def benefit_create(request, case_id):
-    c = _posted_case(request, case_id)
-    form = BenefitForm(request.POST, prefix="ydelse")
-    if form.is_valid():
-        try:
-            services.add_benefit_period(case=c, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Rettelsen er registreret. Den tæller, når en kollega har godkendt den.")
-            return redirect("review:case", case_id=case_id)
-    return _case_page(request, case_id, benefit_form=form)
-
-
-@require_POST
-@never_cache
-@permission_required("review.view_programmes")
-def case_assign(request, case_id):
-    c = _posted_case(request, case_id)
+def _assign_form(request, c):
     if not rules.has_perm("review.assign_cases", request.user, c.programme):
         raise PermissionDenied
-    form = AssignForm(request.POST, caseworkers=selectors.assignable_caseworkers(c.programme), prefix="fordel")
-    if form.is_valid():
-        worker = User.objects.get(pk=form.cleaned_data["caseworker"])
-        try:
-            services.assign_case(case=c, caseworker=worker, actor=request.user, on=timezone.localdate())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Sagen er fordelt.")
-            return redirect("review:case", case_id=case_id)
-    return _case_page(request, case_id, assign_form=form)
+    return AssignForm(request.POST, caseworkers=selectors.assignable_caseworkers(c.programme), prefix="fordel")
+
+
+case_save = _case_form(
+    "case_form", lambda request, c: CaseForm(request.POST, prefix="gennemgang"),
+    lambda request, c, data: services.save_case(case=c, actor=request.user, on=timezone.localdate(), **data),
+    "Gennemgangen er gemt.")
+case_status = _case_form(
+    "status_form", lambda request, c: StatusForm(request.POST, status=c.status, prefix="status"),
+    lambda request, c, data: services.change_status(case=c, actor=request.user, **data), "Sagens status er ændret.")
+effort_create = _case_form(
+    "effort_form", lambda request, c: EffortForm(request.POST, prefix="indsats"),
+    lambda request, c, data: services.add_effort(case=c, actor=request.user, **data),
+    lambda added: "Indsatsen er registreret." if added[1]
+    else "Indsatsen var allerede registreret. Den er ikke registreret igen.")
+benefit_create = _case_form(
+    "benefit_form", lambda request, c: BenefitForm(request.POST, prefix="ydelse"),
+    lambda request, c, data: services.add_benefit_period(case=c, actor=request.user, **data),
+    "Rettelsen er registreret. Den tæller, når en kollega har godkendt den.")
+case_assign = _case_form(
+    "assign_form", _assign_form,
+    lambda request, c, data: services.assign_case(case=c, caseworker=User.objects.get(pk=data["caseworker"]),
+                                                  actor=request.user, on=timezone.localdate()),
+    "Sagen er fordelt.")
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 @permission_required("review.view_programmes")
 def effort_import(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.import_efforts", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.import_efforts")
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = services.import_efforts(programme=p, actor=request.user, name=upload.name[:200],
-                                            content=upload.read())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{batch.rows} indsatser er indlæst fra {batch.original_name}.")
-            return redirect("review:programme", programme_id=p.pk)
+    done = submit_form(
+        request, form,
+        lambda data: services.import_efforts(programme=p, actor=request.user, name=data["file"].name[:200],
+                                             content=data["file"].read()),
+        success=lambda batch: f"{batch.rows} indsatser er indlæst fra {batch.original_name}.",
+        then=reverse("review:programme", args=[p.pk]))
+    if done:
+        return done
     return render(request, "review/import.html", {"p": p, "form": form, "imports": p.imports.all()[:20]},
                   status=400 if form.errors else 200)
 
@@ -269,9 +203,7 @@ def effort_import(request, programme_id):
 @never_cache
 @permission_required("review.view_programmes")
 def record_measurements(request, programme_id):
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.record_measurement", request.user, p):
-        raise PermissionDenied
+    p = _programme(request, programme_id, "review.record_measurement", refused=PermissionDenied)
     today = timezone.localdate()
     services.record_measurement(programme=p, measure=measures.all_afklaret_og_visiteret(p, on=today),
                                 actor=request.user)
@@ -285,23 +217,20 @@ def record_measurements(request, programme_id):
 @permission_required("review.view_programmes")
 def approvals(request, programme_id):
     """The programme's facts waiting for a colleague: backdated facts and typed corrections."""
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.view_cases", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.view_cases")
     failed = {}
     if request.method == "POST":
         kind, pk = request.POST.get("kind", ""), request.POST.get("pk", "")
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.decide_fact(kind=kind, pk=pk, approve=form.cleaned_data["decision"] == "approve",
-                                     reason=form.cleaned_data["decision_reason"], actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                verdict = "godkendt" if form.cleaned_data["decision"] == "approve" else "afvist"
-                messages.success(request, f"Oplysningen er {verdict}.")
-                return redirect("review:approvals", programme_id=p.pk)
+        done = submit_form(
+            request, form,
+            lambda data: services.decide_fact(kind=kind, pk=pk, approve=data["decision"] == "approve",
+                                              reason=data["decision_reason"], actor=request.user),
+            success=lambda _: "Oplysningen er {}.".format(
+                "godkendt" if form.cleaned_data["decision"] == "approve" else "afvist"),
+            then=reverse("review:approvals", args=[p.pk]))
+        if done:
+            return done
         failed[(kind, pk)] = form
     rows = selectors.pending_facts(user=request.user, programme=p, channel="web")
     for row in rows:
@@ -316,23 +245,19 @@ def approvals(request, programme_id):
 @permission_required("review.view_programmes")
 def register_import(request, programme_id):
     """Import a newer register extract of benefit periods into the programme."""
-    p = selectors.get_programme(user=request.user, programme_id=programme_id)
-    if not rules.has_perm("review.import_register", request.user, p):
-        raise Http404
+    p = _programme(request, programme_id, "review.import_register")
     form = RegisterImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload, codes = form.cleaned_data["file"], form.cleaned_data["codes"]
-        try:
-            batch = services.import_register_extract(
-                programme=p, actor=request.user, name=upload.name[:200], content=upload.read(),
-                extract_on=form.cleaned_data["extract_on"], kind=form.cleaned_data["kind"],
-                dream_codes=codes.read() if codes else None)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Udtrækket er indlæst: {batch.members_found} af programmets "
-                                      f"{p.gross_target_group} borgere findes i det. Målingerne bruger det fra nu.")
-            return redirect("review:programme", programme_id=p.pk)
+    done = submit_form(
+        request, form,
+        lambda data: services.import_register_extract(
+            programme=p, actor=request.user, name=data["file"].name[:200], content=data["file"].read(),
+            extract_on=data["extract_on"], kind=data["kind"],
+            dream_codes=data["codes"].read() if data["codes"] else None),
+        success=lambda batch: f"Udtrækket er indlæst: {batch.members_found} af programmets "
+                              f"{p.gross_target_group} borgere findes i det. Målingerne bruger det fra nu.",
+        then=reverse("review:programme", args=[p.pk]))
+    if done:
+        return done
     return render(request, "review/register_import.html", {
         "p": p, "form": form, "imports": p.register_imports.order_by("-extract_on")[:24]},
         status=400 if form.errors else 200)
