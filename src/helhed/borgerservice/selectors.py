@@ -29,7 +29,9 @@ from helhed.borgerservice.models import (
 from helhed.borgerservice.services import bookings_in_restriction as bookings_in_restriction_rule
 from helhed.borgerservice.services import effective_mode, hash_reference, open_for_acute, urgency
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
+from helhed.core import charts
 from helhed.core.audit import record_read
+from helhed.core.formats import tal
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.core.rules import municipality_scope, scoped
@@ -300,18 +302,8 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
 
 # --- Statistics ----------------------------------------------------------------------------
 
-@dataclass
-class Figure:
-    label: str
-    value: int
-    width: int = 0
-
-
-def _bars(figures: list[Figure]) -> list[Figure]:
-    top = max((f.value for f in figures), default=0)
-    for f in figures:
-        f.width = round(100 * f.value / top) if top else 0
-    return figures
+def _bars(figures: list[tuple[str, int]]) -> list[charts.Bar]:
+    return charts.scaled((label, n, tal(n)) for label, n in figures)
 
 
 @dataclass
@@ -327,12 +319,12 @@ class Statistics:
     municipality_id: int
     period_start: datetime.date
     period_end: datetime.date
-    by_service_and_mode: list[Figure]
+    by_service_and_mode: list[charts.Bar]
     attended: int
     no_shows: int
     no_show_rate: str
-    acute: list[Figure]
-    help_by_point: list[Figure]
+    acute: list[charts.Bar]
+    help_by_point: list[charts.Bar]
     waiting: list[Waiting]
 
 
@@ -353,7 +345,7 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
                                     | Q(starts_at__isnull=True, created_at__gte=start, created_at__lt=end))
     modes = dict(Mode.choices)
     by_service = [
-        Figure(f"{name}, {modes[mode].lower()}", n)
+        (f"{name}, {modes[mode].lower()}", n)
         for name, mode, n in in_period.filter(status__in=HOLDS_SLOT).values_list("service__name", "mode")
         .annotate(n=Count("id")).order_by("service__name", "mode")
     ]
@@ -364,10 +356,10 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
     acute_counts = dict(in_period.filter(acute_reason__isnull=False).values_list("status").annotate(n=Count("id"))
                         .values_list("status", "n"))
     approved = sum(acute_counts.get(s, 0) for s in HOLDS_SLOT)
-    acute = [Figure("Godkendt", approved), Figure("Afvist", acute_counts.get(Status.DECLINED, 0)),
-             Figure("Afventer vurdering", acute_counts.get(Status.REQUESTED, 0))]
+    acute = [("Godkendt", approved), ("Afvist", acute_counts.get(Status.DECLINED, 0)),
+             ("Afventer vurdering", acute_counts.get(Status.REQUESTED, 0))]
     help_by_point = [
-        Figure(name, n) for name, n in HelpSession.objects.filter(
+        (name, n) for name, n in HelpSession.objects.filter(
             municipality_id=municipality_id, given_on__gte=period_start, given_on__lte=period_end)
         .values_list("service_point__name").annotate(n=Count("id")).order_by("service_point__name")
     ]

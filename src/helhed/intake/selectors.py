@@ -13,7 +13,9 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from helhed.casework.models import BenefitArea
+from helhed.core import charts
 from helhed.core.audit import record_read
+from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
@@ -251,6 +253,11 @@ class ChannelStatistics:
     @property
     def total(self) -> int:
         return sum(m.total for m in self.months)
+
+    @property
+    def month_bars(self) -> list[charts.Bar]:
+        """The digital share per month as bars on a 0-100 % scale."""
+        return charts.shares([(maaned(m.month), m.share, f"{m.share} %") for m in self.months])
 
 
 def statistics_municipalities(user: User) -> list[Municipality]:

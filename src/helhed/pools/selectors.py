@@ -16,6 +16,7 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.http import Http404
 from django.utils import timezone
 
+from helhed.core import charts
 from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
@@ -158,10 +159,6 @@ class MonthFigure:
     def in_effort_text(self) -> str:
         return HIDDEN if self.hidden else str(self.in_effort)
 
-    @property
-    def width(self) -> int:
-        return 0 if self.hidden else int(self.percent or 0)
-
     def as_json(self) -> dict:
         return {"month": self.month, "recipients": None if self.hidden else self.recipients,
                 "in_virksomhedsrettet_indsats": None if self.hidden else self.in_effort,
@@ -292,8 +289,13 @@ class Dashboard:
         return kroner(self.paid_total)
 
     @property
-    def threshold_width(self) -> int:
-        return int(self.threshold or 0)
+    def month_bars(self) -> list[charts.Bar]:
+        """The monthly share as bars on a 0-100 % scale, with the effort tranche's threshold.
+        A hidden month gets no bar."""
+        return charts.shares(
+            [(m.label, m.shown_percent,
+              "ingen modtagere" if m.percent is None and not m.hidden else m.percent_text) for m in self.months],
+            target=self.threshold)
 
     def as_json(self) -> dict:
         return {

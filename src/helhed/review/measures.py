@@ -253,8 +253,11 @@ def _days(intervals: Iterable[tuple[datetime.date, datetime.date]]) -> set[datet
     return days
 
 
+EFFORT_TARGET = 0.40  # seed 002, third tranche: "mindst 40 pct."
+
+
 def effort_share_facts(cases: Iterable[CaseFacts], *, month: datetime.date, denominator: str = "system",
-                       target: float = 0.40) -> Measure:
+                       target: float = EFFORT_TARGET) -> Measure:
     """The share of a month's benefit recipients who had a virksomhedsrettet indsats.
 
     Source: seed 002, third tranche ("mindst 40 pct. af modtagerne har været i
