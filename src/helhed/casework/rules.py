@@ -12,7 +12,7 @@
   § 3 stk. 3; ``registry.selectors.special_needs_contact``) may register the citizen's
   answer to a hearing, or waiver, in any of the citizen's cases; else they only read.
 - In self-service a representative acts for the citizen only through a representation in
-  force that permits it (``registry.services.representation_permits``: scope and period;
+  force that permits it (``registry.rules.representation_permits``: scope and period;
   revoked or expired permits nothing): reading with any scope, answering a hearing and
   complaining with acting scope for the case's benefit area (``self_service_access``).
 - Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
@@ -83,7 +83,7 @@ def may_ask_udk(user, case) -> bool:
 def self_service_access(representations, *, benefit_area: str, action: str, today):
     """The first representation in ``representations`` (the representative's, for this
     citizen) that lets them ``action`` ("read" or "act") in ``benefit_area`` today, or None."""
-    from helhed.registry.services import representation_permits
+    from helhed.registry.rules import representation_permits
 
     for representation in representations:
         if representation_permits(representation, action=action, benefit_area=benefit_area, today=today):

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from helhed.casework.models import BenefitArea
+from helhed.casework.models import BenefitArea, Case, CaseStatus
 from helhed.core import charts
 from helhed.core.audit import record_read
 from helhed.core.formats import maaned
@@ -21,8 +21,8 @@ from helhed.core.roles import MUNICIPAL_ROLES, Role
 from helhed.core.rules import municipality_scope
 from helhed.intake.models import Application, ApplicationStatus, Channel, GuidanceContact, Referral
 from helhed.registry.models import Citizen, Representation
+from helhed.registry.rules import representation_permits
 from helhed.registry.selectors import citizens_visible_to, current_assessment, in_force
-from helhed.registry.services import representation_permits
 
 NOT_FOUND = "Findes ikke eller er ikke tilgængelig for dig."
 
@@ -368,11 +368,18 @@ def overview_support(*, user: User, citizen: Citizen, today: datetime.date) -> S
         ]))
 
 
+def open_cases_for_benefit(citizen: Citizen, benefit_area: str) -> list[Case]:
+    """The citizen's open cases (not closed) for ``benefit_area``: a new application for the
+    same benefit is probably a duplicate. For the service's check; pages show them through
+    ``duplicate_cases``, which audits the read."""
+    return list(Case.objects.filter(citizen=citizen, benefit_area=benefit_area)
+                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on").only("pk", "reference", "status"))
+
+
 def duplicate_cases(*, user: User, citizen: Citizen, benefit_area: str, channel: str) -> list:
     """The citizen's open cases for ``benefit_area``, to warn before a second application
     (``services.duplicate_problem``). The caller has already been allowed to apply for the
     citizen; the read of case numbers and status is audited."""
-    from helhed.intake.services import open_cases_for_benefit
 
     found = open_cases_for_benefit(citizen, benefit_area) if benefit_area in BenefitArea.values else []
     if found:

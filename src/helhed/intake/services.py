@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from helhed.casework import services as casework
-from helhed.casework.models import Authority, BenefitArea, Case, CaseStatus, TaskKind, TaskStatus, deciding_authority
+from helhed.casework.models import Authority, BenefitArea, Case, TaskKind, TaskStatus, deciding_authority
 from helhed.core.audit import record_read
 from helhed.core.calendar import add_business_days
 from helhed.core.models import User
@@ -26,8 +26,9 @@ from helhed.intake.models import (
     SubmittedBy,
 )
 from helhed.intake.questions import answer_problems
+from helhed.intake.selectors import open_cases_for_benefit
 from helhed.registry.models import Citizen, NemKontoStatus, Representation
-from helhed.registry.services import representation_permits
+from helhed.registry.rules import representation_permits
 
 # A scanned paper application: PDF, PNG or JPEG of at most 10 MB (a documented parameter:
 # a 20-page application scanned at 300 dpi in greyscale is about 5 MB).
@@ -87,14 +88,6 @@ def attachment_problem(upload) -> str | None:
     if not any(head.startswith(sig) for sig in _ATTACHMENT_SIGNATURES):
         return "Filen skal være en PDF eller et billede (PNG eller JPEG)."
     return None
-
-
-def open_cases_for_benefit(citizen: Citizen, benefit_area: str) -> list[Case]:
-    """The citizen's open cases (not closed) for ``benefit_area``: a new application for the
-    same benefit is probably a duplicate. For the service's check; pages show them through
-    ``selectors.duplicate_cases``, which audits the read."""
-    return list(Case.objects.filter(citizen=citizen, benefit_area=benefit_area)
-                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on").only("pk", "reference", "status"))
 
 
 def duplicate_problem(open_cases: list[Case], *, confirmed: bool) -> str | None:
