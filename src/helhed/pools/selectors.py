@@ -21,7 +21,7 @@ from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
 from helhed.core.rules import municipality_scope
 from helhed.pools import milestones
-from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
+from helhed.pools.models import Allocation, Application, Forfeiture, OpenTo, Payout, Pool, Tranche
 from helhed.pools.suppression import HIDDEN, small_count_threshold, suppress_small_counts
 from helhed.register.kommuner import kommunekoder
 from helhed.register.models import TargetGroupMember, TargetGroupResult
@@ -87,6 +87,34 @@ def pools_visible_to(user: User) -> QuerySet[Pool]:
     if not rules.has_perm("pools.view_pools", user):
         return Pool.objects.none()
     return Pool.objects.select_related("target_result", "parent").order_by("-period_start", "name")
+
+
+def short_of_full_share(parent: Pool) -> set[int]:
+    """The municipalities that did not get their full share of ``parent``: those with a share
+    (someone in the target group) that did not apply or were rejected, and approved applicants
+    that lost a tranche. Seed 002: money not claimed "fordeles efterfølgende via en ny pulje";
+    who gets it is the officer's choice (issue 17; the ministry once chose by economic
+    criteria), and this is the default for a follow-up pool."""
+    lost = set(Forfeiture.objects.filter(tranche__pool=parent).values_list("municipality_id", flat=True))
+    return {a.municipality_id for a in parent.allocations.all()
+            if (not a.applied and a.count > 0) or a.municipality_id in lost}
+
+
+def eligible_municipalities(pool: Pool) -> set[int] | None:
+    """The municipalities that may apply to ``pool``; None: all of them."""
+    if pool.open_to == OpenTo.LIST:
+        return {int(c) for c in pool.eligible_codes}
+    if pool.open_to == OpenTo.SHORT and pool.parent_id:
+        return short_of_full_share(pool.parent)
+    return None
+
+
+def late_tranches(pool: Pool, allocated_on: datetime.date) -> list[Tranche]:
+    """Tranches whose latest date is before the allocation day. Their milestone cannot be met
+    in time through any fault of the municipality (the first tranche is met on the allocation
+    day at the earliest), so the officer must decide: move the date, or let the tranche be
+    forfeited, with a reason. Issue 17: never silently; forvaltningsloven §§ 22-24 (reasons)."""
+    return [t for t in pool.tranches.order_by("number") if t.latest_on < allocated_on]
 
 
 def pools_with_totals(user: User) -> QuerySet[Pool]:
