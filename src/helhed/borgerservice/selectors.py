@@ -34,7 +34,7 @@ from helhed.core.audit import record_read
 from helhed.core.formats import tal
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import municipality_scope, scoped
+from helhed.core.rules import scoped, serves_municipality
 from helhed.registry.models import Citizen
 
 SLOT_DAYS = 14
@@ -355,8 +355,7 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
     to the first free slot. Counts only; no citizen is shown."""
     if not rules.has_perm("borgerservice.view_statistics", user):
         raise Http404("Ingen adgang.")
-    scope = municipality_scope(user)
-    if scope is not None and municipality_id not in scope:
+    if not serves_municipality(user, municipality_id):
         raise Http404("Kommunen er ikke tilgængelig for dig.")
     start = datetime.datetime.combine(period_start, datetime.time(), tzinfo=COPENHAGEN)
     end = datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time(), tzinfo=COPENHAGEN)

@@ -29,7 +29,7 @@ import rules
 
 from helhed.casework.models import Authority
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import has_role, is_citizen, municipality_scope, serves_citizens
+from helhed.core.rules import has_role, is_citizen, serves_citizens, serves_municipality
 
 decides_cases = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.UDK_STAFF)
 
@@ -40,7 +40,7 @@ def may_read_case(user, case) -> bool:
     if user.role == Role.UDK_STAFF:
         return case.authority == Authority.UDK
     if user.role in MUNICIPAL_ROLES:
-        return case.municipality_id in municipality_scope(user)
+        return serves_municipality(user, case.municipality_id)
     return False
 
 
@@ -49,7 +49,7 @@ def may_work_case(user, case) -> bool:
         return False
     if user.role == Role.UDK_STAFF:
         return case.authority == Authority.UDK
-    return case.authority == Authority.MUNICIPALITY and case.municipality_id in municipality_scope(user)
+    return case.authority == Authority.MUNICIPALITY and serves_municipality(user, case.municipality_id)
 
 
 def may_work_task(user, task) -> bool:
@@ -57,7 +57,7 @@ def may_work_task(user, task) -> bool:
         return False
     if user.role == Role.UDK_STAFF:
         return task.authority == Authority.UDK
-    return task.authority == Authority.MUNICIPALITY and task.municipality_id in municipality_scope(user)
+    return task.authority == Authority.MUNICIPALITY and serves_municipality(user, task.municipality_id)
 
 
 def is_contact_person(user, case) -> bool:

@@ -18,7 +18,7 @@ from helhed.core.audit import record_read
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities, scoped, serves_municipality
 from helhed.intake.models import Application, ApplicationStatus, Channel, GuidanceContact, Referral
 from helhed.registry.models import Citizen, Representation
 from helhed.registry.rules import representation_permits
@@ -187,12 +187,9 @@ def staff_applications(*, user: User, channel: str, limit: int = 15) -> list[App
 def referrals_for(*, user: User, channel: str, limit: int = 200) -> list[Referral]:
     """Referrals: Udbetaling Danmark sees all, municipal staff their municipalities'."""
     qs = Referral.objects.select_related("citizen", "referred_by", "answered_by", "municipality")
-    scope = municipality_scope(user)
     if user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF}:
         return []
-    if scope is not None:
-        qs = qs.filter(municipality_id__in=scope)
-    found = list(qs.order_by("status", "due_on")[:limit])
+    found = list(scoped(qs, user).order_by("status", "due_on")[:limit])
     record_read(actor=user, citizen_uuids=[r.citizen_id for r in found], what="Henvisning: navn og begrundelse",
                 purpose="Henvisninger fra Udbetaling Danmark", channel=channel)
     return found
@@ -201,9 +198,8 @@ def referrals_for(*, user: User, channel: str, limit: int = 200) -> list[Referra
 def get_referral(*, user: User, referral_id: UUID, channel: str) -> Referral:
     referral = Referral.objects.select_related("citizen", "municipality", "referred_by", "task").filter(
         pk=referral_id).first()
-    scope = municipality_scope(user)
-    if referral is None or user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF} or (
-            scope is not None and referral.municipality_id not in scope):
+    if referral is None or user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF} or not serves_municipality(
+            user, referral.municipality_id):
         raise Http404(NOT_FOUND)
     record_read(actor=user, citizen_uuids=[referral.citizen_id], what="Henvisning: navn og begrundelse",
                 purpose="Henvisning fra Udbetaling Danmark", channel=channel)
@@ -262,10 +258,9 @@ class ChannelStatistics:
 
 def statistics_municipalities(user: User) -> list[Municipality]:
     """Municipal staff see their own municipalities; UDK and the ministry every one."""
-    scope = municipality_scope(user)
     qs = Municipality.objects.order_by("name")
     if user.role in MUNICIPAL_ROLES:
-        return list(qs.filter(code__in=scope or []))
+        return list(qs.filter(code__in=own_municipalities(user)))
     return list(qs)
 
 

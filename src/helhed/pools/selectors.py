@@ -19,7 +19,7 @@ from django.utils import timezone
 from helhed.core import charts
 from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities
 from helhed.pools import milestones
 from helhed.pools.models import Allocation, Application, Forfeiture, OpenTo, Payout, Pool, Tranche
 from helhed.pools.suppression import HIDDEN, small_count_threshold, suppress_small_counts
@@ -138,7 +138,7 @@ def get_pool(*, user: User, pool_id: UUID) -> Pool:
 
 def own_municipality(user: User) -> int | None:
     """The municipality a municipal user acts for (the lowest code of their scope)."""
-    scope = municipality_scope(user)
+    scope = own_municipalities(user)
     return min(scope) if scope else None
 
 
@@ -146,8 +146,7 @@ def applications(*, user: User, pool: Pool) -> list[Application]:
     """All applications for a pool officer; a municipality's own only for its staff."""
     qs = pool.applications.select_related("municipality").prefetch_related("staffing")
     if not rules.has_perm("pools.manage_pools", user):
-        scope = municipality_scope(user)
-        qs = qs.filter(municipality_id__in=scope or [])
+        qs = qs.filter(municipality_id__in=own_municipalities(user))
     return list(qs)
 
 
