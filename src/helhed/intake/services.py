@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from helhed.casework import services as casework
 from helhed.casework.models import Authority, BenefitArea, Case, TaskKind, TaskStatus, deciding_authority
 from helhed.core.audit import record_read
 from helhed.core.calendar import add_business_days
+from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.intake.models import (
@@ -301,25 +302,21 @@ def register_application(
         problems["duplicate_confirmed"] = ValidationError(duplicate, code="unconfirmed_duplicate")
     if problems:
         raise ValidationError(problems)
-    try:
-        with transaction.atomic():
-            application = Application(
-                citizen=citizen, municipality_id=citizen.home_municipality_id, benefit_area=benefit_area,
-                authority=deciding_authority(benefit_area), channel=channel, status=ApplicationStatus.SUBMITTED,
-                received_on=received_on, submitted_by=submitted_by, created_by=actor,
-                representation=representation if submitted_by == SubmittedBy.REPRESENTATIVE else None,
-                help_kind=help_kind, help_text=help_text.strip(), call_note=call_note.strip(),
-                answers=answers, idempotency_key=key, submitted_at=now)
-            if attachment is not None:
-                application.attachment.save(attachment.name, attachment, save=False)
-            application.save(force_insert=True)
-            _after_submission(application, actor, today, send_receipt=send_receipt)
-            _record_act(application, actor, api_channel)
-    except IntegrityError:
-        if key and (existing := Application.objects.filter(idempotency_key=key).first()):
-            return existing, False  # the same submission arrived twice at once
-        raise
-    return application, True
+    application = Application(
+        citizen=citizen, municipality_id=citizen.home_municipality_id, benefit_area=benefit_area,
+        authority=deciding_authority(benefit_area), channel=channel, status=ApplicationStatus.SUBMITTED,
+        received_on=received_on, submitted_by=submitted_by, created_by=actor,
+        representation=representation if submitted_by == SubmittedBy.REPRESENTATIVE else None,
+        help_kind=help_kind, help_text=help_text.strip(), call_note=call_note.strip(),
+        answers=answers, idempotency_key=key, submitted_at=now)
+    if attachment is not None:
+        application.attachment.save(attachment.name, attachment, save=False)
+
+    def recorded(a: Application) -> None:
+        _after_submission(a, actor, today, send_receipt=send_receipt)
+        _record_act(a, actor, api_channel)
+
+    return insert_once(application, then=recorded)
 
 
 def refer_to_municipality(*, actor: User, citizen: Citizen, reason: str, today: datetime.date,
