@@ -167,3 +167,17 @@ def test_an_import_written_in_chunks_leaves_nothing_when_a_chunk_fails(programme
     monkeypatch.undo()
     batch = services.import_efforts(programme=programme, actor=worker, name="indsatser.csv", content=_csv(*rows))
     assert Effort.objects.filter(import_batch=batch).count() == len(citizens) == 3
+
+
+def test_a_form_key_used_for_another_case_is_refused_and_makes_nothing(programme, worker):
+    first_case, other_case = programme.cases.all()[:2]
+    key = uuid.uuid4()
+    services.add_effort(reason="Registreret sent", case=first_case, actor=worker, kind="praktik",
+                        starts_on=D(2026, 5, 1), employer="Fiktiv ApS", hours_per_week=Decimal("10"),
+                        idempotency_key=key)
+    with pytest.raises(ValidationError) as error:
+        services.add_effort(reason="Registreret sent", case=other_case, actor=worker, kind="praktik",
+                            starts_on=D(2026, 5, 1), employer="Fiktiv ApS", hours_per_week=Decimal("10"),
+                            idempotency_key=key)
+    assert error.value.code == "key_reused" and "en anden sag" in error.value.messages[0]
+    assert Effort.objects.count() == 1 and not Effort.objects.filter(case=other_case).exists()

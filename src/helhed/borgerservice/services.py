@@ -32,7 +32,7 @@ from helhed.borgerservice.models import (
 from helhed.borgerservice.policy import acute_reason_problem, effective_mode, hash_reference, triage_deadline
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
 from helhed.core.formats import ugedag_dato, ugedag_dato_klokken
-from helhed.core.idempotent import insert_once
+from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
 from helhed.registry.models import Citizen
 
@@ -259,13 +259,8 @@ def _contact(citizen: Citizen | None, contact_name: str, contact_phone: str) -> 
 
 
 def _existing(idempotency_key: uuid.UUID, **match) -> Appointment | None:
-    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
-        return None
-    for field, value in match.items():
-        if getattr(existing, field) != value:
-            raise ValidationError("Formularen er allerede brugt. Indlæs siden igen.", code="key_reused")
-    return existing
+    return made_before(Appointment, idempotency_key, message="Formularen er allerede brugt. Indlæs siden igen.",
+                       **match)
 
 
 @transaction.atomic

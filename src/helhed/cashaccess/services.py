@@ -25,7 +25,7 @@ from helhed.cashaccess.models import (
 from helhed.cashaccess.selectors import Reconciled, amount_due, first_of_month, month_end, open_expected, reconcile
 from helhed.core.calendar import add_business_days, next_business_day
 from helhed.core.formats import kortdato, kroner
-from helhed.core.idempotent import insert_once
+from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
 
@@ -247,10 +247,9 @@ def log_handout(
     (``amount_due``). ``expected`` is the cash payment the hand-out confirms. The same
     ``idempotency_key`` twice (a form posted twice) gives the first hand-out back, so the
     log never holds a double. Returns ``(handout, created)``."""
-    existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+    existing = made_before(Handout, idempotency_key, message="Formularen er allerede brugt til en anden ordning.",
+                           arrangement_id=arrangement.pk)
     if existing is not None:
-        if existing.arrangement_id != arrangement.pk:
-            raise ValidationError("Formularen er allerede brugt til en anden ordning.", code="key_reused")
         return existing, False
     if arrangement.status != ArrangementStatus.ACTIVE:
         raise ValidationError(
@@ -304,10 +303,9 @@ def reverse_handout(*, handout: Handout, staff: User, reason: str, today: dateti
     (same kind and amount, the staff member and the reason), never an edit. A hand-out is
     reversed once; a reversal is not reversed (log the right hand-out anew instead). The
     payment it confirmed waits again. Returns ``(reversal, created)``."""
-    existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+    existing = made_before(Handout, idempotency_key, message="Formularen er allerede brugt til noget andet.",
+                           reverses_id=handout.pk)
     if existing is not None:
-        if existing.reverses_id != handout.pk:
-            raise ValidationError("Formularen er allerede brugt til noget andet.", code="key_reused")
         return existing, False
     Arrangement.objects.select_for_update().filter(pk=handout.arrangement_id).first()
     if not reason.strip():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 
@@ -28,3 +29,14 @@ def insert_once(row: models.Model, *, then: Callable[[models.Model], object] | N
             raise
         return existing, False
     return row, True
+
+
+def made_before(model: type[models.Model], key, *, message: str, **match) -> models.Model | None:
+    """The row this form (its idempotency ``key``) has made already, or None when the key is
+    new or empty. A key whose row belongs elsewhere (a field in ``match`` differs: another
+    case, arrangement or service point) is refused with ``message``: the form was copied,
+    and nothing is made from it."""
+    existing = model.objects.filter(idempotency_key=key).first() if key else None
+    if existing is not None and any(getattr(existing, name) != value for name, value in match.items()):
+        raise ValidationError(message, code="key_reused")
+    return existing
