@@ -25,6 +25,7 @@ from helhed.cashaccess.models import (
     SolutionType,
 )
 from helhed.core.audit import record_read
+from helhed.core.calendar import month_bounds
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.rules import scoped
@@ -128,15 +129,6 @@ def open_expected(arrangement: Arrangement) -> list[ExpectedHandout]:
     return [e for e in arrangement.expected_handouts.select_related("payment") if e.pk not in confirmed]
 
 
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Reconciled:
     """One citizen's month: cash paid (payments dated in the month, linked to the citizen's
@@ -161,7 +153,7 @@ def reconcile(*, arrangements: QuerySet, month: datetime.date) -> list[Reconcile
     hand-out it reverses in that hand-out's month, so the month reads as if the mistake had
     never stood; the right hand-out is logged anew. Pure reading: ``reconcile_month`` turns
     a mismatch into a task."""
-    start, end = first_of_month(month), month_end(month)
+    start, end = month_bounds(month)
     paid: dict = defaultdict(Decimal)
     for arrangement_id, amount in ExpectedHandout.objects.filter(
             arrangement__in=arrangements, payment__paid_on__range=(start, end)).values_list("arrangement_id", "amount"):

@@ -22,8 +22,8 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-from helhed.cashaccess.selectors import Reconciled, amount_due, first_of_month, month_end, open_expected, reconcile
-from helhed.core.calendar import add_business_days, next_business_day
+from helhed.cashaccess.selectors import Reconciled, amount_due, open_expected, reconcile
+from helhed.core.calendar import add_business_days, month_bounds, next_business_day
 from helhed.core.formats import kortdato, kroner
 from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
@@ -335,8 +335,8 @@ def reconcile_month(*, municipality_id: int, month: datetime.date, today: dateti
     from helhed.casework.models import Authority, TaskKind
     from helhed.casework.services import create_task
 
-    start = first_of_month(month)
-    if month_end(start) >= today:
+    start, end = month_bounds(month)
+    if end >= today:
         raise ValidationError({"month": "Måneden er ikke slut. Afstem en måned, der er gået."}, code="open_month")
     rows = [r for r in reconcile(arrangements=Arrangement.objects.filter(municipality_id=municipality_id),
                                  month=start) if not r.matches]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from helhed.core.calendar import month_bounds
 from helhed.pools.allocation import largest_remainder
 from helhed.review import measures
 from helhed.review.measures import CaseFacts
@@ -139,7 +140,7 @@ def consecutive_months(facts: Sequence[CaseFacts] | None, *, start: datetime.dat
                      "shown_out_of_benefit": m.evidence["shown_out_of_benefit"]})
         run = run + 1 if reached else 0
         if run >= months:
-            met_on = measures.month_bounds(month)[1]
+            met_on = month_bounds(month)[1]
             break
     return Outcome(met_on, {"programme": True, "threshold_percent": str(threshold), "months_required": months,
                             "denominator": denominator, "gross_target_group": len(facts), "months": rows,

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from helhed.core import charts
+from helhed.core.calendar import month_bounds
 from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
 from helhed.core.rules import own_municipalities
@@ -356,14 +357,10 @@ def _months(pool: Pool, last: datetime.date) -> list[datetime.date]:
     return [m for m in measures.last_months(last, MONTHS_SHOWN) if m >= start]
 
 
-def month_end(month: datetime.date) -> datetime.date:
-    return measures.month_bounds(month)[1]
-
-
 def _last_complete_month(today: datetime.date, *, end_of_day: bool = False) -> datetime.date:
     """The first day of the last month that has ended: before ``today``'s month, or
     ``today``'s own when the figures are as of the end of its last day."""
-    if end_of_day and today == month_end(today):
+    if end_of_day and today == month_bounds(today)[1]:
         return today.replace(day=1)
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 

@@ -11,12 +11,12 @@ call them. ``services.record_measurement`` stores a result with its evidence.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from helhed.core.calendar import month_bounds
 from helhed.core.formats import kortdato
 from helhed.register.vocabulary import AKTIVITETSPARAT, SYSTEM
 
@@ -216,11 +216,6 @@ class Measure:
     @property
     def share(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def resolved_facts(cases: Iterable[CaseFacts], *, on: datetime.date) -> Measure:
