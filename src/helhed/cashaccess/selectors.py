@@ -25,7 +25,7 @@ from helhed.cashaccess.models import (
     SolutionType,
 )
 from helhed.core.audit import record_read
-from helhed.core.calendar import month_bounds
+from helhed.core.calendar import month_bounds, months_between
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.rules import scoped
@@ -301,14 +301,6 @@ def _running_between(start: datetime.date, end: datetime.date) -> Q:
     return Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
 
 
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def indicators(*, user: User, period_start: datetime.date, period_end: datetime.date) -> Indicators:
     """Aggregate figures for partnership members: citizens with an arrangement by solution
     type, municipalities with each solution type and with a bank-tender requirement,
@@ -342,7 +334,7 @@ def indicators(*, user: User, period_start: datetime.date, period_end: datetime.
         .values_list("month", "n")
     )
     per_month = {(m.date() if isinstance(m, datetime.datetime) else m): n for m, n in per_month.items()}
-    month_counts = {m: per_month.get(m, 0) for m in _months(period_start, period_end)}
+    month_counts = {m: per_month.get(m, 0) for m in months_between(period_start, period_end)}
     month_cells = suppressed_breakdown(month_counts)
 
     citizens_per_municipality = dict(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from helhed.core.calendar import month_bounds
+from helhed.core.calendar import month_bounds, months_between
 from helhed.pools.allocation import largest_remainder
 from helhed.review import measures
 from helhed.review.measures import CaseFacts
@@ -99,15 +99,6 @@ def all_resolved(facts: Sequence[CaseFacts] | None, *, today: datetime.date,
     return Outcome(met_on, {"programme": True, "measure": m.name, "on": m.period, "resolved": m.numerator,
                             "gross_target_group": m.denominator, "not_resolved": m.evidence["not_resolved"],
                             **measures.facts_evidence(facts)})
-
-
-def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """First days of the months from ``first``'s through ``last``'s."""
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def share_reached(numerator: int, denominator: int, threshold: Decimal) -> bool:

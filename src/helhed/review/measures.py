@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from helhed.core.calendar import month_bounds
+from helhed.core.calendar import add_months, month_bounds, months_between
 from helhed.core.formats import kortdato
 from helhed.register.vocabulary import AKTIVITETSPARAT, SYSTEM
 
@@ -385,8 +385,4 @@ def monthly_effort_share(programme, month: datetime.date) -> Measure:
 
 def last_months(today: datetime.date, n: int = 12) -> list[datetime.date]:
     """The first days of the ``n`` months up to and including ``today``'s, oldest first."""
-    months, month = [], today.replace(day=1)
-    for _ in range(n):
-        months.append(month)
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-    return months[::-1]
+    return months_between(add_months(today.replace(day=1), 1 - n), today)
