@@ -1,5 +1,5 @@
 """Every route, as anonymous, a caseworker and a citizen, answers with a Content-Security-Policy
-that allows no inline script, and with ``Cache-Control: no-store``."""
+that allows no inline script or style, and with ``Cache-Control: no-store``."""
 
 import json
 
@@ -26,6 +26,7 @@ def check(response, where: str) -> None:
     csp = directives(response)
     assert csp.get("script-src") == ["'self'"], f"{where}: script-src {csp.get('script-src')}"
     assert csp.get("style-src") == ["'self'"], f"{where}: style-src {csp.get('style-src')}"
+    assert csp.get("style-src-attr") == ["'none'"], f"{where}: style-src-attr {csp.get('style-src-attr')}"
     assert csp.get("default-src") == ["'self'"] and csp.get("frame-ancestors") == ["'none'"], where
     assert csp.get("object-src") == ["'none'"], where
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from helhed.borgerservice import services
+from helhed.borgerservice import policy, services
 from helhed.borgerservice.models import AcuteReason, Appointment, Mode, OutboxMessage
 from helhed.casework.models import Task, TaskKind, TaskStatus
 from helhed.core.models import AuditRecord
@@ -27,7 +27,7 @@ def _plan_closure(point):
 
 def test_a_closure_planned_in_the_future_changes_nothing_today(client, point, amira, odense_staff):
     point = _plan_closure(point)
-    assert services.effective_mode(point=point, day=TODAY) == Mode.OPEN
+    assert policy.effective_mode(point=point, day=TODAY) == Mode.OPEN
     # Citizens still choose the point and its services, and see the closure announced ahead.
     client.force_login(amira.user)
     page = client.get("/borgerservice/mine-tider/bestil/").content.decode()
@@ -52,8 +52,8 @@ def test_a_closure_planned_in_the_future_changes_nothing_today(client, point, am
 
 def test_the_closure_applies_on_its_own_dates(client, point, amira):
     point = _plan_closure(point)
-    assert services.effective_mode(point=point, day=JANUARY) == Mode.CLOSED
-    assert services.effective_mode(point=point, day=datetime.date(2027, 1, 30)) == Mode.OPEN
+    assert policy.effective_mode(point=point, day=JANUARY) == Mode.CLOSED
+    assert policy.effective_mode(point=point, day=datetime.date(2027, 1, 30)) == Mode.OPEN
 
 
 def test_a_closure_in_force_today_is_shown_as_such(client, point, amira):
@@ -164,7 +164,7 @@ def test_staff_see_the_bookings_inside_the_period_and_move_them_together(client,
     assert response.status_code == 302
     for a in inside:
         a.refresh_from_db()
-        assert a.status == "booked" and services.effective_mode(point=point, day=a.starts_at.date()) == Mode.OPEN
+        assert a.status == "booked" and policy.effective_mode(point=point, day=a.starts_at.date()) == Mode.OPEN
     outside.refresh_from_db()
     assert outside.starts_at == at(TODAY + datetime.timedelta(days=7), 10)
     moved = {m.appointment_id: m for m in OutboxMessage.objects.filter(subject__contains="flyttet")}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from helhed.borgerservice import outbox, services
+from helhed.borgerservice import outbox, policy, services
 from helhed.borgerservice.models import (
     AcuteReason,
     Appointment,
@@ -165,7 +165,7 @@ def test_a_restriction_needs_a_reason_and_an_ordered_period(point):
 
 def test_acute_only_refuses_self_service_booking_but_takes_acute_requests(point, amira, odense_staff):
     point, _ = restrict(point)
-    assert services.effective_mode(point=point, day=TOMORROW) == Mode.ACUTE_ONLY
+    assert policy.effective_mode(point=point, day=TOMORROW) == Mode.ACUTE_ONLY
     with pytest.raises(ValidationError, match="akutte"):
         book(point, at(TOMORROW, 9), citizen=amira)
     # Staff on the phone book directly (that is their triage).
@@ -182,9 +182,9 @@ def test_a_closed_point_takes_no_bookings(point, amira, odense_staff):
 def test_a_restriction_outside_its_period_leaves_the_point_open(point):
     point, _ = restrict(point, mode_from=TODAY + datetime.timedelta(days=3),
                         mode_until=TODAY + datetime.timedelta(days=4))
-    assert services.effective_mode(point=point, day=TODAY) == Mode.OPEN
-    assert services.effective_mode(point=point, day=TODAY + datetime.timedelta(days=3)) == Mode.ACUTE_ONLY
-    assert services.effective_mode(point=point, day=TODAY + datetime.timedelta(days=5)) == Mode.OPEN
+    assert policy.effective_mode(point=point, day=TODAY) == Mode.OPEN
+    assert policy.effective_mode(point=point, day=TODAY + datetime.timedelta(days=3)) == Mode.ACUTE_ONLY
+    assert policy.effective_mode(point=point, day=TODAY + datetime.timedelta(days=5)) == Mode.OPEN
 
 
 def test_acute_reasons_are_checked(point):

@@ -238,6 +238,7 @@ def test_statistics_for_the_municipality(client, point, booked, odense_staff):
     client.force_login(odense_staff)
     page = client.get("/borgerservice/statistik/").content.decode()
     assert "Pas, åben" in page and "Ventetid til første ledige tid" in page
+    assert 'width="100%" fill=' in page and "helhed-bar-target" not in page  # the largest count fills its track
     client.force_login(UserFactory(role=Role.CASEWORKER, municipalities=[461]))
     assert client.get("/borgerservice/statistik/").status_code == 403
 

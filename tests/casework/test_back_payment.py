@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helhed.casework.policy import add_months, back_payment
+from helhed.casework.policy import back_payment
+from helhed.core.calendar import add_months, month_bounds, months_between
 from helhed.core.formats import kroner
 
 D = datetime.date
@@ -51,6 +52,9 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
     assert add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
     assert add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
+    assert add_months(D(2026, 3, 31), -1) == D(2026, 2, 28) and add_months(D(2027, 1, 1), -1) == D(2026, 12, 1)
+    assert month_bounds(D(2024, 2, 10)) == (D(2024, 2, 1), D(2024, 2, 29))
+    assert months_between(D(2026, 11, 30), D(2027, 1, 1)) == [D(2026, 11, 1), D(2026, 12, 1), D(2027, 1, 1)]
 
 
 @given(st.dates(D(2000, 1, 1), D(2040, 1, 1)), st.integers(1, 2000),

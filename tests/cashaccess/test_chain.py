@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from helhed.casework import services as casework
 from helhed.casework.letters import MAX_LIX
 from helhed.casework.models import Letter, LetterKind, Task, TaskKind, TaskStatus
-from helhed.cashaccess import services
+from helhed.cashaccess import selectors, services
 from helhed.cashaccess.models import ExpectedHandout, Handout
 from helhed.core.models import AuditRecord
 from helhed.core.roles import Role
@@ -110,7 +110,7 @@ def test_a_cash_payment_waits_in_the_log_and_its_letter_says_where_and_when(arra
     assert expected.arrangement == arrangement and expected.amount == Decimal("5300.00")
     assert expected.collect_from == datetime.date(2026, 11, 23)
     assert expected.place == "Fiktiv Sparekasse, Nørrebrogade"
-    assert services.open_expected(arrangement) == [expected]
+    assert selectors.open_expected(arrangement) == [expected]
     letter = Letter.objects.get(case=case, kind=LetterKind.GRANTED)
     assert "kontant" in letter.text and "23. november 2026" in letter.text
     assert "Fiktiv Sparekasse, Nørrebrogade" in letter.text and "Gadeplansmedarbejderen" in letter.text
@@ -149,7 +149,7 @@ def test_a_handout_confirms_its_payment(arrangement, kbh_caseworker):
     expected = payment.expected_handout
     hand_out(arrangement, kbh_caseworker, pay=False, amount=Decimal("5300.00"),
              handed_out_on=datetime.date(2026, 11, 3), expected=expected)
-    assert services.open_expected(arrangement) == []
+    assert selectors.open_expected(arrangement) == []
     with pytest.raises(ValidationError):
         hand_out(arrangement, kbh_caseworker, pay=False, amount=Decimal("5300.00"),
                  handed_out_on=datetime.date(2026, 11, 3), expected=expected)
@@ -166,7 +166,7 @@ def test_a_mistake_is_corrected_by_an_appended_reversal_with_a_reason(arrangemen
                                                  today=TODAY, idempotency_key=uuid.uuid4())
     assert created and reversal.reverses == wrong and reversal.amount == wrong.amount
     assert Handout.objects.get(pk=wrong.pk).amount == Decimal("3500.00")  # the mistake itself is kept
-    assert services.amount_due(arrangement) == Decimal("5300.00")
+    assert selectors.amount_due(arrangement) == Decimal("5300.00")
     with pytest.raises(ValidationError, match="allerede tilbageført"):
         services.reverse_handout(handout=wrong, staff=kbh_caseworker, reason="Igen", today=TODAY,
                                  idempotency_key=uuid.uuid4())
@@ -184,7 +184,7 @@ def test_reconciliation_on_a_month_with_a_reversal(arrangement, homeless, kbh_ca
              handed_out_on=datetime.date(2026, 10, 1))
     wrong, _ = hand_out(arrangement, kbh_caseworker, pay=False, amount=Decimal("2560.00"),
                         handed_out_on=datetime.date(2026, 10, 15))
-    before = services.reconcile(arrangements=type(arrangement).objects.all(), month=OCTOBER)
+    before = selectors.reconcile(arrangements=type(arrangement).objects.all(), month=OCTOBER)
     assert [(r.paid, r.handed_out, r.matches) for r in before] == [(Decimal("5300.00"), Decimal("5210.00"), False)]
     services.reverse_handout(handout=wrong, staff=kbh_caseworker, reason="Beløbet blev tastet forkert",
                              today=datetime.date(2026, 11, 2), idempotency_key=uuid.uuid4())
@@ -192,10 +192,10 @@ def test_reconciliation_on_a_month_with_a_reversal(arrangement, homeless, kbh_ca
              handed_out_on=datetime.date(2026, 10, 15))
     rows = services.reconcile_month(municipality_id=101, month=OCTOBER, today=TODAY)
     assert rows == []
-    row, = services.reconcile(arrangements=type(arrangement).objects.all(), month=OCTOBER)
+    row, = selectors.reconcile(arrangements=type(arrangement).objects.all(), month=OCTOBER)
     assert (row.paid, row.handed_out) == (Decimal("5300.00"), Decimal("5300.00"))
     # The reversal, dated in November, leaves November empty.
-    assert services.reconcile(arrangements=type(arrangement).objects.all(), month=datetime.date(2026, 11, 1)) == []
+    assert selectors.reconcile(arrangements=type(arrangement).objects.all(), month=datetime.date(2026, 11, 1)) == []
     assert not Task.objects.filter(kind=TaskKind.CASH_RECONCILIATION).exists()
 
 

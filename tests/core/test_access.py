@@ -70,3 +70,17 @@ def test_joining_an_organisation_opens_the_kvik_linje_on_the_next_request(client
     assert client.get(KVIK_LINJE).status_code == 200
     member.fasttrack_organisations.clear()
     assert client.get(KVIK_LINJE).status_code == 403
+
+
+def test_the_two_municipal_scopes_differ_only_for_the_national_user(db):
+    """``municipality_scope`` is None (all) for Udbetaling Danmark; ``own_municipalities`` is
+    empty for it: UDK serves every citizen but is no municipality acting as itself."""
+    from helhed.core.rules import municipality_scope, own_municipalities, serves_municipality
+
+    worker = UserFactory(role=Role.CASEWORKER, municipalities=[751, 101])
+    udk = UserFactory(role=Role.UDK_STAFF)
+    citizen = UserFactory(role=Role.CITIZEN)
+    assert municipality_scope(worker) == own_municipalities(worker) == frozenset({751, 101})
+    assert municipality_scope(udk) is None and own_municipalities(udk) == frozenset()
+    assert own_municipalities(citizen) == frozenset() == municipality_scope(citizen)
+    assert serves_municipality(udk, 461) and serves_municipality(worker, 101) and not serves_municipality(worker, 461)

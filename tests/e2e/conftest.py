@@ -179,6 +179,7 @@ class PageCheck:
     text: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     keyboard: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy refused
 
     @property
     def where(self) -> str:
@@ -192,6 +193,7 @@ class PageCheck:
         if len(self.h1) != 1:
             found.append(f"expected exactly one <h1>, found {len(self.h1)}: {self.h1!r}")
         found += [f"page text: {problem}" for problem in self.text]
+        found += [f"refused by the Content-Security-Policy: {message}" for message in self.refused]
         return found + self.keyboard
 
 
@@ -243,6 +245,8 @@ class Browser:
         options.add_argument(f"--user-data-dir={self._profile}")
         # A browser that asks for English: the pages are Danish and must stay Danish throughout.
         options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+        # The console, so a page the Content-Security-Policy refused part of is caught.
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         # Both paths are given, so Selenium Manager never runs and nothing is downloaded.
         driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
         driver.set_page_load_timeout(30)
@@ -333,7 +337,9 @@ class Browser:
         checked in full; see test_accessibility.py)."""
         facts = self.driver.execute_script(_PAGE_FACTS)
         check = PageCheck(identity=identity, path=self.path, state=state, lang=facts["lang"],
-                          h1=facts["h1"], text=text_problems(facts["text"] or ""))
+                          h1=facts["h1"], text=text_problems(facts["text"] or ""),
+                          refused=[e["message"] for e in self.driver.get_log("browser")
+                                   if "Content Security Policy" in e["message"]])
         if full:
             check.violations = self.axe()
         if keyboard and full:

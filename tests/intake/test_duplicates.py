@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from helhed.casework import services as casework
 from helhed.core.models import AuditRecord
-from helhed.intake import services
+from helhed.intake import selectors, services
 from helhed.intake.models import Channel, SubmittedBy
 from helhed.registry import services as registry
 from tests.intake.conftest import FOLKEPENSION_ANSWERS
@@ -43,7 +43,7 @@ def test_a_closed_case_or_another_benefit_is_no_duplicate(udk, karen, today):
     _, created = _register(udk, karen, today, "b")
     assert created
     draft = services.start_draft(actor=karen.user, citizen=karen, benefit_area="boligstoette", today=today)
-    assert services.open_cases_for_benefit(karen, draft.benefit_area) == []
+    assert selectors.open_cases_for_benefit(karen, draft.benefit_area) == []
 
 
 def test_the_citizen_is_warned_with_a_link_before_sending(client, udk, karen, today, time_machine):

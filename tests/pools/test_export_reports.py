@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from helhed.core.calendar import add_months
 from helhed.core.cpr import cpr_blind_index
 from helhed.pools import export, outcomes, selectors, services
 from helhed.pools.models import MonthlyReport
@@ -25,9 +26,9 @@ D = datetime.date
 
 
 def test_months_after():
-    assert export.months_after(D(2017, 1, 31), 6) == D(2017, 7, 31)
-    assert export.months_after(D(2016, 8, 31), 6) == D(2017, 2, 28)
-    assert export.months_after(D(2017, 1, 1), 24) == D(2019, 1, 1)
+    assert add_months(D(2017, 1, 31), 6) == D(2017, 7, 31)
+    assert add_months(D(2016, 8, 31), 6) == D(2017, 2, 28)
+    assert add_months(D(2017, 1, 1), 24) == D(2019, 1, 1)
 
 
 @pytest.fixture

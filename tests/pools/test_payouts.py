@@ -300,7 +300,7 @@ AFTER_FOLLOW_UP = datetime.datetime(2026, 12, 1, 9, tzinfo=COPENHAGEN)
 
 def test_a_follow_up_pool_is_open_only_to_those_short_of_their_full_share(officer, aarhus_manager):
     parent = _parent_with_leftover(officer, aarhus_manager)
-    assert services.short_of_full_share(parent) == {101, 147}
+    assert selectors.short_of_full_share(parent) == {101, 147}
     follow = _follow_up(officer, parent)
     with pytest.raises(ValidationError, match="kun åben"):
         apply(follow, 751, now=IN_FOLLOW_UP_WINDOW)  # fully funded: took most of the leftover before

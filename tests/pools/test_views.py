@@ -200,7 +200,7 @@ def test_the_dashboard_shows_the_municipality_and_the_nation(client, running, aa
     assert "66,7 %" in body  # two of three resolved
     assert "28,6 %" in body  # the whole country: two of seven, Copenhagen's four not yet reviewed
     assert "Udbetalt (nået 1. marts 2026)" in body
-    assert 'role="img"' in body and "data til diagrammet" in body
+    assert 'class="helhed-bar-target"' in body and "data til diagrammet" in body
 
 
 def test_the_national_figures_count_every_municipality_not_only_the_one_with_a_review(running, settings):

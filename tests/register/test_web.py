@@ -161,6 +161,7 @@ def test_run_form_errors_are_shown(client, pool_officer, result):
     page = client.post(f"/register/udtraek/{result.extract.pk}/koer/", {"rule": "ingen", "as_of": "9. april"})
     body = page.content.decode()
     assert page.status_code == 400 and "Vælg en af reglerne." in body and "Skriv datoen som DD.MM.ÅÅÅÅ." in body
+    assert "Der er 2 fejl i formularen" in body and 'href="#id_as_of1"' in body  # the one error summary
 
 
 def test_a_changed_file_is_not_run(pool_officer, result):

@@ -71,6 +71,29 @@ def test_an_effort_posted_twice_is_one_effort_and_bad_values_are_refused(program
     assert Effort.objects.count() == 1
 
 
+def test_the_post_that_loses_the_race_gets_the_first_effort_and_leaves_no_event(programme, worker):
+    """Both posts passed the look-up before either saved: the database's unique key decides,
+    and the loser's case event (written in the same transaction) is gone with it
+    (``core.idempotent.insert_once``)."""
+    from helhed.core.idempotent import insert_once
+
+    case = programme.cases.first()
+    key = uuid.uuid4()
+    first, _ = services.add_effort(reason="Registreret sent", case=case, actor=worker, kind="praktik",
+                                   starts_on=D(2026, 5, 1),
+                                   employer="Fiktiv ApS", hours_per_week=Decimal("10"), idempotency_key=key)
+    events = case.events.count()
+    late = Effort(case=case, kind="praktik", starts_on=D(2026, 5, 1), employer="Fiktiv ApS",
+                  hours_per_week=Decimal("10"), idempotency_key=key, created_by=worker)
+    got, created = insert_once(late, then=lambda e: case.events.create(on=D(2026, 5, 1), text="skal ikke gemmes"))
+    assert (got.pk, created) == (first.pk, False) and case.events.count() == events
+    with pytest.raises(RuntimeError):
+        insert_once(Effort(case=case, kind="praktik", starts_on=D(2026, 5, 1), employer="Fiktiv ApS",
+                           hours_per_week=Decimal("10"), idempotency_key=uuid.uuid4(), created_by=worker),
+                    then=lambda e: (_ for _ in ()).throw(RuntimeError("the event failed")))
+    assert Effort.objects.count() == 1
+
+
 def test_overlapping_benefit_periods_are_refused(programme, worker):
     case = programme.cases.first()
     services.add_benefit_period(
@@ -144,3 +167,17 @@ def test_an_import_written_in_chunks_leaves_nothing_when_a_chunk_fails(programme
     monkeypatch.undo()
     batch = services.import_efforts(programme=programme, actor=worker, name="indsatser.csv", content=_csv(*rows))
     assert Effort.objects.filter(import_batch=batch).count() == len(citizens) == 3
+
+
+def test_a_form_key_used_for_another_case_is_refused_and_makes_nothing(programme, worker):
+    first_case, other_case = programme.cases.all()[:2]
+    key = uuid.uuid4()
+    services.add_effort(reason="Registreret sent", case=first_case, actor=worker, kind="praktik",
+                        starts_on=D(2026, 5, 1), employer="Fiktiv ApS", hours_per_week=Decimal("10"),
+                        idempotency_key=key)
+    with pytest.raises(ValidationError) as error:
+        services.add_effort(reason="Registreret sent", case=other_case, actor=worker, kind="praktik",
+                            starts_on=D(2026, 5, 1), employer="Fiktiv ApS", hours_per_week=Decimal("10"),
+                            idempotency_key=key)
+    assert error.value.code == "key_reused" and "en anden sag" in error.value.messages[0]
+    assert Effort.objects.count() == 1 and not Effort.objects.filter(case=other_case).exists()

@@ -57,6 +57,7 @@ def test_a_pool_officer_sees_figures_never_a_citizen(client, programme_and_citiz
     client.force_login(pool_officer)
     page = client.get(f"/gennemgang/program/{programme.pk}/").content.decode()
     assert "Bruttomålgruppen er 3 borgere" in page
+    assert page.count('<rect class="helhed-bar"') == 12 and page.count('x1="40%"') == 12  # 12 months, goal 40 %
     assert not any(c.last_name in page for c in citizens) and "Lene" not in page
     assert client.get(f"/gennemgang/program/{programme.pk}/sager/").status_code == 404
     assert client.get(f"/gennemgang/sager/{programme.cases.first().pk}/").status_code == 404

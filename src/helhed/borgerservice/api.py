@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from helhed.borgerservice import selectors, services
+from helhed.borgerservice import policy, selectors, services
 from helhed.core.api import ErrorOut
 
 router = Router(tags=["Borgerservice"])
@@ -62,7 +62,7 @@ def _point(p) -> ServicePointOut:
     return ServicePointOut(
         id=p.pk, municipality=p.municipality_id, kind=p.kind, name=p.name, address=p.address,
         accessibility=p.accessibility, mode=p.mode,
-        mode_today=services.effective_mode(point=p, day=timezone.localdate()), mode_reason=p.mode_reason,
+        mode_today=policy.effective_mode(point=p, day=timezone.localdate()), mode_reason=p.mode_reason,
         mode_from=p.mode_from, mode_until=p.mode_until,
         offers=[OfferOut(service_id=o.service_id, service=o.service.name, capacity=o.capacity) for o in p.offers.all()],
     )

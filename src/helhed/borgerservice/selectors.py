@@ -25,14 +25,16 @@ from helhed.borgerservice.models import (
     ServicePoint,
     ServiceType,
     Status,
+    local_date,
 )
-from helhed.borgerservice.services import bookings_in_restriction as bookings_in_restriction_rule
-from helhed.borgerservice.services import effective_mode, hash_reference, open_for_acute, urgency
+from helhed.borgerservice.policy import effective_mode, hash_reference, urgency
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
+from helhed.core import charts
 from helhed.core.audit import record_read
+from helhed.core.formats import tal
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import municipality_scope, scoped
+from helhed.core.rules import scoped, serves_municipality
 from helhed.registry.models import Citizen
 
 SLOT_DAYS = 14
@@ -179,7 +181,7 @@ class Alternative:
 def alternatives(*, point: ServicePoint, service: ServiceType, today: datetime.date,
                  now: datetime.datetime) -> list[Alternative]:
     """Where a citizen can go while ``point`` is closed: the municipality's other points
-    open for ``service`` today (``services.open_for_acute``; an acute request goes to the
+    open for ``service`` today (``open_for_acute``; an acute request goes to the
     first), each with its mode and first free time. Shows no citizen's data."""
     others = open_for_acute(point=point, service=service, day=today)
     first = first_free_slots([(p, service) for p in others], now=now) if others else {}
@@ -196,6 +198,26 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
                                                         "acute_reason"), user)
 
 
+def restricted_bookings(*, point: ServicePoint, now: datetime.datetime) -> list[Appointment]:
+    """The ordinary booked times (not acute requests) from ``now`` on days the point is
+    restricted (``policy.effective_mode``): what staff move or cancel together when the point
+    switches mode for a period (issue 19). Not audited: ``bookings_in_restriction``
+    shows them and audits; the services act on them."""
+    found = (Appointment.objects.select_related("citizen", "service", "service_point")
+             .filter(service_point=point, status=Status.BOOKED, acute_reason__isnull=True, starts_at__gt=now)
+             .order_by("starts_at", "seat"))
+    return [a for a in found if effective_mode(point=point, day=local_date(a.starts_at)) != Mode.OPEN]
+
+
+def open_for_acute(*, point: ServicePoint, service: ServiceType, day: datetime.date) -> list[ServicePoint]:
+    """The other points of the municipality that are open, or take acute requests, on
+    ``day`` and offer ``service``: where a closed point sends an acute request. Ordered by
+    name; ``alternatives`` orders them by the first free time."""
+    candidates = (ServicePoint.objects.filter(municipality_id=point.municipality_id, offers__service=service)
+                  .exclude(pk=point.pk).order_by("name"))
+    return [p for p in candidates if effective_mode(point=p, day=day) != Mode.CLOSED]
+
+
 def _audit(user: User, appointments, what: str, purpose: str, channel: str) -> None:
     record_read(actor=user, citizen_uuids=[a.citizen_id for a in appointments if a.citizen_id], what=what,
                 purpose=purpose, channel=channel)
@@ -204,8 +226,8 @@ def _audit(user: User, appointments, what: str, purpose: str, channel: str) -> N
 def bookings_in_restriction(*, user: User, point: ServicePoint, now: datetime.datetime,
                             channel: str) -> list[Appointment]:
     """The ordinary bookings inside the point's restricted period, for staff to move or
-    cancel together (``services.bookings_in_restriction``). Names are shown: audited."""
-    found = bookings_in_restriction_rule(point=point, now=now)
+    cancel together (``restricted_bookings``). Names are shown: audited."""
+    found = restricted_bookings(point=point, now=now)
     _audit(user, found, "Navn og tid i Borgerservice (tider i perioden med begrænset åbning)",
            "Borgerservice: flyt eller aflys tider, når servicestedet lukker", channel)
     return found
@@ -228,7 +250,7 @@ def day_agenda(*, user: User, point: ServicePoint, day: datetime.date, staff_id:
 
 def triage_queue(*, user: User, channel: str) -> list[Appointment]:
     """Acute requests waiting for triage in the user's municipalities, most urgent first
-    (``services.urgency``: triage deadline, travel date, key-card need, arrival)."""
+    (``policy.urgency``: triage deadline, travel date, key-card need, arrival)."""
     found = sorted(appointments_visible_to(user).filter(status=Status.REQUESTED).select_related("acute_reason"),
                    key=urgency)
     _audit(user, found, "Navn og akut anmodning (visitation)", "Borgerservice: vurdering af akutte anmodninger",
@@ -300,18 +322,8 @@ def overview_section(*, user: User, citizen: Citizen, today: datetime.date):
 
 # --- Statistics ----------------------------------------------------------------------------
 
-@dataclass
-class Figure:
-    label: str
-    value: int
-    width: int = 0
-
-
-def _bars(figures: list[Figure]) -> list[Figure]:
-    top = max((f.value for f in figures), default=0)
-    for f in figures:
-        f.width = round(100 * f.value / top) if top else 0
-    return figures
+def _bars(figures: list[tuple[str, int]]) -> list[charts.Bar]:
+    return charts.scaled((label, n, tal(n)) for label, n in figures)
 
 
 @dataclass
@@ -327,12 +339,12 @@ class Statistics:
     municipality_id: int
     period_start: datetime.date
     period_end: datetime.date
-    by_service_and_mode: list[Figure]
+    by_service_and_mode: list[charts.Bar]
     attended: int
     no_shows: int
     no_show_rate: str
-    acute: list[Figure]
-    help_by_point: list[Figure]
+    acute: list[charts.Bar]
+    help_by_point: list[charts.Bar]
     waiting: list[Waiting]
 
 
@@ -343,8 +355,7 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
     to the first free slot. Counts only; no citizen is shown."""
     if not rules.has_perm("borgerservice.view_statistics", user):
         raise Http404("Ingen adgang.")
-    scope = municipality_scope(user)
-    if scope is not None and municipality_id not in scope:
+    if not serves_municipality(user, municipality_id):
         raise Http404("Kommunen er ikke tilgængelig for dig.")
     start = datetime.datetime.combine(period_start, datetime.time(), tzinfo=COPENHAGEN)
     end = datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time(), tzinfo=COPENHAGEN)
@@ -353,7 +364,7 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
                                     | Q(starts_at__isnull=True, created_at__gte=start, created_at__lt=end))
     modes = dict(Mode.choices)
     by_service = [
-        Figure(f"{name}, {modes[mode].lower()}", n)
+        (f"{name}, {modes[mode].lower()}", n)
         for name, mode, n in in_period.filter(status__in=HOLDS_SLOT).values_list("service__name", "mode")
         .annotate(n=Count("id")).order_by("service__name", "mode")
     ]
@@ -364,10 +375,10 @@ def statistics(*, user: User, municipality_id: int, period_start: datetime.date,
     acute_counts = dict(in_period.filter(acute_reason__isnull=False).values_list("status").annotate(n=Count("id"))
                         .values_list("status", "n"))
     approved = sum(acute_counts.get(s, 0) for s in HOLDS_SLOT)
-    acute = [Figure("Godkendt", approved), Figure("Afvist", acute_counts.get(Status.DECLINED, 0)),
-             Figure("Afventer vurdering", acute_counts.get(Status.REQUESTED, 0))]
+    acute = [("Godkendt", approved), ("Afvist", acute_counts.get(Status.DECLINED, 0)),
+             ("Afventer vurdering", acute_counts.get(Status.REQUESTED, 0))]
     help_by_point = [
-        Figure(name, n) for name, n in HelpSession.objects.filter(
+        (name, n) for name, n in HelpSession.objects.filter(
             municipality_id=municipality_id, given_on__gte=period_start, given_on__lte=period_end)
         .values_list("service_point__name").annotate(n=Count("id")).order_by("service_point__name")
     ]

@@ -5,7 +5,6 @@ a citizen must hear about queues its message in the outbox in the same transacti
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 import uuid
 
@@ -13,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helhed.borgerservice import outbox
+from helhed.borgerservice import outbox, selectors
 from helhed.borgerservice.models import (
     ALLOWED_TRANSITIONS,
     HOLDS_SLOT,
@@ -30,99 +29,16 @@ from helhed.borgerservice.models import (
     Status,
     local_date,
 )
+from helhed.borgerservice.policy import acute_reason_problem, effective_mode, hash_reference, triage_deadline
 from helhed.borgerservice.slots import COPENHAGEN, slot_starts
-from helhed.core.calendar import add_business_days, is_business_day, next_business_day
 from helhed.core.formats import ugedag_dato, ugedag_dato_klokken
-from helhed.core.idempotent import insert_once
+from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
 from helhed.registry.models import Citizen
 
 POINT_FIELDS = ("kind", "name", "address", "accessibility", "slot_minutes")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no digits: a reference can never look like a CPR number
 REMINDER_HOURS = 24
-
-
-# --- Rules ---------------------------------------------------------------------------------
-
-def effective_mode(*, point: ServicePoint, day: datetime.date) -> str:
-    """The mode a service point is in on ``day``: a restriction (acute only, closed) applies
-    within its period (open-ended when a date is empty); outside it the point is open.
-    Seed 003: centres may close or restrict service, for a period shown to citizens."""
-    if point.mode == Mode.OPEN:
-        return Mode.OPEN
-    if point.mode_from and day < point.mode_from:
-        return Mode.OPEN
-    if point.mode_until and day > point.mode_until:
-        return Mode.OPEN
-    return point.mode
-
-
-# Our parameters for triage (seed 003 names what is acute, not how fast it is answered).
-KEY_CARD_REASON = "mitid"  # the acute reason that is a key card (NemID/MitID) need
-TRIAGE_BUSINESS_DAYS = 1
-
-
-def triage_deadline(*, reason: AcuteReason, travel_date: datetime.date | None, today: datetime.date) -> datetime.date:
-    """By when staff must triage an acute request. Seed 003: citizens with an urgent need
-    for a passport must be able to order one, and key cards must still be handed out. Our
-    parameters: a key-card need is triaged the same business day (without it the citizen
-    cannot log on to Digital Post, borger.dk or the bank); other requests within
-    ``TRIAGE_BUSINESS_DAYS`` business days, but never later than the business day before
-    the travel date."""
-    first = next_business_day(today)
-    if reason.code == KEY_CARD_REASON:
-        return first
-    due = add_business_days(first, TRIAGE_BUSINESS_DAYS)
-    if travel_date is not None:
-        before = travel_date - datetime.timedelta(days=1)
-        while before > first and not is_business_day(before):
-            before -= datetime.timedelta(days=1)
-        due = max(first, min(due, before))
-    return due
-
-
-def urgency(appointment: Appointment) -> tuple:
-    """The order acute requests are triaged in: the earliest triage deadline first; on the
-    same deadline a travel date (soonest first), then a key-card need, then the rest; then
-    the order of arrival."""
-    rank = 0 if appointment.travel_date else (
-        1 if appointment.acute_reason_id and appointment.acute_reason.code == KEY_CARD_REASON else 2)
-    return (appointment.triage_due or datetime.date.max, rank, appointment.travel_date or datetime.date.max,
-            appointment.created_at)
-
-
-def open_for_acute(*, point: ServicePoint, service: ServiceType, day: datetime.date) -> list[ServicePoint]:
-    """The other points of the municipality that are open, or take acute requests, on
-    ``day`` and offer ``service``: where a closed point sends an acute request. Ordered by
-    name; ``selectors.alternatives`` orders them by the first free time."""
-    candidates = (ServicePoint.objects.filter(municipality_id=point.municipality_id, offers__service=service)
-                  .exclude(pk=point.pk).order_by("name"))
-    return [p for p in candidates if effective_mode(point=p, day=day) != Mode.CLOSED]
-
-
-def acute_reason_problem(
-    *, reason: AcuteReason | None, description: str, travel_date: datetime.date | None, today: datetime.date
-) -> dict[str, str]:
-    """Why an acute request is not (yet) acute enough, per field; empty when it is.
-
-    Seed 003: "såfremt en borgers henvendelse er akut med behov for fremmøde, bør kommunerne
-    lave en aftale"; "borgere med fx et uopsætteligt behov for nyt pas" (a travel date
-    within the reason's ``within_days``); "udlevering af nøglekort til NemID". A reason that
-    requires a description (other) must have one."""
-    if reason is None:
-        return {"acute_reason": "Vælg, hvorfor din henvendelse er akut."}
-    problems = {}
-    if reason.requires_description and not description.strip():
-        problems["acute_description"] = "Beskriv, hvorfor din henvendelse er akut."
-    if reason.within_days is not None:
-        if travel_date is None:
-            problems["travel_date"] = "Skriv datoen for rejsen."
-        elif travel_date < today:
-            problems["travel_date"] = "Rejsedatoen ligger i fortiden."
-        elif travel_date > today + datetime.timedelta(days=reason.within_days):
-            problems["travel_date"] = (f"Rejsen skal ligge inden for {reason.within_days} dage for at være akut. "
-                                       "Bestil pas på borger.dk eller book en tid, når der åbner igen.")
-    return problems
 
 
 def _transition(appointment: Appointment, target: str) -> None:
@@ -134,9 +50,7 @@ def _transition(appointment: Appointment, target: str) -> None:
         )
 
 
-def hash_reference(reference: str) -> str:
-    normalised = "".join(ch for ch in reference.upper() if ch.isalpha())
-    return hashlib.sha256(normalised.encode()).hexdigest()
+
 
 
 def new_reference() -> str:
@@ -345,13 +259,8 @@ def _contact(citizen: Citizen | None, contact_name: str, contact_phone: str) -> 
 
 
 def _existing(idempotency_key: uuid.UUID, **match) -> Appointment | None:
-    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
-        return None
-    for field, value in match.items():
-        if getattr(existing, field) != value:
-            raise ValidationError("Formularen er allerede brugt. Indlæs siden igen.", code="key_reused")
-    return existing
+    return made_before(Appointment, idempotency_key, message="Formularen er allerede brugt. Indlæs siden igen.",
+                       **match)
 
 
 @transaction.atomic
@@ -426,7 +335,7 @@ def request_acute(
     # that is open for it (seed 003: acute matters are settled during closures).
     closed_at = None
     if mode_today == Mode.CLOSED:
-        others = open_for_acute(point=point, service=service, day=today)
+        others = selectors.open_for_acute(point=point, service=service, day=today)
         if others:
             closed_at, point = point, others[0]
     reference = new_reference() if citizen is None else ""
@@ -566,16 +475,6 @@ def cancel(*, appointment: Appointment, now: datetime.datetime, by_staff: bool =
     return locked
 
 
-def bookings_in_restriction(*, point: ServicePoint, now: datetime.datetime) -> list[Appointment]:
-    """The ordinary booked times (not acute requests) from ``now`` on days the point is
-    restricted (``effective_mode``): what staff move or cancel together when the point
-    switches mode for a period (issue 19)."""
-    found = (Appointment.objects.select_related("citizen", "service", "service_point")
-             .filter(service_point=point, status=Status.BOOKED, acute_reason__isnull=True, starts_at__gt=now)
-             .order_by("starts_at", "seat"))
-    return [a for a in found if effective_mode(point=point, day=local_date(a.starts_at)) != Mode.OPEN]
-
-
 def _restriction_text(point: ServicePoint) -> str:
     period = (f" fra {ugedag_dato(point.mode_from)}" if point.mode_from else "") + (
         f" til {ugedag_dato(point.mode_until)}" if point.mode_until else "")
@@ -586,7 +485,7 @@ def _chosen(point: ServicePoint, appointment_ids, now: datetime.datetime) -> lis
     wanted = {str(pk) for pk in appointment_ids}
     if not wanted:
         raise ValidationError({"appointments": "Vælg mindst én tid."})
-    return [a for a in bookings_in_restriction(point=point, now=now) if str(a.pk) in wanted]
+    return [a for a in selectors.restricted_bookings(point=point, now=now) if str(a.pk) in wanted]
 
 
 @transaction.atomic
@@ -604,7 +503,6 @@ def move_out_of_restriction(*, point: ServicePoint, appointment_ids, now: dateti
     first free time of its service at the point outside the period; each citizen is told
     why and when by SMS, e-mail or letter. Returns (moved, left): a booking with no free
     time within the booking horizon is left for staff to cancel or book by hand."""
-    from helhed.borgerservice import selectors  # the slot reads live in selectors, which build on services
 
     why = _restriction_text(point)
     moved, left = [], []

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helhed.borgerservice import outbox, selectors, services
+from helhed.borgerservice import outbox, policy, selectors, services
 from helhed.borgerservice.forms import (
     AcuteForm,
     ApproveForm,
@@ -108,7 +108,7 @@ def _point_page(request, point, status=200, **forms):
     services_qs = selectors.services_available(municipality_id=point.municipality_id)
     context = {
         "point": point, "today": today,
-        "effective_mode": Mode(services.effective_mode(point=point, day=today)).label.lower(),
+        "effective_mode": Mode(policy.effective_mode(point=point, day=today)).label.lower(),
         "edit_form": forms.get("edit_form") or ServicePointForm(instance=point),
         "mode_form": forms.get("mode_form") or ModeForm(initial={
             "version": point.version, "mode": point.mode, "reason": point.mode_reason,
@@ -424,7 +424,7 @@ def _booking_step(request, *, point, service, public: bool, citizen=None):
                 "channel": Channel.PUBLIC if public else Channel.SELF_SERVICE,
                 "actor": None if public else request.user}
 
-    mode_today = services.effective_mode(point=point, day=today)
+    mode_today = policy.effective_mode(point=point, day=today)
     context = {"point": point, "service": service, "mode_today": mode_today, "from_day": _from_day(request)}
     if mode_today == Mode.CLOSED:
         context["alternatives"] = selectors.alternatives(point=point, service=service, today=today,

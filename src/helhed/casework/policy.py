@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 
 from helhed.casework.models import CaseStatus, LetterChannel, PaymentMethod
-from helhed.core.calendar import next_business_day
+from helhed.core.calendar import add_months, next_business_day
 from helhed.core.formats import kortdato, kroner
 from helhed.registry.models import NemKontoStatus
 
@@ -162,14 +162,6 @@ def reconsideration_deadline(received_on: datetime.date, weeks: int = RECONSIDER
 # --- Back payment ------------------------------------------------------------------------------
 
 ØRE = Decimal("0.01")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month ``months`` later; the month's last day when it is shorter
-    (31 January + 1 month = 28 or 29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@
   § 3 stk. 3; ``registry.selectors.special_needs_contact``) may register the citizen's
   answer to a hearing, or waiver, in any of the citizen's cases; else they only read.
 - In self-service a representative acts for the citizen only through a representation in
-  force that permits it (``registry.services.representation_permits``: scope and period;
+  force that permits it (``registry.rules.representation_permits``: scope and period;
   revoked or expired permits nothing): reading with any scope, answering a hearing and
   complaining with acting scope for the case's benefit area (``self_service_access``).
 - Work queue: municipal staff see their municipalities' tasks, UDK staff UDK's tasks.
@@ -29,7 +29,7 @@ import rules
 
 from helhed.casework.models import Authority
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import has_role, is_citizen, municipality_scope, serves_citizens
+from helhed.core.rules import has_role, is_citizen, serves_citizens, serves_municipality
 
 decides_cases = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.UDK_STAFF)
 
@@ -40,7 +40,7 @@ def may_read_case(user, case) -> bool:
     if user.role == Role.UDK_STAFF:
         return case.authority == Authority.UDK
     if user.role in MUNICIPAL_ROLES:
-        return case.municipality_id in municipality_scope(user)
+        return serves_municipality(user, case.municipality_id)
     return False
 
 
@@ -49,7 +49,7 @@ def may_work_case(user, case) -> bool:
         return False
     if user.role == Role.UDK_STAFF:
         return case.authority == Authority.UDK
-    return case.authority == Authority.MUNICIPALITY and case.municipality_id in municipality_scope(user)
+    return case.authority == Authority.MUNICIPALITY and serves_municipality(user, case.municipality_id)
 
 
 def may_work_task(user, task) -> bool:
@@ -57,7 +57,7 @@ def may_work_task(user, task) -> bool:
         return False
     if user.role == Role.UDK_STAFF:
         return task.authority == Authority.UDK
-    return task.authority == Authority.MUNICIPALITY and task.municipality_id in municipality_scope(user)
+    return task.authority == Authority.MUNICIPALITY and serves_municipality(user, task.municipality_id)
 
 
 def is_contact_person(user, case) -> bool:
@@ -83,7 +83,7 @@ def may_ask_udk(user, case) -> bool:
 def self_service_access(representations, *, benefit_area: str, action: str, today):
     """The first representation in ``representations`` (the representative's, for this
     citizen) that lets them ``action`` ("read" or "act") in ``benefit_area`` today, or None."""
-    from helhed.registry.services import representation_permits
+    from helhed.registry.rules import representation_permits
 
     for representation in representations:
         if representation_permits(representation, action=action, benefit_area=benefit_area, today=today):

@@ -32,7 +32,7 @@ from helhed.casework.models import (
 from helhed.core.audit import record_read
 from helhed.core.models import User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import municipality_scope, scoped
 from helhed.registry.models import Citizen, Representation, RepresentationKind, RepresentationScope
 from helhed.registry.selectors import in_force, own_citizen
 
@@ -165,7 +165,7 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
         return qs.none()
     if user.role == Role.UDK_STAFF:
         return qs.filter(authority=Authority.UDK)
-    return qs.filter(authority=Authority.MUNICIPALITY, municipality_id__in=municipality_scope(user))
+    return scoped(qs.filter(authority=Authority.MUNICIPALITY), user)
 
 
 def work_queue(*, user: User, channel: str, status: str = TaskStatus.OPEN, kind: str = "", mine: bool = False,

@@ -1,29 +1,20 @@
-"""Charts as HTML/CSS bars (no JavaScript), drawn from the same ``Cell`` figures as the
-tables beside them. A suppressed figure gets no bar."""
+"""The follow-up report's charts, drawn from the same ``Cell`` figures as the tables beside
+them (``helhed.core.charts``). A suppressed figure gets no bar, only its text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from helhed.cashaccess.selectors import Cell, FollowUpReport
+from helhed.core import charts
 
 
-@dataclass
-class Bar:
-    label: str
-    cell: Cell
-    width: int  # per cent of the widest bar
+def _bars(items: list[tuple[str, Cell]]) -> list[charts.Bar]:
+    return charts.scaled((label, cell.value, cell.label) for label, cell in items)
 
 
-def bars(items: list[tuple[str, Cell]]) -> list[Bar]:
-    top = max((cell.value or 0 for _, cell in items), default=0)
-    return [Bar(label, cell, round(100 * (cell.value or 0) / top) if top else 0) for label, cell in items]
-
-
-def for_report(report: FollowUpReport) -> dict[str, list[Bar]]:
+def for_report(report: FollowUpReport) -> dict[str, list[charts.Bar]]:
     current = report.current
     return {
-        "by_kind": bars([(row.label, row.cell) for row in current.citizens_by_kind]),
-        "by_month": bars([(row.label, row.cell) for row in current.handouts_by_month]),
-        "by_municipality": bars([(m.name, m.citizens) for m in current.municipalities]),
+        "by_kind": _bars([(row.label, row.cell) for row in current.citizens_by_kind]),
+        "by_month": _bars([(row.label, row.cell) for row in current.handouts_by_month]),
+        "by_municipality": _bars([(m.name, m.citizens) for m in current.municipalities]),
     }

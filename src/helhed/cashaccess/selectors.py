@@ -11,7 +11,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import rules
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -20,11 +20,12 @@ from helhed.cashaccess.models import (
     ArrangementStatus,
     ExpectedHandout,
     Handout,
+    HandoutKind,
     Solution,
     SolutionType,
 )
-from helhed.cashaccess.services import Reconciled, amount_due, open_expected, reconcile
 from helhed.core.audit import record_read
+from helhed.core.calendar import month_bounds, months_between
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.rules import scoped
@@ -107,9 +108,70 @@ def arrangement_detail(*, user: User, arrangement_id: UUID, purpose: str, channe
                              due=amount_due(arrangement))
 
 
+def _stands(handouts: QuerySet) -> QuerySet:
+    """Hand-outs that count: not reversals and not reversed."""
+    return handouts.filter(reverses__isnull=True, reversal__isnull=True)
+
+
+def amount_due(arrangement: Arrangement) -> Decimal:
+    """What may still be handed out in cash on an arrangement: the cash payments linked to it
+    (``ExpectedHandout``) less the cash hand-outs that stand. The hand-out log refuses more
+    (issue 19: "an amount above what is due")."""
+    expected = arrangement.expected_handouts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    handed = _stands(arrangement.handouts.filter(kind=HandoutKind.CASH)).aggregate(total=Sum("amount"))["total"]
+    return expected - (handed or Decimal("0"))
+
+
+def open_expected(arrangement: Arrangement) -> list[ExpectedHandout]:
+    """The cash payments on the arrangement that no standing hand-out has confirmed yet."""
+    confirmed = set(_stands(Handout.objects.filter(expected__arrangement=arrangement))
+                    .values_list("expected_id", flat=True))
+    return [e for e in arrangement.expected_handouts.select_related("payment") if e.pk not in confirmed]
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """One citizen's month: cash paid (payments dated in the month, linked to the citizen's
+    arrangement) and cash handed out (standing hand-outs dated in the month)."""
+
+    citizen: Citizen
+    arrangement: Arrangement
+    paid: Decimal
+    handed_out: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.paid - self.handed_out
+
+    @property
+    def matches(self) -> bool:
+        return self.paid == self.handed_out
+
+
+def reconcile(*, arrangements: QuerySet, month: datetime.date) -> list[Reconciled]:
+    """Payments and hand-outs per citizen and month (issue 19). A reversal cancels the
+    hand-out it reverses in that hand-out's month, so the month reads as if the mistake had
+    never stood; the right hand-out is logged anew. Pure reading: ``reconcile_month`` turns
+    a mismatch into a task."""
+    start, end = month_bounds(month)
+    paid: dict = defaultdict(Decimal)
+    for arrangement_id, amount in ExpectedHandout.objects.filter(
+            arrangement__in=arrangements, payment__paid_on__range=(start, end)).values_list("arrangement_id", "amount"):
+        paid[arrangement_id] += amount
+    handed: dict = defaultdict(Decimal)
+    for arrangement_id, amount in _stands(Handout.objects.filter(
+            arrangement__in=arrangements, kind=HandoutKind.CASH, handed_out_on__range=(start, end))
+    ).values_list("arrangement_id", "amount"):
+        handed[arrangement_id] += amount
+    ids = set(paid) | set(handed)
+    rows = [Reconciled(citizen=a.citizen, arrangement=a, paid=paid[a.pk], handed_out=handed[a.pk])
+            for a in arrangements.filter(pk__in=ids).select_related("citizen")]
+    return sorted(rows, key=lambda r: (r.matches, r.citizen.last_name, r.citizen.first_name))
+
+
 def reconciliation(*, user: User, month: datetime.date, channel: str) -> list[Reconciled]:
     """Cash paid and cash handed out per citizen in ``month`` for the user's municipalities
-    (``services.reconcile``). Every citizen listed is recorded as read."""
+    (``reconcile``). Every citizen listed is recorded as read."""
     rows = reconcile(arrangements=arrangements_visible_to(user), month=month)
     record_read(actor=user, citizen_uuids=[r.citizen.pk for r in rows],
                 what="Navn, kontante udbetalinger og udleveringer (afstemning)",
@@ -239,14 +301,6 @@ def _running_between(start: datetime.date, end: datetime.date) -> Q:
     return Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
 
 
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def indicators(*, user: User, period_start: datetime.date, period_end: datetime.date) -> Indicators:
     """Aggregate figures for partnership members: citizens with an arrangement by solution
     type, municipalities with each solution type and with a bank-tender requirement,
@@ -280,7 +334,7 @@ def indicators(*, user: User, period_start: datetime.date, period_end: datetime.
         .values_list("month", "n")
     )
     per_month = {(m.date() if isinstance(m, datetime.datetime) else m): n for m, n in per_month.items()}
-    month_counts = {m: per_month.get(m, 0) for m in _months(period_start, period_end)}
+    month_counts = {m: per_month.get(m, 0) for m in months_between(period_start, period_end)}
     month_cells = suppressed_breakdown(month_counts)
 
     citizens_per_municipality = dict(

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet, Sum
 
 from helhed.cashaccess.models import (
     ALLOWED_TRANSITIONS,
@@ -25,9 +22,10 @@ from helhed.cashaccess.models import (
     Solution,
     SolutionType,
 )
-from helhed.core.calendar import add_business_days, next_business_day
+from helhed.cashaccess.selectors import Reconciled, amount_due, open_expected, reconcile
+from helhed.core.calendar import add_business_days, month_bounds, next_business_day
 from helhed.core.formats import kortdato, kroner
-from helhed.core.idempotent import insert_once
+from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
 from helhed.registry.models import Citizen, NemKontoStatus
 
@@ -231,27 +229,6 @@ def expect_cash_handout(*, payment, actor: User | None) -> ExpectedHandout | Non
         place=place[:200], handed_out_by=arrangement.handed_out_by)
 
 
-def _stands(handouts: QuerySet) -> QuerySet:
-    """Hand-outs that count: not reversals and not reversed."""
-    return handouts.filter(reverses__isnull=True, reversal__isnull=True)
-
-
-def amount_due(arrangement: Arrangement) -> Decimal:
-    """What may still be handed out in cash on an arrangement: the cash payments linked to it
-    (``ExpectedHandout``) less the cash hand-outs that stand. The hand-out log refuses more
-    (issue 19: "an amount above what is due")."""
-    expected = arrangement.expected_handouts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    handed = _stands(arrangement.handouts.filter(kind=HandoutKind.CASH)).aggregate(total=Sum("amount"))["total"]
-    return expected - (handed or Decimal("0"))
-
-
-def open_expected(arrangement: Arrangement) -> list[ExpectedHandout]:
-    """The cash payments on the arrangement that no standing hand-out has confirmed yet."""
-    confirmed = set(_stands(Handout.objects.filter(expected__arrangement=arrangement))
-                    .values_list("expected_id", flat=True))
-    return [e for e in arrangement.expected_handouts.select_related("payment") if e.pk not in confirmed]
-
-
 def log_handout(
     *,
     arrangement: Arrangement,
@@ -270,10 +247,9 @@ def log_handout(
     (``amount_due``). ``expected`` is the cash payment the hand-out confirms. The same
     ``idempotency_key`` twice (a form posted twice) gives the first hand-out back, so the
     log never holds a double. Returns ``(handout, created)``."""
-    existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+    existing = made_before(Handout, idempotency_key, message="Formularen er allerede brugt til en anden ordning.",
+                           arrangement_id=arrangement.pk)
     if existing is not None:
-        if existing.arrangement_id != arrangement.pk:
-            raise ValidationError("Formularen er allerede brugt til en anden ordning.", code="key_reused")
         return existing, False
     if arrangement.status != ArrangementStatus.ACTIVE:
         raise ValidationError(
@@ -327,10 +303,9 @@ def reverse_handout(*, handout: Handout, staff: User, reason: str, today: dateti
     (same kind and amount, the staff member and the reason), never an edit. A hand-out is
     reversed once; a reversal is not reversed (log the right hand-out anew instead). The
     payment it confirmed waits again. Returns ``(reversal, created)``."""
-    existing = Handout.objects.filter(idempotency_key=idempotency_key).first()
+    existing = made_before(Handout, idempotency_key, message="Formularen er allerede brugt til noget andet.",
+                           reverses_id=handout.pk)
     if existing is not None:
-        if existing.reverses_id != handout.pk:
-            raise ValidationError("Formularen er allerede brugt til noget andet.", code="key_reused")
         return existing, False
     Arrangement.objects.select_for_update().filter(pk=handout.arrangement_id).first()
     if not reason.strip():
@@ -352,55 +327,6 @@ def reverse_handout(*, handout: Handout, staff: User, reason: str, today: dateti
 
 
 
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Reconciled:
-    """One citizen's month: cash paid (payments dated in the month, linked to the citizen's
-    arrangement) and cash handed out (standing hand-outs dated in the month)."""
-
-    citizen: Citizen
-    arrangement: Arrangement
-    paid: Decimal
-    handed_out: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.paid - self.handed_out
-
-    @property
-    def matches(self) -> bool:
-        return self.paid == self.handed_out
-
-
-def reconcile(*, arrangements: QuerySet, month: datetime.date) -> list[Reconciled]:
-    """Payments and hand-outs per citizen and month (issue 19). A reversal cancels the
-    hand-out it reverses in that hand-out's month, so the month reads as if the mistake had
-    never stood; the right hand-out is logged anew. Pure reading: ``reconcile_month`` turns
-    a mismatch into a task."""
-    start, end = first_of_month(month), month_end(month)
-    paid: dict = defaultdict(Decimal)
-    for arrangement_id, amount in ExpectedHandout.objects.filter(
-            arrangement__in=arrangements, payment__paid_on__range=(start, end)).values_list("arrangement_id", "amount"):
-        paid[arrangement_id] += amount
-    handed: dict = defaultdict(Decimal)
-    for arrangement_id, amount in _stands(Handout.objects.filter(
-            arrangement__in=arrangements, kind=HandoutKind.CASH, handed_out_on__range=(start, end))
-    ).values_list("arrangement_id", "amount"):
-        handed[arrangement_id] += amount
-    ids = set(paid) | set(handed)
-    rows = [Reconciled(citizen=a.citizen, arrangement=a, paid=paid[a.pk], handed_out=handed[a.pk])
-            for a in arrangements.filter(pk__in=ids).select_related("citizen")]
-    return sorted(rows, key=lambda r: (r.matches, r.citizen.last_name, r.citizen.first_name))
-
-
 @transaction.atomic
 def reconcile_month(*, municipality_id: int, month: datetime.date, today: datetime.date) -> list[Reconciled]:
     """Reconcile a month that has ended for one municipality: every citizen whose cash paid
@@ -409,8 +335,8 @@ def reconcile_month(*, municipality_id: int, month: datetime.date, today: dateti
     from helhed.casework.models import Authority, TaskKind
     from helhed.casework.services import create_task
 
-    start = first_of_month(month)
-    if month_end(start) >= today:
+    start, end = month_bounds(month)
+    if end >= today:
         raise ValidationError({"month": "Måneden er ikke slut. Afstem en måned, der er gået."}, code="open_month")
     rows = [r for r in reconcile(arrangements=Arrangement.objects.filter(municipality_id=municipality_id),
                                  month=start) if not r.matches]

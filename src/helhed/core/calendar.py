@@ -7,6 +7,7 @@ Store bededag exists until 2023).
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -63,3 +64,26 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 def is_past_deadline(deadline: datetime.date, now: datetime.datetime) -> bool:
     """True when ``now`` is after the end of the deadline day in Danish time."""
     return local_date(now) > deadline
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of ``day``'s month."""
+    first = day.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` later (or earlier, when negative); the month's
+    last day when it is shorter (31 January + 1 month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s through ``last``'s, oldest first."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months

@@ -4,7 +4,7 @@ One place for the expected answer times; each comes from the rule that sets it, 
 
 - a booked time: the confirmation is sent at once and a reminder ``REMINDER_HOURS`` before
   (``helhed.borgerservice.services``, our parameter);
-- an acute request: triaged by its ``triage_due`` date (``borgerservice.services.triage_deadline``,
+- an acute request: triaged by its ``triage_due`` date (``borgerservice.policy.triage_deadline``,
   seed 003: an acute matter that needs attendance gets an appointment);
 - an application: the deciding authority's published processing time (sagsbehandlingsfrist),
   which retssikkerhedsloven § 3, stk. 2 makes the municipality set and publish per area; when

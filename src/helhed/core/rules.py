@@ -38,6 +38,14 @@ def serves_municipality(user, municipality_id: int) -> bool:
     return scope is None or municipality_id in scope
 
 
+def own_municipalities(user) -> frozenset[int]:
+    """The municipalities the user is attached to as municipal staff; none for everyone
+    else, Udbetaling Danmark's national scope included. For what a municipality does as
+    itself: its own pool applications, its own Kvik-linje organisation, its own register
+    members."""
+    return municipality_scope(user) or frozenset()
+
+
 def scoped(qs: QuerySet, user, field: str = "municipality_id") -> QuerySet:
     """``qs`` limited to the rows whose ``field`` is a municipality the user serves."""
     scope = municipality_scope(user)

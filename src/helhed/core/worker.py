@@ -46,7 +46,7 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 from django.db.models import F, Q
 from django.utils import timezone
 
-from helhed.core.calendar import COPENHAGEN
+from helhed.core.calendar import COPENHAGEN, add_months
 from helhed.core.logging import redact_cpr
 from helhed.core.models import JobRun, JobRunOutcome
 
@@ -120,11 +120,6 @@ class Daily:
         return f"hver dag kl. {self.at:%H:%M} (dansk tid)"
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class Monthly:
     """On the 1st of each month at ``at`` Danish time."""
@@ -135,13 +130,13 @@ class Monthly:
         now = _utc(now)
         first = now.astimezone(COPENHAGEN).date().replace(day=1)
         moment = _local(first, self.at)
-        return moment if moment <= now else _local(_add_months(first, -1), self.at)
+        return moment if moment <= now else _local(add_months(first, -1), self.at)
 
     def following(self, now: datetime.datetime) -> datetime.datetime:
         now = _utc(now)
         first = now.astimezone(COPENHAGEN).date().replace(day=1)
         moment = _local(first, self.at)
-        return moment if moment > now else _local(_add_months(first, 1), self.at)
+        return moment if moment > now else _local(add_months(first, 1), self.at)
 
     def describe(self) -> str:
         return f"den 1. i hver måned kl. {self.at:%H:%M} (dansk tid)"

@@ -22,7 +22,8 @@ import rules
 from helhed.casework.models import Authority
 from helhed.core.calendar import add_business_days
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import has_role, municipality_scope
+from helhed.core.rules import has_role, municipality_scope, own_municipalities
+from helhed.registry.rules import citizen_in_scope
 
 # Ours: the seeds promise a fast track but give no response time. Three business days is a
 # visible, documented parameter (docs/fasttrack.md, docs/rules.md).
@@ -88,18 +89,9 @@ def question_visible(user, question) -> bool:
         return False
     if user.role == Role.UDK_STAFF:
         return True
-    if user.role in MUNICIPAL_ROLES and question.organisation.municipality_id in (municipality_scope(user) or ()):
+    if user.role in MUNICIPAL_ROLES and question.organisation.municipality_id in own_municipalities(user):
         return True
     return user.fasttrack_organisations.filter(pk=question.organisation_id).exists()
-
-
-@rules.predicate
-def serves_citizen(user, citizen) -> bool:
-    """Municipal staff of the citizen's home municipality, or Udbetaling Danmark."""
-    if citizen is None:
-        return False
-    scope = municipality_scope(user)
-    return scope is None or citizen.home_municipality_id in scope
 
 
 @rules.predicate
@@ -114,7 +106,7 @@ rules.add_perm("fasttrack.answer_questions", is_udk)
 rules.add_perm("fasttrack.view_organisation", is_organisation_member)
 rules.add_perm("fasttrack.view_question", (is_udk | is_organisation_member | is_municipal_staff)
                & question_visible)
-rules.add_perm("fasttrack.register_consent", registers_consents & serves_citizen)
+rules.add_perm("fasttrack.register_consent", registers_consents & citizen_in_scope)
 rules.add_perm("fasttrack.revoke_consent", owns_consent)
 # Without an object: may the user reach the consent pages at all (the object check follows).
 rules.add_perm("fasttrack.register_consents", registers_consents)

@@ -20,7 +20,7 @@ from helhed.core.cpr import cpr_blind_index, parse_cpr
 from helhed.core.db import prepared_cursor
 from helhed.core.models import User
 from helhed.core.roles import MUNICIPAL_ROLES
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities
 from helhed.fasttrack.models import (
     ApiKey,
     Consent,
@@ -227,7 +227,7 @@ def web_organisations(user: User) -> list[Organisation]:
     and for municipal staff their municipalities' organisations."""
     orgs = Q(members=user)
     if user.role in MUNICIPAL_ROLES:
-        orgs |= Q(kind=OrganisationKind.MUNICIPALITY, municipality_id__in=municipality_scope(user) or ())
+        orgs |= Q(kind=OrganisationKind.MUNICIPALITY, municipality_id__in=own_municipalities(user))
     return list(Organisation.objects.filter(orgs).distinct().order_by("name"))
 
 
@@ -287,7 +287,7 @@ def web_access(*, user: User, citizen: Citizen, today: datetime.date) -> KvikAcc
     - A user organisation's worker: an organisation they are a member of holds the citizen's
       active consent; what it covers decides status and/or questions (forvaltningsloven § 8).
     """
-    if user.role in MUNICIPAL_ROLES and citizen.home_municipality_id in (municipality_scope(user) or ()):
+    if user.role in MUNICIPAL_ROLES and citizen.home_municipality_id in own_municipalities(user):
         org = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY,
                                           municipality_id=citizen.home_municipality_id).first()
         return KvikAccess(org, citizen.home_municipality_id, True, True)

@@ -12,15 +12,17 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from helhed.casework.models import BenefitArea
+from helhed.casework.models import BenefitArea, Case, CaseStatus
+from helhed.core import charts
 from helhed.core.audit import record_read
+from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities, scoped, serves_municipality
 from helhed.intake.models import Application, ApplicationStatus, Channel, GuidanceContact, Referral
 from helhed.registry.models import Citizen, Representation
+from helhed.registry.rules import representation_permits
 from helhed.registry.selectors import citizens_visible_to, current_assessment, in_force
-from helhed.registry.services import representation_permits
 
 NOT_FOUND = "Findes ikke eller er ikke tilgængelig for dig."
 
@@ -185,12 +187,9 @@ def staff_applications(*, user: User, channel: str, limit: int = 15) -> list[App
 def referrals_for(*, user: User, channel: str, limit: int = 200) -> list[Referral]:
     """Referrals: Udbetaling Danmark sees all, municipal staff their municipalities'."""
     qs = Referral.objects.select_related("citizen", "referred_by", "answered_by", "municipality")
-    scope = municipality_scope(user)
     if user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF}:
         return []
-    if scope is not None:
-        qs = qs.filter(municipality_id__in=scope)
-    found = list(qs.order_by("status", "due_on")[:limit])
+    found = list(scoped(qs, user).order_by("status", "due_on")[:limit])
     record_read(actor=user, citizen_uuids=[r.citizen_id for r in found], what="Henvisning: navn og begrundelse",
                 purpose="Henvisninger fra Udbetaling Danmark", channel=channel)
     return found
@@ -199,9 +198,8 @@ def referrals_for(*, user: User, channel: str, limit: int = 200) -> list[Referra
 def get_referral(*, user: User, referral_id: UUID, channel: str) -> Referral:
     referral = Referral.objects.select_related("citizen", "municipality", "referred_by", "task").filter(
         pk=referral_id).first()
-    scope = municipality_scope(user)
-    if referral is None or user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF} or (
-            scope is not None and referral.municipality_id not in scope):
+    if referral is None or user.role not in MUNICIPAL_ROLES | {Role.UDK_STAFF} or not serves_municipality(
+            user, referral.municipality_id):
         raise Http404(NOT_FOUND)
     record_read(actor=user, citizen_uuids=[referral.citizen_id], what="Henvisning: navn og begrundelse",
                 purpose="Henvisning fra Udbetaling Danmark", channel=channel)
@@ -252,13 +250,17 @@ class ChannelStatistics:
     def total(self) -> int:
         return sum(m.total for m in self.months)
 
+    @property
+    def month_bars(self) -> list[charts.Bar]:
+        """The digital share per month as bars on a 0-100 % scale."""
+        return charts.shares([(maaned(m.month), m.share, f"{m.share} %") for m in self.months])
+
 
 def statistics_municipalities(user: User) -> list[Municipality]:
     """Municipal staff see their own municipalities; UDK and the ministry every one."""
-    scope = municipality_scope(user)
     qs = Municipality.objects.order_by("name")
     if user.role in MUNICIPAL_ROLES:
-        return list(qs.filter(code__in=scope or []))
+        return list(qs.filter(code__in=own_municipalities(user)))
     return list(qs)
 
 
@@ -361,11 +363,18 @@ def overview_support(*, user: User, citizen: Citizen, today: datetime.date) -> S
         ]))
 
 
+def open_cases_for_benefit(citizen: Citizen, benefit_area: str) -> list[Case]:
+    """The citizen's open cases (not closed) for ``benefit_area``: a new application for the
+    same benefit is probably a duplicate. For the service's check; pages show them through
+    ``duplicate_cases``, which audits the read."""
+    return list(Case.objects.filter(citizen=citizen, benefit_area=benefit_area)
+                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on").only("pk", "reference", "status"))
+
+
 def duplicate_cases(*, user: User, citizen: Citizen, benefit_area: str, channel: str) -> list:
     """The citizen's open cases for ``benefit_area``, to warn before a second application
     (``services.duplicate_problem``). The caller has already been allowed to apply for the
     citizen; the read of case numbers and status is audited."""
-    from helhed.intake.services import open_cases_for_benefit
 
     found = open_cases_for_benefit(citizen, benefit_area) if benefit_area in BenefitArea.values else []
     if found:

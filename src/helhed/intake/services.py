@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from helhed.casework import services as casework
-from helhed.casework.models import Authority, BenefitArea, Case, CaseStatus, TaskKind, TaskStatus, deciding_authority
+from helhed.casework.models import Authority, BenefitArea, Case, TaskKind, TaskStatus, deciding_authority
 from helhed.core.audit import record_read
 from helhed.core.calendar import add_business_days
+from helhed.core.idempotent import insert_once
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.intake.models import (
@@ -26,8 +27,9 @@ from helhed.intake.models import (
     SubmittedBy,
 )
 from helhed.intake.questions import answer_problems
+from helhed.intake.selectors import open_cases_for_benefit
 from helhed.registry.models import Citizen, NemKontoStatus, Representation
-from helhed.registry.services import representation_permits
+from helhed.registry.rules import representation_permits
 
 # A scanned paper application: PDF, PNG or JPEG of at most 10 MB (a documented parameter:
 # a 20-page application scanned at 300 dpi in greyscale is about 5 MB).
@@ -87,14 +89,6 @@ def attachment_problem(upload) -> str | None:
     if not any(head.startswith(sig) for sig in _ATTACHMENT_SIGNATURES):
         return "Filen skal være en PDF eller et billede (PNG eller JPEG)."
     return None
-
-
-def open_cases_for_benefit(citizen: Citizen, benefit_area: str) -> list[Case]:
-    """The citizen's open cases (not closed) for ``benefit_area``: a new application for the
-    same benefit is probably a duplicate. For the service's check; pages show them through
-    ``selectors.duplicate_cases``, which audits the read."""
-    return list(Case.objects.filter(citizen=citizen, benefit_area=benefit_area)
-                .exclude(status=CaseStatus.CLOSED).order_by("-opened_on").only("pk", "reference", "status"))
 
 
 def duplicate_problem(open_cases: list[Case], *, confirmed: bool) -> str | None:
@@ -308,25 +302,21 @@ def register_application(
         problems["duplicate_confirmed"] = ValidationError(duplicate, code="unconfirmed_duplicate")
     if problems:
         raise ValidationError(problems)
-    try:
-        with transaction.atomic():
-            application = Application(
-                citizen=citizen, municipality_id=citizen.home_municipality_id, benefit_area=benefit_area,
-                authority=deciding_authority(benefit_area), channel=channel, status=ApplicationStatus.SUBMITTED,
-                received_on=received_on, submitted_by=submitted_by, created_by=actor,
-                representation=representation if submitted_by == SubmittedBy.REPRESENTATIVE else None,
-                help_kind=help_kind, help_text=help_text.strip(), call_note=call_note.strip(),
-                answers=answers, idempotency_key=key, submitted_at=now)
-            if attachment is not None:
-                application.attachment.save(attachment.name, attachment, save=False)
-            application.save(force_insert=True)
-            _after_submission(application, actor, today, send_receipt=send_receipt)
-            _record_act(application, actor, api_channel)
-    except IntegrityError:
-        if key and (existing := Application.objects.filter(idempotency_key=key).first()):
-            return existing, False  # the same submission arrived twice at once
-        raise
-    return application, True
+    application = Application(
+        citizen=citizen, municipality_id=citizen.home_municipality_id, benefit_area=benefit_area,
+        authority=deciding_authority(benefit_area), channel=channel, status=ApplicationStatus.SUBMITTED,
+        received_on=received_on, submitted_by=submitted_by, created_by=actor,
+        representation=representation if submitted_by == SubmittedBy.REPRESENTATIVE else None,
+        help_kind=help_kind, help_text=help_text.strip(), call_note=call_note.strip(),
+        answers=answers, idempotency_key=key, submitted_at=now)
+    if attachment is not None:
+        application.attachment.save(attachment.name, attachment, save=False)
+
+    def recorded(a: Application) -> None:
+        _after_submission(a, actor, today, send_receipt=send_receipt)
+        _record_act(a, actor, api_channel)
+
+    return insert_once(application, then=recorded)
 
 
 def refer_to_municipality(*, actor: User, citizen: Citizen, reason: str, today: datetime.date,

@@ -32,7 +32,6 @@ from helhed.register.kommuner import kommuner
 
 STATUS_MONTHS = outcomes.OUTCOME_MONTHS
 CATEGORIES = outcomes.CATEGORIES
-months_after = outcomes.months_after
 
 COLUMNS = ["pseudonym", "kommunekode", "kommune", "gennemgang_status", "visitation", "indsats_ved_visitation",
            "rehabiliteringsteamets_indstilling", "visiteret_dato", "indsatser", "virksomhedsrettede_indsatser",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from helhed.core.calendar import month_bounds, months_between
 from helhed.pools.allocation import largest_remainder
 from helhed.review import measures
 from helhed.review.measures import CaseFacts
@@ -100,15 +101,6 @@ def all_resolved(facts: Sequence[CaseFacts] | None, *, today: datetime.date,
                             **measures.facts_evidence(facts)})
 
 
-def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """First days of the months from ``first``'s through ``last``'s."""
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def share_reached(numerator: int, denominator: int, threshold: Decimal) -> bool:
     """numerator / denominator ≥ threshold %, exactly (no floats); a month without recipients
     does not count."""
@@ -139,7 +131,7 @@ def consecutive_months(facts: Sequence[CaseFacts] | None, *, start: datetime.dat
                      "shown_out_of_benefit": m.evidence["shown_out_of_benefit"]})
         run = run + 1 if reached else 0
         if run >= months:
-            met_on = measures.month_bounds(month)[1]
+            met_on = month_bounds(month)[1]
             break
     return Outcome(met_on, {"programme": True, "threshold_percent": str(threshold), "months_required": months,
                             "denominator": denominator, "gross_target_group": len(facts), "months": rows,

@@ -11,7 +11,6 @@ stores the extract it used (id, data date, SHA-256) and its counts (``OutcomeMea
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from helhed.core.calendar import add_months
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.formats import kortdato
 from helhed.core.storage import EncryptedFileError, decrypted_copy
@@ -93,13 +93,6 @@ def outcome_category(*, in_extract: bool, ceased_on: datetime.date | None, munic
     return ANDEN_YDELSE
 
 
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` months later (the last day of the month when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def extract_for_point(point: datetime.date, extracts):
     """The extract a point is measured on: of those whose data runs to the point or later
     (``data_as_of >= point``), the earliest, so the measurement is as close to the point as
@@ -144,7 +137,7 @@ def measure(*, pool, today: datetime.date) -> Outcomes:
     extracts = list(pool.evaluation_extracts.select_related("extract"))
     points, chosen = [], {}
     for n in OUTCOME_MONTHS:
-        point = Point(months=n, on=months_after(result.as_of, n))
+        point = Point(months=n, on=add_months(result.as_of, n))
         points.append(point)
         if point.on > today:
             point.reason = "tidspunktet er ikke nået"

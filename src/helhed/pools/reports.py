@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from helhed.core import pdf
+from helhed.core.calendar import month_bounds
 from helhed.core.formats import kroner
 
 
@@ -19,7 +20,7 @@ def monthly_figures(*, pool, municipality_id: int, month):
     tranches paid or forfeited are those decided by the month's last day."""
     from helhed.pools import selectors
 
-    return selectors.dashboard_figures(pool=pool, municipality_id=municipality_id, today=selectors.month_end(month),
+    return selectors.dashboard_figures(pool=pool, municipality_id=municipality_id, today=month_bounds(month)[1],
                                        as_of_day=True)
 def payment_order_pdf(payout) -> bytes:
     """The payment order (udbetalingsordre) of one approved payout: who gets how much, for

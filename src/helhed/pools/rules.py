@@ -10,7 +10,7 @@
 import rules
 
 from helhed.core.roles import Role
-from helhed.core.rules import has_role, municipality_scope
+from helhed.core.rules import has_role, own_municipalities
 
 is_pool_officer = has_role(Role.POOL_OFFICER)
 municipal_staff = has_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
@@ -20,8 +20,7 @@ is_manager = has_role(Role.JOBCENTRE_MANAGER)
 @rules.predicate
 def own_municipality(user, code) -> bool:
     """``code`` is a municipality code of the user's own scope."""
-    scope = municipality_scope(user)
-    return code is not None and scope is not None and int(code) in scope
+    return code is not None and int(code) in own_municipalities(user)
 
 
 rules.add_perm("pools.view_pools", is_pool_officer | municipal_staff)

@@ -16,11 +16,13 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.http import Http404
 from django.utils import timezone
 
+from helhed.core import charts
+from helhed.core.calendar import month_bounds
 from helhed.core.formats import kroner
 from helhed.core.models import Municipality, User
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities
 from helhed.pools import milestones
-from helhed.pools.models import Allocation, Application, Forfeiture, Payout, Pool
+from helhed.pools.models import Allocation, Application, Forfeiture, OpenTo, Payout, Pool, Tranche
 from helhed.pools.suppression import HIDDEN, small_count_threshold, suppress_small_counts
 from helhed.register.kommuner import kommunekoder
 from helhed.register.models import TargetGroupMember, TargetGroupResult
@@ -88,6 +90,34 @@ def pools_visible_to(user: User) -> QuerySet[Pool]:
     return Pool.objects.select_related("target_result", "parent").order_by("-period_start", "name")
 
 
+def short_of_full_share(parent: Pool) -> set[int]:
+    """The municipalities that did not get their full share of ``parent``: those with a share
+    (someone in the target group) that did not apply or were rejected, and approved applicants
+    that lost a tranche. Seed 002: money not claimed "fordeles efterfølgende via en ny pulje";
+    who gets it is the officer's choice (issue 17; the ministry once chose by economic
+    criteria), and this is the default for a follow-up pool."""
+    lost = set(Forfeiture.objects.filter(tranche__pool=parent).values_list("municipality_id", flat=True))
+    return {a.municipality_id for a in parent.allocations.all()
+            if (not a.applied and a.count > 0) or a.municipality_id in lost}
+
+
+def eligible_municipalities(pool: Pool) -> set[int] | None:
+    """The municipalities that may apply to ``pool``; None: all of them."""
+    if pool.open_to == OpenTo.LIST:
+        return {int(c) for c in pool.eligible_codes}
+    if pool.open_to == OpenTo.SHORT and pool.parent_id:
+        return short_of_full_share(pool.parent)
+    return None
+
+
+def late_tranches(pool: Pool, allocated_on: datetime.date) -> list[Tranche]:
+    """Tranches whose latest date is before the allocation day. Their milestone cannot be met
+    in time through any fault of the municipality (the first tranche is met on the allocation
+    day at the earliest), so the officer must decide: move the date, or let the tranche be
+    forfeited, with a reason. Issue 17: never silently; forvaltningsloven §§ 22-24 (reasons)."""
+    return [t for t in pool.tranches.order_by("number") if t.latest_on < allocated_on]
+
+
 def pools_with_totals(user: User) -> QuerySet[Pool]:
     """The visible pools with their tranches and the sums ``unclaimed`` needs
     (``granted_total``, ``forfeited_total``), in two queries however many pools."""
@@ -109,7 +139,7 @@ def get_pool(*, user: User, pool_id: UUID) -> Pool:
 
 def own_municipality(user: User) -> int | None:
     """The municipality a municipal user acts for (the lowest code of their scope)."""
-    scope = municipality_scope(user)
+    scope = own_municipalities(user)
     return min(scope) if scope else None
 
 
@@ -117,8 +147,7 @@ def applications(*, user: User, pool: Pool) -> list[Application]:
     """All applications for a pool officer; a municipality's own only for its staff."""
     qs = pool.applications.select_related("municipality").prefetch_related("staffing")
     if not rules.has_perm("pools.manage_pools", user):
-        scope = municipality_scope(user)
-        qs = qs.filter(municipality_id__in=scope or [])
+        qs = qs.filter(municipality_id__in=own_municipalities(user))
     return list(qs)
 
 
@@ -157,10 +186,6 @@ class MonthFigure:
     @property
     def in_effort_text(self) -> str:
         return HIDDEN if self.hidden else str(self.in_effort)
-
-    @property
-    def width(self) -> int:
-        return 0 if self.hidden else int(self.percent or 0)
 
     def as_json(self) -> dict:
         return {"month": self.month, "recipients": None if self.hidden else self.recipients,
@@ -292,8 +317,13 @@ class Dashboard:
         return kroner(self.paid_total)
 
     @property
-    def threshold_width(self) -> int:
-        return int(self.threshold or 0)
+    def month_bars(self) -> list[charts.Bar]:
+        """The monthly share as bars on a 0-100 % scale, with the effort tranche's threshold.
+        A hidden month gets no bar."""
+        return charts.shares(
+            [(m.label, m.shown_percent,
+              "ingen modtagere" if m.percent is None and not m.hidden else m.percent_text) for m in self.months],
+            target=self.threshold)
 
     def as_json(self) -> dict:
         return {
@@ -327,14 +357,10 @@ def _months(pool: Pool, last: datetime.date) -> list[datetime.date]:
     return [m for m in measures.last_months(last, MONTHS_SHOWN) if m >= start]
 
 
-def month_end(month: datetime.date) -> datetime.date:
-    return measures.month_bounds(month)[1]
-
-
 def _last_complete_month(today: datetime.date, *, end_of_day: bool = False) -> datetime.date:
     """The first day of the last month that has ended: before ``today``'s month, or
     ``today``'s own when the figures are as of the end of its last day."""
-    if end_of_day and today == month_end(today):
+    if end_of_day and today == month_bounds(today)[1]:
         return today.replace(day=1)
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 

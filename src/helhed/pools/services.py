@@ -140,26 +140,6 @@ def create_pool(*, actor: User, name: str, legal_basis: str, total: Decimal, per
 
 # --- Applications ---------------------------------------------------------------------
 
-def short_of_full_share(parent: Pool) -> set[int]:
-    """The municipalities that did not get their full share of ``parent``: those with a share
-    (someone in the target group) that did not apply or were rejected, and approved applicants
-    that lost a tranche. Seed 002: money not claimed "fordeles efterfølgende via en ny pulje";
-    who gets it is the officer's choice (issue 17; the ministry once chose by economic
-    criteria), and this is the default for a follow-up pool."""
-    lost = set(Forfeiture.objects.filter(tranche__pool=parent).values_list("municipality_id", flat=True))
-    return {a.municipality_id for a in parent.allocations.all()
-            if (not a.applied and a.count > 0) or a.municipality_id in lost}
-
-
-def eligible_municipalities(pool: Pool) -> set[int] | None:
-    """The municipalities that may apply to ``pool``; None: all of them."""
-    if pool.open_to == OpenTo.LIST:
-        return {int(c) for c in pool.eligible_codes}
-    if pool.open_to == OpenTo.SHORT and pool.parent_id:
-        return short_of_full_share(pool.parent)
-    return None
-
-
 def application_window_problem(pool: Pool, now: datetime.datetime) -> str | None:
     """Applications are received from the opening day until the end of the deadline day in
     Danish time (seed 002: "Ansøgningsfristen er den 15. maj 2017"; DOMAIN.md: deadlines
@@ -199,7 +179,7 @@ def submit_application(*, pool: Pool, municipality_id: int, actor: User | None, 
     problem = application_window_problem(pool, now)
     if problem:
         raise ValidationError(problem)
-    eligible = eligible_municipalities(pool)
+    eligible = selectors.eligible_municipalities(pool)
     if eligible is not None and municipality_id not in eligible:
         raise ValidationError(f"Puljen er kun åben for {pool.get_open_to_display().lower()}; "
                               "kommunen kan ikke søge den.")
@@ -276,14 +256,6 @@ class LateChoice:
     new_latest_on: datetime.date | None = None
 
 
-def late_tranches(pool: Pool, allocated_on: datetime.date) -> list[Tranche]:
-    """Tranches whose latest date is before the allocation day. Their milestone cannot be met
-    in time through any fault of the municipality (the first tranche is met on the allocation
-    day at the earliest), so the officer must decide: move the date, or let the tranche be
-    forfeited, with a reason. Issue 17: never silently; forvaltningsloven §§ 22-24 (reasons)."""
-    return [t for t in pool.tranches.order_by("number") if t.latest_on < allocated_on]
-
-
 def late_choice_problems(*, tranches: list[Tranche], choices: dict[int, LateChoice],
                          allocated_on: datetime.date) -> list[str]:
     problems = []
@@ -322,7 +294,7 @@ def allocate_pool(*, pool: Pool, actor: User, now: datetime.datetime,
                                                                                           flat=True))
     if not approved:
         raise ValidationError("Ingen ansøgninger er godkendt; der er ingen at fordele til.")
-    late = late_tranches(pool, local_date(now))
+    late = selectors.late_tranches(pool, local_date(now))
     problems = late_choice_problems(tranches=late, choices=late_choices or {}, allocated_on=local_date(now))
     if problems:
         raise ValidationError({"late": problems})

@@ -103,7 +103,7 @@ def pool(request, pool_id):
     own = selectors.own_municipality(user)
     apps = selectors.applications(user=user, pool=p)
     window_problem = services.application_window_problem(p, timezone.now())
-    eligible = services.eligible_municipalities(p) if own is not None else None
+    eligible = selectors.eligible_municipalities(p) if own is not None else None
     if eligible is not None and own not in eligible:
         window_problem = f"Puljen er kun åben for {p.get_open_to_display().lower()}; din kommune kan ikke søge den."
     return render(request, "pools/pool.html", {
@@ -180,7 +180,7 @@ def allocate(request, pool_id):
     chooses for each such tranche: move the date or let it be forfeited, with a reason."""
     p = selectors.get_pool(user=request.user, pool_id=pool_id)
     now = timezone.now()
-    late = [] if p.allocated_at else services.late_tranches(p, timezone.localdate(now))
+    late = [] if p.allocated_at else selectors.late_tranches(p, timezone.localdate(now))
     data = request.POST if request.method == "POST" and "from_pool_page" not in request.POST else None
     forms = [LateTrancheForm(data, tranche=t) for t in late]
     set_amounts = None

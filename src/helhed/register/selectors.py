@@ -15,7 +15,7 @@ from django.http import Http404
 from helhed.core.audit import record_read
 from helhed.core.formats import kortdato
 from helhed.core.models import Municipality, User
-from helhed.core.rules import municipality_scope
+from helhed.core.rules import own_municipalities
 from helhed.register.models import RegisterExtract, TargetGroupMember, TargetGroupResult
 from helhed.registry.models import Citizen
 from helhed.registry.selectors import citizens_visible_to
@@ -71,8 +71,7 @@ def member_scope(user: User) -> frozenset[int]:
     """The municipalities whose members the user may see (empty: none)."""
     if not rules.has_perm("register.view_members", user):
         return frozenset()
-    scope = municipality_scope(user)
-    return frozenset() if scope is None else scope
+    return own_municipalities(user)
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ class Representation(models.Model):
     """A person who may act for, or assist, a citizen (forvaltningsloven § 8).
 
     ``scope_kind`` and ``benefit_areas`` say what the representative may do
-    (``services.representation_permits``); a revoked representation permits nothing."""
+    (``rules.representation_permits``); a revoked representation permits nothing."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="representations")

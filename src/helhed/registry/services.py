@@ -23,6 +23,7 @@ from helhed.registry.models import (
     RepresentationScope,
     SpecialNeedsAssessment,
 )
+from helhed.registry.rules import representation_permits
 
 
 def search_name_for(first_name: str, last_name: str) -> str:
@@ -117,26 +118,6 @@ def register_digital_post_exemption(
     exemption.full_clean(exclude=["declaration"])
     exemption.save()
     return exemption
-
-
-def representation_permits(representation: Representation, *, action: str, benefit_area: str | None,
-                           today: datetime.date) -> bool:
-    """Whether a representation lets the representative ``action`` ("read" or "act") for the
-    citizen, in ``benefit_area`` when acting on one (None: acting in general, e.g. signing a
-    declaration, which needs a full fuldmagt). A revoked representation, or one outside its
-    start and end, permits nothing; a read-only one permits reading only; one for certain
-    benefit areas permits acting in those areas. Source: forvaltningsloven § 8 (a party may
-    be represented at every stage, within the power given); seed 004 (representation as in
-    NemLog-in)."""
-    if not representation.is_active(today):
-        return False
-    if action == "read":
-        return True
-    if action != "act" or representation.scope_kind == RepresentationScope.READ_ONLY:
-        return False
-    if representation.scope_kind == RepresentationScope.FULL:
-        return True
-    return benefit_area is not None and benefit_area in (representation.benefit_areas or [])
 
 
 def find_citizen_by_cpr(cpr: str) -> Citizen:

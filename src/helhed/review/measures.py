@@ -11,12 +11,12 @@ call them. ``services.record_measurement`` stores a result with its evidence.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from helhed.core.calendar import add_months, month_bounds, months_between
 from helhed.core.formats import kortdato
 from helhed.register.vocabulary import AKTIVITETSPARAT, SYSTEM
 
@@ -218,11 +218,6 @@ class Measure:
         return self.numerator / self.denominator if self.denominator else None
 
 
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
 def resolved_facts(cases: Iterable[CaseFacts], *, on: datetime.date) -> Measure:
     """Is the whole gross target group afklaret og visiteret on ``on``?
 
@@ -253,8 +248,11 @@ def _days(intervals: Iterable[tuple[datetime.date, datetime.date]]) -> set[datet
     return days
 
 
+EFFORT_TARGET = 0.40  # seed 002, third tranche: "mindst 40 pct."
+
+
 def effort_share_facts(cases: Iterable[CaseFacts], *, month: datetime.date, denominator: str = "system",
-                       target: float = 0.40) -> Measure:
+                       target: float = EFFORT_TARGET) -> Measure:
     """The share of a month's benefit recipients who had a virksomhedsrettet indsats.
 
     Source: seed 002, third tranche ("mindst 40 pct. af modtagerne har været i
@@ -387,8 +385,4 @@ def monthly_effort_share(programme, month: datetime.date) -> Measure:
 
 def last_months(today: datetime.date, n: int = 12) -> list[datetime.date]:
     """The first days of the ``n`` months up to and including ``today``'s, oldest first."""
-    months, month = [], today.replace(day=1)
-    for _ in range(n):
-        months.append(month)
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-    return months[::-1]
+    return months_between(add_months(today.replace(day=1), 1 - n), today)

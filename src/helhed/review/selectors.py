@@ -13,6 +13,7 @@ import rules
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from helhed.core import charts
 from helhed.core.audit import record_read
 from helhed.core.formats import kortdato, maaned
 from helhed.core.models import User
@@ -152,6 +153,12 @@ class Progress:
     unlinked: int
     workload: list[Workload] = field(default_factory=list)  # municipal staff only
     overdue: list[ReviewCase] = field(default_factory=list)  # municipal staff only
+
+    @property
+    def month_bars(self) -> list[charts.Bar]:
+        """The monthly share as bars on a 0-100 % scale, with the third tranche's goal."""
+        return charts.shares([(m.label, m.percent, "ingen modtagere" if m.percent is None else f"{m.percent} %")
+                              for m in self.months], target=100 * measures.EFFORT_TARGET)
 
 
 def progress(*, user: User, programme: Programme, today: datetime.date, channel: str) -> Progress:

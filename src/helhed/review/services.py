@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 
 from helhed.core.cpr import cpr_blind_index
 from helhed.core.formats import kortdato
+from helhed.core.idempotent import insert_once, made_before
 from helhed.core.models import User
 from helhed.core.roles import Role
 from helhed.register import imports as register_import
@@ -398,12 +399,10 @@ def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.
     needs ``reason`` and a colleague's approval before it counts. The same
     ``idempotency_key`` twice (a form posted twice) gives the first effort back. Returns
     ``(effort, created)``."""
-    if idempotency_key is not None:
-        existing = Effort.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.case_id != case.pk:
-                raise ValidationError("Formularen er allerede brugt til en anden sag.", code="key_reused")
-            return existing, False
+    existing = made_before(Effort, idempotency_key, message="Formularen er allerede brugt til en anden sag.",
+                           case_id=case.pk)
+    if existing is not None:
+        return existing, False
     problems = effort_problems(kind=kind, starts_on=starts_on, ends_on=ends_on, hours_per_week=hours_per_week,
                                employer=employer)
     if problems:
@@ -412,16 +411,8 @@ def add_effort(*, case: ReviewCase, actor: User, kind: str, starts_on: datetime.
     effort = Effort(case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, hours_per_week=hours_per_week,
                     employer=employer.strip()[:150], idempotency_key=idempotency_key, created_by=actor,
                     approval=approval, entered_reason=reason.strip()[:500])
-    try:
-        with transaction.atomic():
-            effort.save(force_insert=True)
-            _event(case, actor=actor, on=starts_on, text=f"Indsats registreret: {effort.get_kind_display()}.")
-    except IntegrityError:
-        existing = Effort.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return effort, True
+    return insert_once(effort, then=lambda e: _event(case, actor=actor, on=starts_on,
+                                                     text=f"Indsats registreret: {e.get_kind_display()}."))
 
 
 @transaction.atomic

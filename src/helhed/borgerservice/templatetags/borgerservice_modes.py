@@ -1,12 +1,12 @@
 """The mode a service point is in today, for templates: a planned closure or acute-only
-period changes only its own dates (``services.effective_mode``), so a page never reads the
+period changes only its own dates (``policy.effective_mode``), so a page never reads the
 point's stored ``mode`` as if it were in force."""
 
 from django import template
 from django.utils import timezone
 
 from helhed.borgerservice.models import Mode, ServicePoint
-from helhed.borgerservice.services import effective_mode
+from helhed.borgerservice.policy import effective_mode
 
 register = template.Library()
 
