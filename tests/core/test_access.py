@@ -2,6 +2,8 @@
 municipalities and organisations are kept in the session and read again as soon as any of
 them, the role or the active flag changes, so a withdrawn access never outlives its change."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -84,3 +86,18 @@ def test_the_two_municipal_scopes_differ_only_for_the_national_user(db):
     assert municipality_scope(udk) is None and own_municipalities(udk) == frozenset()
     assert own_municipalities(citizen) == frozenset() == municipality_scope(citizen)
     assert serves_municipality(udk, 461) and serves_municipality(worker, 101) and not serves_municipality(worker, 461)
+
+
+def test_missing_and_out_of_reach_get_the_same_404(db):
+    """``permitted_or_404``: a page never tells a user that something they may not see exists."""
+    from django.http import Http404
+
+    from helhed.core.rules import permitted_or_404
+
+    aarhus = make_citizen(municipality=751)
+    odense = make_citizen(municipality=461, first_name="Ole", birth_date=datetime.date(1980, 5, 2), sex="M")
+    worker = UserFactory(role=Role.CASEWORKER, municipalities=[751])
+    assert permitted_or_404(aarhus, user=worker, perm="registry.view_citizen", message="Findes ikke.") == aarhus
+    for obj in (None, odense):
+        with pytest.raises(Http404, match="^Findes ikke.$"):
+            permitted_or_404(obj, user=worker, perm="registry.view_citizen", message="Findes ikke.")

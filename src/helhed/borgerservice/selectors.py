@@ -34,7 +34,7 @@ from helhed.core.audit import record_read
 from helhed.core.formats import tal
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import scoped, serves_municipality
+from helhed.core.rules import permitted_or_404, scoped, serves_municipality
 from helhed.registry.models import Citizen
 
 SLOT_DAYS = 14
@@ -56,9 +56,9 @@ def points_visible_to(user: User) -> QuerySet[ServicePoint]:
 
 
 def point_for_staff(*, user: User, point_id: UUID) -> ServicePoint:
-    point = points_visible_to(user).filter(pk=point_id).first()
-    if point is None or not rules.has_perm("borgerservice.manage_point", user, point):
-        raise Http404("Servicestedet findes ikke eller er ikke tilgængeligt for dig.")
+    point = permitted_or_404(points_visible_to(user).filter(pk=point_id).first(),
+                             user=user, perm="borgerservice.manage_point",
+                             message="Servicestedet findes ikke eller er ikke tilgængeligt for dig.")
     return point
 
 
@@ -259,18 +259,18 @@ def triage_queue(*, user: User, channel: str) -> list[Appointment]:
 
 
 def appointment_for_staff(*, user: User, appointment_id: UUID, purpose: str, channel: str) -> Appointment:
-    appointment = appointments_visible_to(user).filter(pk=appointment_id).first()
-    if appointment is None or not rules.has_perm("borgerservice.manage_appointment", user, appointment):
-        raise Http404("Tiden findes ikke eller er ikke tilgængelig for dig.")
+    appointment = permitted_or_404(appointments_visible_to(user).filter(pk=appointment_id).first(),
+                                   user=user, perm="borgerservice.manage_appointment",
+                                   message="Tiden findes ikke eller er ikke tilgængelig for dig.")
     _audit(user, [appointment], "Navn, kontakt og tid i Borgerservice", purpose, channel)
     return appointment
 
 
 def citizen_for_booking(*, user: User, citizen_id: UUID, channel: str) -> Citizen:
     """The citizen staff book for or record help for (their name is shown)."""
-    citizen = Citizen.objects.select_related("home_municipality").filter(pk=citizen_id).first()
-    if citizen is None or not rules.has_perm("borgerservice.book_for_citizen", user, citizen):
-        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    citizen = permitted_or_404(Citizen.objects.select_related("home_municipality").filter(pk=citizen_id).first(),
+                               user=user, perm="borgerservice.book_for_citizen",
+                               message="Borgeren findes ikke eller er ikke tilgængelig for dig.")
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn (tid eller hjælp i Borgerservice)",
                 purpose="Borgerservice: booking eller registrering af hjælp", channel=channel)
     return citizen
@@ -294,10 +294,9 @@ def own_appointments(*, user: User, channel: str) -> list[Appointment]:
 
 
 def own_appointment(*, user: User, appointment_id: UUID) -> Appointment:
-    appointment = (Appointment.objects.select_related("service", "service_point", "citizen")
-                   .filter(pk=appointment_id, citizen__user=user).first())
-    if appointment is None or not rules.has_perm("borgerservice.change_own_appointment", user, appointment):
-        raise Http404("Tiden findes ikke.")
+    appointment = permitted_or_404((Appointment.objects.select_related("service", "service_point", "citizen")
+                                    .filter(pk=appointment_id, citizen__user=user).first()),
+                                   user=user, perm="borgerservice.change_own_appointment", message="Tiden findes ikke.")
     return appointment
 
 

@@ -32,7 +32,7 @@ from helhed.casework.models import (
 from helhed.core.audit import record_read
 from helhed.core.models import User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import municipality_scope, scoped
+from helhed.core.rules import municipality_scope, permitted_or_404, scoped
 from helhed.registry.models import Citizen, Representation, RepresentationKind, RepresentationScope
 from helhed.registry.selectors import in_force, own_citizen
 
@@ -117,9 +117,9 @@ class CaseDetail:
 
 def get_case(*, user: User, case_id: UUID) -> Case:
     """The case, if the user may read it; else 404 (its existence is not revealed)."""
-    case = cases_visible_to(user).filter(pk=case_id).first()
-    if case is None or not rules.has_perm("casework.view_case", user, case):
-        raise Http404("Sagen findes ikke eller er ikke tilgængelig for dig.")
+    case = permitted_or_404(cases_visible_to(user).filter(pk=case_id).first(),
+                            user=user, perm="casework.view_case",
+                            message="Sagen findes ikke eller er ikke tilgængelig for dig.")
     return case
 
 
@@ -184,9 +184,9 @@ def work_queue(*, user: User, channel: str, status: str = TaskStatus.OPEN, kind:
 
 
 def get_task(*, user: User, task_id: UUID) -> Task:
-    task = tasks_visible_to(user).filter(pk=task_id).first()
-    if task is None or not rules.has_perm("casework.work_task", user, task):
-        raise Http404("Opgaven findes ikke eller er ikke tilgængelig for dig.")
+    task = permitted_or_404(tasks_visible_to(user).filter(pk=task_id).first(),
+                            user=user, perm="casework.work_task",
+                            message="Opgaven findes ikke eller er ikke tilgængelig for dig.")
     return task
 
 

@@ -28,7 +28,7 @@ from helhed.core.audit import record_read
 from helhed.core.calendar import month_bounds, months_between
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
-from helhed.core.rules import scoped
+from helhed.core.rules import permitted_or_404, scoped
 from helhed.registry.models import Citizen, NemKontoStatus
 from helhed.registry.selectors import citizens_visible_to, search_citizens
 
@@ -47,9 +47,9 @@ def solutions_visible_to(user: User) -> QuerySet[Solution]:
 
 
 def solution_for_change(*, user: User, solution_id: UUID) -> Solution:
-    solution = solutions_visible_to(user).filter(pk=solution_id).first()
-    if solution is None or not rules.has_perm("cashaccess.change_solution", user, solution):
-        raise Http404("Løsningen findes ikke eller er ikke tilgængelig for dig.")
+    solution = permitted_or_404(solutions_visible_to(user).filter(pk=solution_id).first(),
+                                user=user, perm="cashaccess.change_solution",
+                                message="Løsningen findes ikke eller er ikke tilgængelig for dig.")
     return solution
 
 
@@ -98,9 +98,9 @@ class ArrangementDetail:
 def arrangement_detail(*, user: User, arrangement_id: UUID, purpose: str, channel: str) -> ArrangementDetail:
     """One arrangement, its whole hand-out log and the cash payments waiting to be handed
     out, within the user's scope (else 404)."""
-    arrangement = arrangements_visible_to(user).filter(pk=arrangement_id).first()
-    if arrangement is None or not rules.has_perm("cashaccess.manage_arrangement", user, arrangement):
-        raise Http404("Ordningen findes ikke eller er ikke tilgængelig for dig.")
+    arrangement = permitted_or_404(arrangements_visible_to(user).filter(pk=arrangement_id).first(),
+                                   user=user, perm="cashaccess.manage_arrangement",
+                                   message="Ordningen findes ikke eller er ikke tilgængelig for dig.")
     handouts = list(arrangement.handouts.select_related("reverses"))
     record_read(actor=user, citizen_uuids=[arrangement.citizen_id],
                 what="Navn, kontantordning og udleveringslog", purpose=purpose, channel=channel)
@@ -182,9 +182,9 @@ def reconciliation(*, user: User, month: datetime.date, channel: str) -> list[Re
 def citizen_for_arrangement(*, user: User, citizen_id: UUID, channel: str) -> Citizen:
     """The citizen a caseworker is about to set up an arrangement for (name and NemKonto
     status are shown on the form, so the read is recorded)."""
-    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
-    if citizen is None or not rules.has_perm("cashaccess.set_up_arrangement", user, citizen):
-        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).first(),
+                               user=user, perm="cashaccess.set_up_arrangement",
+                               message="Borgeren findes ikke eller er ikke tilgængelig for dig.")
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto (ny kontantordning)",
                 purpose="Kontantadgang: oprettelse af kontantordning", channel=channel)
     return citizen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import rules
 from django.db.models import QuerySet
+from django.http import Http404
 
 from helhed.core.roles import CITIZEN_SERVING_ROLES, MUNICIPAL_ROLES, Role
 
@@ -50,6 +51,15 @@ def scoped(qs: QuerySet, user, field: str = "municipality_id") -> QuerySet:
     """``qs`` limited to the rows whose ``field`` is a municipality the user serves."""
     scope = municipality_scope(user)
     return qs if scope is None else qs.filter(**{f"{field}__in": scope})
+
+
+def permitted_or_404(obj, *, user, perm: str, message: str):
+    """``obj`` when it exists and ``user`` has ``perm`` on it; otherwise a 404 with
+    ``message``, the same answer whether it is missing or out of reach, so a page never
+    reveals that something the user may not see exists."""
+    if obj is None or not rules.has_perm(perm, user, obj):
+        raise Http404(message)
+    return obj
 
 
 @rules.predicate

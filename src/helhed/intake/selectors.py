@@ -18,7 +18,7 @@ from helhed.core.audit import record_read
 from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.roles import MUNICIPAL_ROLES, Role
-from helhed.core.rules import own_municipalities, scoped, serves_municipality
+from helhed.core.rules import own_municipalities, permitted_or_404, scoped, serves_municipality
 from helhed.intake.models import Application, ApplicationStatus, Channel, GuidanceContact, Referral
 from helhed.registry.models import Citizen, Representation
 from helhed.registry.rules import representation_permits
@@ -425,11 +425,9 @@ def guidance_for(*, user: User, citizen_id: UUID, purpose: str, channel: str) ->
     """Every guidance contact Udbetaling Danmark recorded with the citizen, newest first, for
     staff who see the citizen (``intake.view_guidance``): the evidence a complaint about
     missing guidance is decided on (seed 004). Audited; 404 outside the user's scope."""
-    import rules
 
-    citizen = citizens_visible_to(user).filter(pk=citizen_id).exclude(user=user).first()
-    if citizen is None or not rules.has_perm("intake.view_guidance", user, citizen):
-        raise Http404(NOT_FOUND)
+    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).exclude(user=user).first(),
+                               user=user, perm="intake.view_guidance", message=NOT_FOUND)
     contacts = list(_guidance(citizen.pk))
     record_read(actor=user, citizen_uuids=[citizen.pk],
                 what=f"Vejledning fra Udbetaling Danmark ({len(contacts)} kontakter)", purpose=purpose, channel=channel)

@@ -17,7 +17,7 @@ from helhed.core.audit import record_read
 from helhed.core.cpr import cpr_blind_index, parse_cpr
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import scoped
+from helhed.core.rules import permitted_or_404, scoped
 from helhed.registry.models import (
     Citizen,
     DigitalPostExemption,
@@ -135,9 +135,9 @@ def in_force(today: datetime.date) -> Q:
 def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
     """The citizen whose new account a staff member records (name and NemKonto status are
     shown on the form, so the read is recorded)."""
-    citizen = citizens_visible_to(user).filter(pk=citizen_id).first()
-    if citizen is None or not rules.has_perm("registry.record_nemkonto", user, citizen):
-        raise Http404("Borgeren findes ikke eller er ikke tilgængelig for dig.")
+    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).first(),
+                               user=user, perm="registry.record_nemkonto",
+                               message="Borgeren findes ikke eller er ikke tilgængelig for dig.")
     record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto",
                 purpose="Registrering af borgerens nye konto (NemKonto)", channel=channel)
     return citizen

@@ -18,7 +18,7 @@ from helhed.core.audit import record_read
 from helhed.core.formats import kortdato, maaned
 from helhed.core.models import User
 from helhed.core.roles import Role
-from helhed.core.rules import scoped
+from helhed.core.rules import permitted_or_404, scoped
 from helhed.register.models import TargetGroupResult
 from helhed.register.selectors import results_visible_to
 from helhed.registry.models import Citizen
@@ -60,9 +60,9 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 
 
 def get_programme(*, user: User, programme_id: UUID) -> Programme:
-    programme = programmes_visible_to(user).filter(pk=programme_id).first()
-    if programme is None or not rules.has_perm("review.view_programme", user, programme):
-        raise Http404("Programmet findes ikke eller er ikke tilgængeligt for dig.")
+    programme = permitted_or_404(programmes_visible_to(user).filter(pk=programme_id).first(),
+                                 user=user, perm="review.view_programme",
+                                 message="Programmet findes ikke eller er ikke tilgængeligt for dig.")
     return programme
 
 
@@ -263,9 +263,9 @@ class CaseDetail:
 
 def case_detail(*, user: User, case_id: UUID, purpose: str, channel: str) -> CaseDetail:
     """One review case with its efforts, benefit periods and history (else 404)."""
-    case = cases_visible_to(user).filter(pk=case_id).first()
-    if case is None or not rules.has_perm("review.work_case", user, case):
-        raise Http404("Sagen findes ikke eller er ikke tilgængelig for dig.")
+    case = permitted_or_404(cases_visible_to(user).filter(pk=case_id).first(),
+                            user=user, perm="review.work_case",
+                            message="Sagen findes ikke eller er ikke tilgængelig for dig.")
     caseworkers = []
     if rules.has_perm("review.assign_cases", user, case.programme):
         caseworkers = assignable_caseworkers(case.programme)
