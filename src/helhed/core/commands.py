@@ -15,9 +15,10 @@ import codecs
 import datetime
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, SystemCheckError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 
 from helhed.core.numbers import DanishNumberError, parse_count
 
@@ -105,3 +106,24 @@ class Command(BaseCommand):
     def refuse(self, error: Exception) -> None:
         self.stderr.write(f"Fejl: {error}")
         sys.exit(EXIT_BAD_INPUT)
+
+
+class FileCommand(Command):
+    """A command with sub-commands that works on files and may run where no database is
+    set up yet: no system checks and no migration check before it starts."""
+
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    @staticmethod
+    def subcommands(parser: CommandParser) -> Callable[..., CommandParser]:
+        """``add(name, help=…)`` for the command's sub-commands (chosen into ``subcommand``).
+        Each sub-parser is Django's ``CommandParser`` told how the command was called, so a
+        bad option there ends as a usage error on standard error like the command's own."""
+        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
+                                    title="underkommandoer")
+
+        def add(name: str, **kwargs) -> CommandParser:
+            return sub.add_parser(name, called_from_command_line=parser.called_from_command_line, **kwargs)
+
+        return add

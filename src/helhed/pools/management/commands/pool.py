@@ -17,40 +17,32 @@ from __future__ import annotations
 
 from django.core.management.base import CommandParser
 
-from helhed.core.commands import Command as HelhedCommand
+from helhed.core.commands import FileCommand
 from helhed.core.commands import iso_date as _date
 from helhed.pools.allocation import AllocationError, allocate, parse_amount, read_counts, write_allocation
 from helhed.register.engine import atomic_output
 
 
-class Command(HelhedCommand):
+class Command(FileCommand):
     help = "Puljer: fordeling, evaluering af rater, månedsrapporter og evalueringsudtræk."
-    requires_system_checks: list = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser):
-        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
-                                    title="underkommandoer")
-        cli = parser.called_from_command_line
-        a = sub.add_parser("allocate", help="Fordel et beløb efter antal pr. kommune (største restmetode).",
-                           called_from_command_line=cli)
+        add = self.subcommands(parser)
+        a = add("allocate", help="Fordel et beløb efter antal pr. kommune (største restmetode).")
         a.add_argument("--total", required=True, metavar="AMOUNT", help="beløbet i kroner")
         a.add_argument("--counts", required=True, metavar="FILE", help="CSV med kommunekode,count")
         a.add_argument("--unit", default="1", metavar="U", help="fordelingsenhed i hele kroner (standard 1)")
         a.add_argument("--out", metavar="FILE", help="CSV-fil til resultatet (ellers standard output)")
 
-        e = sub.add_parser("evaluate", help="Evaluér raterne (udbetal eller lad bortfalde).",
-                           called_from_command_line=cli)
+        e = add("evaluate", help="Evaluér raterne (udbetal eller lad bortfalde).")
         e.add_argument("--pool", metavar="UUID", help="kun denne pulje (standard: alle fordelte)")
         e.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="dagens dato (standard: i dag)")
 
-        m = sub.add_parser("monthly-reports", help="Dan sidste måneds rapport til hver kommune (én gang).",
-                           called_from_command_line=cli)
+        m = add("monthly-reports", help="Dan sidste måneds rapport til hver kommune (én gang).")
         m.add_argument("--pool", metavar="UUID")
         m.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
 
-        x = sub.add_parser("export", help="Pseudonymiseret evalueringsudtræk (CSV eller Parquet).",
-                           called_from_command_line=cli)
+        x = add("export", help="Pseudonymiseret evalueringsudtræk (CSV eller Parquet).")
         x.add_argument("--pool", required=True, metavar="UUID")
         x.add_argument("--out", required=True, metavar="FILE")
         x.add_argument("--format", choices=["csv", "parquet"], default=None,
@@ -59,8 +51,7 @@ class Command(HelhedCommand):
         x.add_argument("--points", metavar="FILE", help="CSV med det udtræk, hvert målepunkt er målt på")
         x.add_argument("--today", type=_date, metavar="YYYY-MM-DD")
 
-        v = sub.add_parser("evaluation-extract", help="Tilknyt et registerudtræk til evalueringens udfald.",
-                           called_from_command_line=cli)
+        v = add("evaluation-extract", help="Tilknyt et registerudtræk til evalueringens udfald.")
         v.add_argument("--pool", required=True, metavar="UUID")
         v.add_argument("--extract", required=True, metavar="UUID", help="registerudtrækkets id")
         v.add_argument("--data-as-of", required=True, type=_date, metavar="YYYY-MM-DD",

@@ -25,8 +25,7 @@ from contextlib import nullcontext
 
 from django.core.management.base import CommandParser
 
-from helhed.core.commands import Command as HelhedCommand
-from helhed.core.commands import count
+from helhed.core.commands import FileCommand, count
 from helhed.core.commands import iso_date as _date
 from helhed.register.checked import (
     CheckedInput,
@@ -49,21 +48,15 @@ from helhed.register.periods import inspect_source, open_periods
 from helhed.register.targetgroups import RULES, get_rule
 
 
-class Command(HelhedCommand):
+class Command(FileCommand):
     help = "Registermotoren: find målgrupper i ydelsesregistre (DuckDB, i processen, fra filer)."
-    requires_system_checks: list = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser):
-        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser),
-                                    title="underkommandoer")
-        # Django's CommandParser needs `called_from_command_line` on every sub-parser.
-        check = sub.add_parser("check", help="Kontrollér en fil én gang og gem den kontrollerede kopi ved siden af.",
-                               called_from_command_line=parser.called_from_command_line)
+        add = self.subcommands(parser)
+        check = add("check", help="Kontrollér en fil én gang og gem den kontrollerede kopi ved siden af.")
         check.add_argument("--periods", required=True, metavar="FILE",
                            help="ydelsesperioder, CSV eller Parquet (cpr,kommunekode,ydelse,start,slut)")
-        target = sub.add_parser("targetgroup", help="Find en målgruppe på en skæringsdato.",
-                                called_from_command_line=parser.called_from_command_line)
+        target = add("targetgroup", help="Find en målgruppe på en skæringsdato.")
         target.add_argument("--periods", required=True, metavar="FILE",
                             help="ydelsesperioder, CSV eller Parquet (cpr,kommunekode,ydelse,start,slut)")
         target.add_argument("--as-of", required=True, type=_date, metavar="YYYY-MM-DD", help="skæringsdatoen")
@@ -76,14 +69,12 @@ class Command(HelhedCommand):
                             help="vis fremdrift (standard: når der skrives til en terminal)")
         target.add_argument("--no-progress", action="store_false", dest="progress")
 
-        dream = sub.add_parser("import-dream", help="Lav ydelsesperioder af et DREAM-udtræk (bredt format).",
-                               called_from_command_line=parser.called_from_command_line)
+        dream = add("import-dream", help="Lav ydelsesperioder af et DREAM-udtræk (bredt format).")
         dream.add_argument("file", metavar="FILE", help="DREAM, bredt format: cpr, kommunekode, y_ÅÅUU ...")
         dream.add_argument("--codes", required=True, metavar="MAP.csv", help="kodeoversættelse: code,ydelse")
         dream.add_argument("--out", required=True, metavar="PERIODS", help="ydelsesperioder (.csv eller .parquet)")
 
-        sub.add_parser("rules", help="Vis reglerne med parametre og kilder.",
-                       called_from_command_line=parser.called_from_command_line)
+        add("rules", help="Vis reglerne med parametre og kilder.")
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "targetgroup":
