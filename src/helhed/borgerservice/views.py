@@ -59,6 +59,15 @@ def _today():
     return timezone.localdate()
 
 
+def _first_own_municipality(request) -> int:
+    """The municipality a staff member creates service points and reads statistics for:
+    the first (lowest code) of those they are attached to; none is refused (403)."""
+    code = request.user.municipalities.order_by("code").values_list("code", flat=True).first()
+    if code is None:
+        raise PermissionDenied
+    return code
+
+
 def _from_day(request) -> datetime.date:
     today = _today()
     try:
@@ -90,12 +99,10 @@ def points(request):
 @never_cache
 @permission_required("borgerservice.serve_counter")
 def point_new(request):
-    municipalities = sorted(request.user.municipalities.values_list("code", flat=True))
-    if not municipalities:
-        raise PermissionDenied
+    municipality_id = _first_own_municipality(request)
     form = ServicePointForm(request.POST or None)
     done = submit_form(request, form,
-                       lambda data: services.create_service_point(municipality_id=municipalities[0], **data),
+                       lambda data: services.create_service_point(municipality_id=municipality_id, **data),
                        success="Servicestedet er oprettet. Tilføj ydelser og åbningstider.",
                        then=lambda point: reverse("borgerservice:point", args=[point.pk]))
     if done:
@@ -391,17 +398,15 @@ def staff_book(request, point_id):
 @never_cache
 @permission_required("borgerservice.view_statistics")
 def statistics(request):
-    codes = sorted(request.user.municipalities.values_list("code", flat=True))
-    if not codes:
-        raise PermissionDenied
+    municipality_id = _first_own_municipality(request)
     today = _today()
     start, end = today - datetime.timedelta(days=90), today + datetime.timedelta(days=14)
     form = PeriodForm(request.GET or {"fra": start, "til": end})
     if form.is_valid():
         start, end = form.cleaned_data["fra"], form.cleaned_data["til"]
-    stats = selectors.statistics(user=request.user, municipality_id=codes[0], period_start=start, period_end=end,
+    stats = selectors.statistics(user=request.user, municipality_id=municipality_id, period_start=start, period_end=end,
                                  now=timezone.now())
-    municipality = request.user.municipalities.get(code=codes[0])
+    municipality = request.user.municipalities.get(code=municipality_id)
     return render(request, "borgerservice/statistics.html", {"form": form, "s": stats, "municipality": municipality})
 
 
