@@ -30,7 +30,7 @@ from helhed.core.formats import maaned
 from helhed.core.models import Municipality, User
 from helhed.core.rules import permitted_or_404, scoped
 from helhed.registry.models import Citizen, NemKontoStatus
-from helhed.registry.selectors import citizens_visible_to, search_citizens
+from helhed.registry.selectors import citizen_to_act_on, search_citizens
 
 SMALL_COUNT_LIMIT = 5
 HANDOUTS_SHOWN_ON_OVERVIEW = 5
@@ -47,10 +47,9 @@ def solutions_visible_to(user: User) -> QuerySet[Solution]:
 
 
 def solution_for_change(*, user: User, solution_id: UUID) -> Solution:
-    solution = permitted_or_404(solutions_visible_to(user).filter(pk=solution_id).first(),
-                                user=user, perm="cashaccess.change_solution",
-                                message="Løsningen findes ikke eller er ikke tilgængelig for dig.")
-    return solution
+    return permitted_or_404(solutions_visible_to(user).filter(pk=solution_id).first(),
+                            user=user, perm="cashaccess.change_solution",
+                            message="Løsningen findes ikke eller er ikke tilgængelig for dig.")
 
 
 def arrangements_visible_to(user: User) -> QuerySet[Arrangement]:
@@ -182,12 +181,9 @@ def reconciliation(*, user: User, month: datetime.date, channel: str) -> list[Re
 def citizen_for_arrangement(*, user: User, citizen_id: UUID, channel: str) -> Citizen:
     """The citizen a caseworker is about to set up an arrangement for (name and NemKonto
     status are shown on the form, so the read is recorded)."""
-    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).first(),
-                               user=user, perm="cashaccess.set_up_arrangement",
-                               message="Borgeren findes ikke eller er ikke tilgængelig for dig.")
-    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto (ny kontantordning)",
-                purpose="Kontantadgang: oprettelse af kontantordning", channel=channel)
-    return citizen
+    return citizen_to_act_on(user=user, citizen_id=citizen_id, perm="cashaccess.set_up_arrangement",
+                             what="Navn og NemKonto (ny kontantordning)",
+                             purpose="Kontantadgang: oprettelse af kontantordning", channel=channel)
 
 
 def solutions_for_citizen(*, citizen: Citizen, on: datetime.date) -> QuerySet[Solution]:

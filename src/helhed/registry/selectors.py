@@ -132,15 +132,21 @@ def in_force(today: datetime.date) -> Q:
             & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)))
 
 
-def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
-    """The citizen whose new account a staff member records (name and NemKonto status are
-    shown on the form, so the read is recorded)."""
-    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).first(),
-                               user=user, perm="registry.record_nemkonto",
+def citizen_to_act_on(*, user: User, citizen_id, perm: str, what: str, purpose: str, channel: str) -> Citizen:
+    """The citizen a staff member is about to act on: in their scope and with ``perm`` on
+    the citizen, else 404 (existence hidden). The form shows what the citizen's record holds
+    (``what``), so the read is recorded."""
+    citizen = permitted_or_404(citizens_visible_to(user).filter(pk=citizen_id).first(), user=user, perm=perm,
                                message="Borgeren findes ikke eller er ikke tilgængelig for dig.")
-    record_read(actor=user, citizen_uuids=[citizen.pk], what="Navn og NemKonto",
-                purpose="Registrering af borgerens nye konto (NemKonto)", channel=channel)
+    record_read(actor=user, citizen_uuids=[citizen.pk], what=what, purpose=purpose, channel=channel)
     return citizen
+
+
+def citizen_for_nemkonto(*, user: User, citizen_id, channel: str) -> Citizen:
+    """The citizen whose new account a staff member records (name and NemKonto status)."""
+    return citizen_to_act_on(user=user, citizen_id=citizen_id, perm="registry.record_nemkonto",
+                             what="Navn og NemKonto", purpose="Registrering af borgerens nye konto (NemKonto)",
+                             channel=channel)
 
 
 def explain_letter_line(citizen: Citizen) -> ExplainLetterLine | None:

@@ -60,10 +60,9 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 
 
 def get_programme(*, user: User, programme_id: UUID) -> Programme:
-    programme = permitted_or_404(programmes_visible_to(user).filter(pk=programme_id).first(),
-                                 user=user, perm="review.view_programme",
-                                 message="Programmet findes ikke eller er ikke tilgængeligt for dig.")
-    return programme
+    return permitted_or_404(programmes_visible_to(user).filter(pk=programme_id).first(),
+                            user=user, perm="review.view_programme",
+                            message="Programmet findes ikke eller er ikke tilgængeligt for dig.")
 
 
 @dataclass
