@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the load test runs on PostgreSQL (and its data by COPY)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_load_test_runs_for_a_few_seconds_and_reports_its_figures(tmp_path):
     nd.generate(connection, citizens=400, cases_per_citizen=1, today=TODAY, now=NOW, progress=False)
     db = connection.settings_dict
