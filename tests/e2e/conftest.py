@@ -348,6 +348,9 @@ class Browser:
         seen = {(v.rule, v.targets[0]) for v in check.violations}
         check.violations += [v for v in narrow if (v.rule, v.targets[0]) not in seen]
         check.keyboard += reflow
+        # What the checks themselves made the browser log (axe-core adds styles of its own while
+        # it measures) is not the page's: drop it, so the next page's console starts clean.
+        self.driver.get_log("browser")
         return check
 
 
